@@ -1,0 +1,483 @@
+/* The command scheduler: dependency resolution, the ready list, executor
+ * threads, and waiting that helps. See event.h for the rules. */
+#include "event.h"
+
+#include "context.h"
+#include "debug.h"
+#include "platform.h"
+
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+
+static pthread_mutex_t sched_lock = PTHREAD_MUTEX_INITIALIZER;
+/* Signalled on every completion: wakes waiters. */
+static pthread_cond_t done_cond = PTHREAD_COND_INITIALIZER;
+/* Signalled when the ready list gets work: wakes executors. */
+static pthread_cond_t ready_cond = PTHREAD_COND_INITIALIZER;
+static cl_event ready_head, ready_tail; /* sched */
+static unsigned idle_executors;        /* sched */
+static pthread_once_t executors_once = PTHREAD_ONCE_INIT;
+
+#define EXECUTORS 2
+
+/* Work collected under the lock and done after it is dropped. */
+struct deferred {
+	struct hx_event_callback *cbs[64];
+	cl_event cb_ev[64];
+	cl_int cb_status[64];
+	unsigned ncbs;
+	cl_event release[64];
+	unsigned nrelease;
+};
+
+static void defer_release(struct deferred *d, cl_event ev);
+
+static void run_deferred(struct deferred *d)
+{
+	unsigned i;
+
+	for (i = 0; i < d->ncbs; i++) {
+		d->cbs[i]->fn(d->cb_ev[i], d->cb_status[i],
+			      d->cbs[i]->user_data);
+		free(d->cbs[i]);
+		hx_release(d->cb_ev[i]);
+	}
+	d->ncbs = 0;
+	for (i = 0; i < d->nrelease; i++)
+		hx_release(d->release[i]);
+	d->nrelease = 0;
+}
+
+/* Flushes deferred work when its arrays fill up: drops and retakes the
+ * lock, which callers allow at the points where they call it. */
+static void deferred_room_locked(struct deferred *d)
+{
+	if (d->ncbs < 64 && d->nrelease < 64)
+		return;
+	pthread_mutex_unlock(&sched_lock);
+	run_deferred(d);
+	pthread_mutex_lock(&sched_lock);
+}
+
+static void defer_release(struct deferred *d, cl_event ev)
+{
+	deferred_room_locked(d);
+	d->release[d->nrelease++] = ev;
+}
+
+/* Moves the callbacks due at the new status to d. */
+static void take_callbacks_locked(cl_event ev, cl_int status,
+				  struct deferred *d)
+{
+	struct hx_event_callback **pp = &ev->callbacks, *cb;
+
+	while ((cb = *pp)) {
+		if (status > cb->on_status) {
+			pp = &cb->next;
+			continue;
+		}
+		*pp = cb->next;
+		deferred_room_locked(d);
+		hx_retain(ev);
+		d->cbs[d->ncbs] = cb;
+		d->cb_ev[d->ncbs] = ev;
+		d->cb_status[d->ncbs] = status < 0 ? status : cb->on_status;
+		d->ncbs++;
+		pp = &ev->callbacks; /* the list may have changed */
+	}
+}
+
+static void stamp_locked(cl_event ev, cl_int status)
+{
+	cl_ulong now = hx_now_ns();
+
+	switch (status) {
+	case CL_SUBMITTED: ev->t_submit = now; break;
+	case CL_RUNNING: ev->t_start = now; break;
+	default:
+		if (!ev->t_submit)
+			ev->t_submit = now;
+		if (!ev->t_start)
+			ev->t_start = now;
+		ev->t_end = now;
+		ev->t_complete = now;
+		break;
+	}
+}
+
+static void push_ready_locked(cl_event ev)
+{
+	ev->ready_next = NULL;
+	if (ready_tail)
+		ready_tail->ready_next = ev;
+	else
+		ready_head = ev;
+	ready_tail = ev;
+	if (idle_executors)
+		pthread_cond_signal(&ready_cond);
+}
+
+static cl_event pop_ready_locked(void)
+{
+	cl_event ev = ready_head;
+
+	if (ev) {
+		ready_head = ev->ready_next;
+		if (!ready_head)
+			ready_tail = NULL;
+	}
+	return ev;
+}
+
+static void finish_locked(cl_event ev, cl_int status, struct deferred *d);
+
+/* Called when one dependency of ev resolved. */
+static void resolve_one_locked(cl_event ev, int failed, struct deferred *d)
+{
+	if (failed)
+		ev->dep_failed = 1;
+	assert(ev->pending > 0);
+	if (--ev->pending)
+		return;
+	if (ev->dep_failed) {
+		finish_locked(ev, CL_EXEC_STATUS_ERROR_FOR_EVENTS_IN_WAIT_LIST,
+			      d);
+		return;
+	}
+	ev->status = CL_SUBMITTED;
+	stamp_locked(ev, CL_SUBMITTED);
+	take_callbacks_locked(ev, CL_SUBMITTED, d);
+	push_ready_locked(ev);
+}
+
+static void unlink_inflight_locked(cl_event ev, struct deferred *d)
+{
+	cl_command_queue q = ev->queue;
+
+	if (!q)
+		return;
+	if (ev->q_prev)
+		ev->q_prev->q_next = ev->q_next;
+	else
+		q->inflight = ev->q_next;
+	if (ev->q_next)
+		ev->q_next->q_prev = ev->q_prev;
+	ev->q_prev = ev->q_next = NULL;
+	q->ninflight--;
+	defer_release(d, ev); /* the queue's reference */
+}
+
+/* Ends ev with status (CL_COMPLETE or negative) and resolves its
+ * dependents. */
+static void finish_locked(cl_event ev, cl_int status, struct deferred *d)
+{
+	struct hx_dependent *deps;
+	cl_uint i, n;
+
+	ev->status = status;
+	stamp_locked(ev, status);
+	take_callbacks_locked(ev, status, d);
+	deps = ev->dependents;
+	n = ev->ndependents;
+	ev->dependents = NULL;
+	ev->ndependents = ev->dependents_cap = 0;
+	for (i = 0; i < n; i++) {
+		resolve_one_locked(deps[i].ev,
+				   status < 0 && deps[i].propagate_error, d);
+		defer_release(d, ev); /* the edge's reference */
+	}
+	free(deps);
+	unlink_inflight_locked(ev, d);
+	pthread_cond_broadcast(&done_cond);
+}
+
+static void execute(cl_event ev)
+{
+	struct deferred d = {0};
+	cl_int status;
+
+	pthread_mutex_lock(&sched_lock);
+	ev->status = CL_RUNNING;
+	stamp_locked(ev, CL_RUNNING);
+	take_callbacks_locked(ev, CL_RUNNING, &d);
+	pthread_mutex_unlock(&sched_lock);
+	run_deferred(&d);
+
+	status = ev->run ? ev->run(ev) : CL_COMPLETE;
+	if (status > 0)
+		status = CL_COMPLETE;
+	HX_DEBUG(HX_DBG_SCHED, "sched", "command 0x%x done: %d",
+		 (unsigned)ev->type, status);
+
+	pthread_mutex_lock(&sched_lock);
+	finish_locked(ev, status, &d);
+	pthread_mutex_unlock(&sched_lock);
+	run_deferred(&d);
+}
+
+static void *executor_main(void *arg)
+{
+	cl_event ev;
+
+	(void)arg;
+	pthread_mutex_lock(&sched_lock);
+	for (;;) {
+		ev = pop_ready_locked();
+		if (!ev) {
+			idle_executors++;
+			pthread_cond_wait(&ready_cond, &sched_lock);
+			idle_executors--;
+			continue;
+		}
+		pthread_mutex_unlock(&sched_lock);
+		execute(ev);
+		pthread_mutex_lock(&sched_lock);
+	}
+	return NULL;
+}
+
+static void start_executors(void)
+{
+	pthread_attr_t attr;
+	pthread_t t;
+	int i;
+
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	for (i = 0; i < EXECUTORS; i++)
+		pthread_create(&t, &attr, executor_main, NULL);
+	pthread_attr_destroy(&attr);
+}
+
+static void event_destroy(hx_object *obj)
+{
+	cl_event ev = (cl_event)obj;
+	struct hx_event_callback *cb, *next;
+
+	if (ev->cleanup)
+		ev->cleanup(ev);
+	for (cb = ev->callbacks; cb; cb = next) {
+		next = cb->next;
+		free(cb);
+	}
+	free(ev->dependents);
+	if (ev->queue)
+		hx_release(ev->queue);
+	hx_release(ev->ctx);
+}
+
+cl_int hx_event_create(cl_context ctx, cl_command_queue q,
+		       cl_command_type type, cl_event *out)
+{
+	cl_event ev = calloc(1, sizeof(*ev));
+
+	if (!ev)
+		return CL_OUT_OF_HOST_MEMORY;
+	pthread_once(&executors_once, start_executors);
+	hx_object_init(&ev->obj, HX_TYPE_EVENT, event_destroy);
+	ev->ctx = ctx;
+	hx_retain(ctx);
+	ev->queue = q;
+	if (q)
+		hx_retain(q);
+	ev->type = type;
+	ev->status = q ? CL_QUEUED : CL_SUBMITTED;
+	ev->t_queued = hx_now_ns();
+	*out = ev;
+	return CL_SUCCESS;
+}
+
+/* Makes ev wait for dep. Returns 0 when dep had already completed. */
+static int add_edge_locked(cl_event dep, cl_event ev, int propagate)
+{
+	struct hx_dependent *grown;
+
+	if (dep->status <= CL_COMPLETE) {
+		if (dep->status < 0 && propagate)
+			ev->dep_failed = 1;
+		return 0;
+	}
+	if (dep->ndependents == dep->dependents_cap) {
+		cl_uint cap = dep->dependents_cap ? dep->dependents_cap * 2 : 4;
+
+		grown = realloc(dep->dependents, cap * sizeof(*grown));
+		if (!grown)
+			abort(); /* cannot keep the promise of ordering */
+		dep->dependents = grown;
+		dep->dependents_cap = cap;
+	}
+	dep->dependents[dep->ndependents].ev = ev;
+	dep->dependents[dep->ndependents].propagate_error = propagate;
+	dep->ndependents++;
+	hx_retain(dep); /* dropped when dep finishes */
+	ev->pending++;
+	return 1;
+}
+
+void hx_enqueue(cl_event ev, cl_uint nwait, const cl_event *wait,
+		int waits_for_all, int is_barrier)
+{
+	cl_command_queue q = ev->queue;
+	struct deferred d = {0};
+	cl_event old_last = NULL, old_barrier = NULL, it;
+	cl_uint i;
+
+	pthread_mutex_lock(&sched_lock);
+	ev->pending = 1; /* held until all edges are in place */
+	for (i = 0; i < nwait; i++)
+		add_edge_locked(wait[i], ev, 1);
+	if (q->props & CL_QUEUE_OUT_OF_ORDER_EXEC_MODE_ENABLE) {
+		if (waits_for_all && nwait == 0)
+			for (it = q->inflight; it; it = it->q_next)
+				add_edge_locked(it, ev, 1);
+		if (q->barrier)
+			add_edge_locked(q->barrier, ev, 1);
+		if (is_barrier) {
+			old_barrier = q->barrier;
+			q->barrier = ev;
+			hx_retain(ev);
+		}
+	} else {
+		if (q->last)
+			add_edge_locked(q->last, ev, 0);
+		old_last = q->last;
+		q->last = ev;
+		hx_retain(ev);
+	}
+	/* The queue holds the event until it completes. */
+	ev->q_next = q->inflight;
+	if (q->inflight)
+		q->inflight->q_prev = ev;
+	q->inflight = ev;
+	q->ninflight++;
+	resolve_one_locked(ev, 0, &d);
+	if (old_last)
+		defer_release(&d, old_last);
+	if (old_barrier)
+		defer_release(&d, old_barrier);
+	pthread_mutex_unlock(&sched_lock);
+	run_deferred(&d);
+}
+
+/* Runs one ready command if there is one; returns whether it did. */
+static int help_locked(void)
+{
+	cl_event ev = pop_ready_locked();
+
+	if (!ev)
+		return 0;
+	pthread_mutex_unlock(&sched_lock);
+	execute(ev);
+	pthread_mutex_lock(&sched_lock);
+	return 1;
+}
+
+cl_int hx_event_wait(cl_uint n, const cl_event *list)
+{
+	cl_int err = CL_SUCCESS;
+	cl_uint i;
+
+	pthread_mutex_lock(&sched_lock);
+	for (i = 0; i < n; i++) {
+		while (list[i]->status > CL_COMPLETE)
+			if (!help_locked())
+				pthread_cond_wait(&done_cond, &sched_lock);
+		if (list[i]->status < 0)
+			err = CL_EXEC_STATUS_ERROR_FOR_EVENTS_IN_WAIT_LIST;
+	}
+	pthread_mutex_unlock(&sched_lock);
+	return err;
+}
+
+cl_int hx_queue_finish(cl_command_queue q)
+{
+	pthread_mutex_lock(&sched_lock);
+	while (q->ninflight)
+		if (!help_locked())
+			pthread_cond_wait(&done_cond, &sched_lock);
+	pthread_mutex_unlock(&sched_lock);
+	return CL_SUCCESS;
+}
+
+cl_int hx_submit(cl_event ev, cl_uint nwait, const cl_event *wait,
+		 cl_bool blocking, cl_event *event_out)
+{
+	cl_int err = CL_SUCCESS;
+
+	hx_retain(ev); /* ours, for the wait below */
+	hx_enqueue(ev, nwait, wait, 0, 0);
+	if (blocking)
+		err = hx_event_wait(1, &ev);
+	if (event_out)
+		*event_out = ev;
+	else
+		hx_release(ev);
+	return err;
+}
+
+void hx_event_set_status(cl_event ev, cl_int status)
+{
+	struct deferred d = {0};
+
+	pthread_mutex_lock(&sched_lock);
+	finish_locked(ev, status, &d);
+	pthread_mutex_unlock(&sched_lock);
+	run_deferred(&d);
+}
+
+cl_int hx_user_event_set_status(cl_event ev, cl_int status)
+{
+	struct deferred d = {0};
+
+	pthread_mutex_lock(&sched_lock);
+	if (ev->status != CL_SUBMITTED) {
+		pthread_mutex_unlock(&sched_lock);
+		return CL_INVALID_OPERATION;
+	}
+	finish_locked(ev, status, &d);
+	pthread_mutex_unlock(&sched_lock);
+	run_deferred(&d);
+	return CL_SUCCESS;
+}
+
+cl_int hx_event_get_status(cl_event ev)
+{
+	cl_int s;
+
+	pthread_mutex_lock(&sched_lock);
+	s = ev->status;
+	pthread_mutex_unlock(&sched_lock);
+	return s;
+}
+
+void hx_event_get_times(cl_event ev, cl_ulong t[5])
+{
+	pthread_mutex_lock(&sched_lock);
+	t[0] = ev->t_queued;
+	t[1] = ev->t_submit;
+	t[2] = ev->t_start;
+	t[3] = ev->t_end;
+	t[4] = ev->t_complete;
+	pthread_mutex_unlock(&sched_lock);
+}
+
+cl_int hx_event_add_callback(cl_event ev, cl_int on_status,
+			     hx_event_notify_fn fn, void *user_data)
+{
+	struct hx_event_callback *cb = calloc(1, sizeof(*cb));
+	struct deferred d = {0};
+
+	if (!cb)
+		return CL_OUT_OF_HOST_MEMORY;
+	cb->fn = fn;
+	cb->user_data = user_data;
+	cb->on_status = on_status;
+	pthread_mutex_lock(&sched_lock);
+	cb->next = ev->callbacks;
+	ev->callbacks = cb;
+	take_callbacks_locked(ev, ev->status, &d);
+	pthread_mutex_unlock(&sched_lock);
+	run_deferred(&d);
+	return CL_SUCCESS;
+}
