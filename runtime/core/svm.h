@@ -1,0 +1,81 @@
+/* Shared virtual memory on the host side: clSVMAlloc allocations and the
+ * table that answers "which allocation contains this address".
+ *
+ * The table is a sorted array of disjoint [base, base + size) ranges,
+ * searched by binary search (O(log n)) under a process-wide rwlock:
+ * lookups (enqueue validation, kernel arguments, CL_MEM_USES_SVM_POINTER)
+ * share the lock, clSVMAlloc / clSVMFree take it exclusively. Insertion
+ * and removal shift the array (memmove), which is cheap next to the
+ * allocation itself.
+ *
+ * Memory comes from one pair of functions, hx_svm_backing_alloc/free: in
+ * this version plain host memory (posix_memalign); the SVM manager
+ * (runtime/svm/) replaces them with memory mirrored through /dev/hmm.
+ *
+ * Alignment: 0 means HX_SVM_DEFAULT_ALIGN (128 bytes, the largest OpenCL C
+ * type, long16/double16); any power of two up to HX_SVM_MAX_ALIGN (2 MiB,
+ * one x86-64 huge page) is honoured; anything else fails the allocation.
+ *
+ * Lifetime: an allocation does not retain its context. When a context is
+ * destroyed, the allocations still registered for it are freed (the
+ * application could not free them any more: clSVMFree needs a valid
+ * context). Lock order: the table lock may be taken while holding a
+ * context lock or the scheduler lock, never the other way round.
+ */
+#ifndef HMMCL_CORE_SVM_H
+#define HMMCL_CORE_SVM_H
+
+#include "object.h"
+
+#include <stddef.h>
+
+#define HX_SVM_DEFAULT_ALIGN ((size_t)128)
+#define HX_SVM_MAX_ALIGN ((size_t)2 << 20)
+
+/* One clSVMAlloc allocation, as the table knows it (a copy). */
+struct hx_svm_alloc {
+	void *base;
+	size_t size;
+	cl_svm_mem_flags flags;
+	cl_context ctx;
+};
+
+/* Returns 1 and fills *out (when out is non-NULL) when ptr lies inside an
+ * allocation of ctx (ctx NULL: of any context), else 0. */
+int hx_svm_find(cl_context ctx, const void *ptr, struct hx_svm_alloc *out);
+
+/* Like hx_svm_find, and also checks that [ptr, ptr + size) stays inside
+ * that allocation; size 0 means "up to the end of the allocation". */
+int hx_svm_find_range(cl_context ctx, const void *ptr, size_t size,
+		      struct hx_svm_alloc *out);
+
+/* SVM capabilities common to every device of ctx (the intersection). */
+cl_device_svm_capabilities hx_svm_context_caps(cl_context ctx);
+
+/* clSVMAlloc's rules: returns the allocation or NULL with *err set to the
+ * reason (CL_INVALID_CONTEXT, CL_INVALID_VALUE, CL_INVALID_BUFFER_SIZE,
+ * CL_OUT_OF_HOST_MEMORY); clSVMAlloc itself has no error code to report,
+ * the reason is traced with HMMCL_DEBUG=svm. */
+void *hx_svm_alloc(cl_context ctx, cl_svm_mem_flags flags, size_t size,
+		   cl_uint alignment, cl_int *err);
+
+/* Frees the allocation whose base is ptr, in ctx. Returns 1 when freed,
+ * 0 when ptr is NULL or not the base of a live allocation of ctx (then it
+ * does nothing: a foreign pointer is never passed to free()). */
+int hx_svm_free(cl_context ctx, void *ptr);
+
+/* The kernel layer's check of a clSetKernelArgSVMPointer value: NULL, or
+ * any address when every device of ctx has fine-grain system SVM, or an
+ * address inside an SVM allocation of ctx. CL_SUCCESS or
+ * CL_INVALID_ARG_VALUE. */
+cl_int hx_svm_check_kernel_arg(cl_context ctx, const void *ptr);
+
+/* Where the memory comes from: the one place the SVM manager swaps.
+ * align is a power of two >= sizeof(void *). */
+void *hx_svm_backing_alloc(size_t size, size_t align, cl_svm_mem_flags flags);
+void hx_svm_backing_free(void *base, size_t size, cl_svm_mem_flags flags);
+
+/* Number of live allocations (all contexts); for tests and statistics. */
+size_t hx_svm_count(void);
+
+#endif
