@@ -1,0 +1,136 @@
+/* Running work-groups: one chunk of consecutive groups on one thread,
+ * and the services (hx_rt) kernel code calls back into. */
+#include "engine_internal.h"
+
+#ifdef HX_ASAN
+#include <sanitizer/common_interface_defs.h>
+#endif
+
+void hx_job_fail(struct hx_job *j, enum hx_run_error err)
+{
+	int none = 0;
+
+	atomic_compare_exchange_strong(&j->error, &none, (int)err);
+	/* Hand out no more groups: the launch is lost anyway. */
+	atomic_store(&j->next, j->ngroups);
+}
+
+static void fail_aborted(struct hx_worker *w, struct hx_job *j)
+{
+	int none = 0;
+
+	if (atomic_compare_exchange_strong(&j->error, &none,
+					   (int)w->abort_error)) {
+		j->fault_addr = w->fault_addr;
+		j->fault_signal = w->fault_signal;
+	}
+	atomic_store(&j->next, j->ngroups);
+}
+
+/* Runs one group; returns nonzero when the launch failed. */
+static int run_one(struct hx_worker *w, struct hx_job *j, hx_group *g)
+{
+	if (sigsetjmp(w->abort_jb, 0)) {
+#ifdef HX_ASAN
+		if (w->on_fiber)
+			__sanitizer_finish_switch_fiber(NULL, NULL, NULL);
+#endif
+		w->on_fiber = 0;
+		fail_aborted(w, j);
+		return 1;
+	}
+	w->in_kernel = 1;
+	if (j->flags & HX_CODE_PER_ITEM)
+		hx_fibers_run(w, j, g);
+	else
+		j->entry(j->args, g);
+	w->in_kernel = 0;
+	return atomic_load_explicit(&j->error, memory_order_relaxed) != 0;
+}
+
+static void set_sizes(hx_group *g, const hx_ndrange *nd)
+{
+	for (int d = 0; d < HX_MAX_DIMS; d++) {
+		uint64_t start = g->group_id[d] * nd->local_size[d];
+		uint64_t left = nd->global_size[d] - start;
+
+		g->local_size[d] = left < nd->local_size[d] ? left
+							    : nd->local_size[d];
+	}
+}
+
+void hx_run_chunk(struct hx_worker *w, struct hx_job *j, uint64_t first,
+		  uint64_t count)
+{
+	const hx_ndrange *nd = j->nd;
+	hx_group *g = &w->g;
+	uint64_t n0 = nd->num_groups[0], n1 = nd->num_groups[1];
+	uint64_t done = 0;
+
+	g->nd = nd;
+	g->rt = &hx_rt_engine;
+	g->local_mem = w->local_mem;
+	g->wg_scratch = w->scratch;
+	g->engine = w;
+	g->local_id[0] = g->local_id[1] = g->local_id[2] = 0;
+	g->group_id[0] = first % n0;
+	g->group_id[1] = (first / n0) % n1;
+	g->group_id[2] = first / (n0 * n1);
+	w->job = j;
+	while (done < count) {
+		set_sizes(g, nd);
+		if (run_one(w, j, g))
+			break;
+		done++;
+		if (++g->group_id[0] == n0) {
+			g->group_id[0] = 0;
+			if (++g->group_id[1] == n1) {
+				g->group_id[1] = 0;
+				g->group_id[2]++;
+			}
+		}
+	}
+	w->job = NULL;
+	atomic_fetch_add_explicit(&j->groups_done, done, memory_order_relaxed);
+}
+
+static void rt_barrier(hx_group *g, uint32_t flags)
+{
+	struct hx_worker *w = g->engine;
+
+	(void)flags; /* one thread runs the whole group: program order is enough */
+	atomic_signal_fence(memory_order_seq_cst);
+	if (w->on_fiber) {
+		hx_fiber_barrier(w);
+	} else if (g->local_size[0] * g->local_size[1] * g->local_size[2] > 1) {
+		/* A loop-mode entry cannot stop its items half-way. */
+		w->abort_error = HX_RUN_BAD_BARRIER;
+		hx_group_abort(w);
+	}
+	atomic_signal_fence(memory_order_seq_cst);
+}
+
+static void *rt_translate(hx_group *g, uint64_t addr, uint64_t size,
+			  uint32_t access)
+{
+	struct hx_worker *w = g->engine;
+	const struct hx_mmu *mmu = &w->job->mmu;
+	void *p;
+
+	if (!mmu->translate)
+		return (void *)(uintptr_t)addr;
+	p = mmu->translate(mmu->ctx, w->index, addr, size, access);
+	if (!p) {
+		w->fault_addr = addr;
+		w->fault_signal = 0;
+		w->abort_error = HX_RUN_FAULT;
+		hx_group_abort(w);
+	}
+	return p;
+}
+
+const hx_rt hx_rt_engine = {
+	.barrier = rt_barrier,
+	.printf = hx_rt_printf,
+	.translate = rt_translate,
+};
