@@ -78,4 +78,26 @@ void hx_svm_backing_free(void *base, size_t size, cl_svm_mem_flags flags);
 /* Number of live allocations (all contexts); for tests and statistics. */
 size_t hx_svm_count(void);
 
+/* Command bodies, called from the run functions of the SVM enqueue calls
+ * (never with a lock held); each returns CL_COMPLETE or a negative status.
+ * They are the places the SVM manager plugs the device paths into: in
+ * this version memory is plain host memory, so copy/fill are memcpy and
+ * memset-like, map/unmap only order (the scheduler does that) and
+ * migrate moves nothing. */
+struct hx_svm_range {
+	void *base;
+	size_t size;
+};
+
+cl_int hx_svm_copy(void *dst, const void *src, size_t size);
+cl_int hx_svm_fill(void *dst, const void *pattern, size_t pattern_size,
+		   size_t size);
+cl_int hx_svm_map(cl_command_queue q, void *ptr, size_t size,
+		  cl_map_flags flags);
+cl_int hx_svm_unmap(cl_command_queue q, void *ptr);
+/* Ranges are resolved by the API layer: inside one allocation each
+ * (sizes NULL or 0 already expanded to the whole allocation). */
+cl_int hx_svm_migrate(cl_command_queue q, const struct hx_svm_range *r,
+		      cl_uint n, cl_mem_migration_flags flags);
+
 #endif

@@ -1,0 +1,389 @@
+/* Host-side SVM: the allocation table, clSVMAlloc/clSVMFree semantics and
+ * the bodies of the SVM commands. See svm.h for the rules. */
+#include "svm.h"
+
+#include "context.h"
+#include "debug.h"
+#include "event.h"
+#include "platform.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+static pthread_rwlock_t table_lock = PTHREAD_RWLOCK_INITIALIZER;
+static struct hx_svm_alloc *table; /* protected by table_lock; by base */
+static size_t table_len;           /* protected by table_lock */
+static size_t table_cap;           /* protected by table_lock */
+
+/* ---- where the memory comes from (replaced by runtime/svm/) ---- */
+
+void *hx_svm_backing_alloc(size_t size, size_t align, cl_svm_mem_flags flags)
+{
+	void *p = NULL;
+
+	(void)flags; /* every kind is plain host memory in this version */
+	if (posix_memalign(&p, align, size) != 0)
+		return NULL;
+	return p;
+}
+
+void hx_svm_backing_free(void *base, size_t size, cl_svm_mem_flags flags)
+{
+	(void)size;
+	(void)flags;
+	free(base);
+}
+
+/* ---- the table ---- */
+
+/* Index of the last entry whose base is <= p, or -1. */
+static ptrdiff_t floor_locked(const void *p)
+{
+	size_t lo = 0, hi = table_len; /* answer in [lo, hi) shifted by one */
+	uintptr_t a = (uintptr_t)p;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if ((uintptr_t)table[mid].base <= a)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return (ptrdiff_t)lo - 1;
+}
+
+static int contains(const struct hx_svm_alloc *a, const void *p)
+{
+	uintptr_t x = (uintptr_t)p, b = (uintptr_t)a->base;
+
+	return x >= b && x - b < a->size;
+}
+
+int hx_svm_find(cl_context ctx, const void *ptr, struct hx_svm_alloc *out)
+{
+	ptrdiff_t i;
+	int found = 0;
+
+	if (!ptr)
+		return 0;
+	pthread_rwlock_rdlock(&table_lock);
+	i = floor_locked(ptr);
+	/* Allocations never overlap, so at most one can contain ptr. */
+	if (i >= 0 && contains(&table[i], ptr) &&
+	    (!ctx || table[i].ctx == ctx)) {
+		found = 1;
+		if (out)
+			*out = table[i];
+	}
+	pthread_rwlock_unlock(&table_lock);
+	return found;
+}
+
+int hx_svm_find_range(cl_context ctx, const void *ptr, size_t size,
+		      struct hx_svm_alloc *out)
+{
+	struct hx_svm_alloc a;
+	size_t room;
+
+	if (!hx_svm_find(ctx, ptr, &a))
+		return 0;
+	room = a.size - (size_t)((uintptr_t)ptr - (uintptr_t)a.base);
+	if (size > room)
+		return 0;
+	if (out)
+		*out = a;
+	return 1;
+}
+
+size_t hx_svm_count(void)
+{
+	size_t n;
+
+	pthread_rwlock_rdlock(&table_lock);
+	n = table_len;
+	pthread_rwlock_unlock(&table_lock);
+	return n;
+}
+
+static cl_int insert(const struct hx_svm_alloc *a)
+{
+	ptrdiff_t i;
+
+	pthread_rwlock_wrlock(&table_lock);
+	if (table_len == table_cap) {
+		size_t cap = table_cap ? table_cap * 2 : 64;
+		struct hx_svm_alloc *t = realloc(table, cap * sizeof(*t));
+
+		if (!t) {
+			pthread_rwlock_unlock(&table_lock);
+			return CL_OUT_OF_HOST_MEMORY;
+		}
+		table = t;
+		table_cap = cap;
+	}
+	i = floor_locked(a->base) + 1;
+	memmove(&table[i + 1], &table[i], (table_len - i) * sizeof(*table));
+	table[i] = *a;
+	table_len++;
+	pthread_rwlock_unlock(&table_lock);
+	return CL_SUCCESS;
+}
+
+/* Removes the entry at i; table_lock held for writing. */
+static void remove_locked(size_t i)
+{
+	memmove(&table[i], &table[i + 1], (table_len - i - 1) * sizeof(*table));
+	table_len--;
+}
+
+/* ---- context lifetime ---- */
+
+/* Destructor of a context that had SVM allocations: frees what the
+ * application left behind (nothing else could free it any more). */
+static void CL_CALLBACK context_gone(cl_context ctx, void *user_data)
+{
+	size_t i = 0;
+
+	(void)user_data;
+	pthread_rwlock_wrlock(&table_lock);
+	while (i < table_len) {
+		struct hx_svm_alloc a = table[i];
+
+		if (a.ctx != ctx) {
+			i++;
+			continue;
+		}
+		remove_locked(i);
+		HX_DEBUG(HX_DBG_SVM, "svm", "context %p gone: freeing %p (%zu)",
+			 (void *)ctx, a.base, a.size);
+		hx_svm_backing_free(a.base, a.size, a.flags);
+	}
+	pthread_rwlock_unlock(&table_lock);
+}
+
+/* Registers context_gone once per context. */
+static cl_int watch_context(cl_context ctx)
+{
+	struct hx_ctx_destructor *d;
+	cl_int err = CL_SUCCESS;
+
+	pthread_mutex_lock(&ctx->lock);
+	for (d = ctx->destructors; d; d = d->next)
+		if (d->fn == context_gone)
+			goto out;
+	d = malloc(sizeof(*d));
+	if (!d) {
+		err = CL_OUT_OF_HOST_MEMORY;
+		goto out;
+	}
+	d->fn = context_gone;
+	d->user_data = NULL;
+	d->next = ctx->destructors;
+	ctx->destructors = d;
+out:
+	pthread_mutex_unlock(&ctx->lock);
+	return err;
+}
+
+/* ---- clSVMAlloc / clSVMFree ---- */
+
+cl_device_svm_capabilities hx_svm_context_caps(cl_context ctx)
+{
+	cl_device_svm_capabilities caps = ~(cl_device_svm_capabilities)0;
+	cl_uint i;
+
+	for (i = 0; i < ctx->ndevices; i++)
+		caps &= ctx->devices[i]->svm_caps;
+	return ctx->ndevices ? caps : 0;
+}
+
+static cl_ulong context_max_alloc(cl_context ctx)
+{
+	cl_ulong m = ~(cl_ulong)0;
+	cl_uint i;
+
+	for (i = 0; i < ctx->ndevices; i++)
+		if (ctx->devices[i]->max_alloc_size < m)
+			m = ctx->devices[i]->max_alloc_size;
+	return m;
+}
+
+static cl_int check_flags(cl_context ctx, cl_svm_mem_flags flags)
+{
+	const cl_svm_mem_flags access =
+		CL_MEM_READ_WRITE | CL_MEM_WRITE_ONLY | CL_MEM_READ_ONLY;
+	const cl_svm_mem_flags known = access | CL_MEM_SVM_FINE_GRAIN_BUFFER |
+				       CL_MEM_SVM_ATOMICS;
+	cl_device_svm_capabilities caps = hx_svm_context_caps(ctx);
+
+	/* The values in flags must be those of the SVM Memory Flags table. */
+	if (flags & ~known)
+		return CL_INVALID_VALUE;
+	/* READ_WRITE, WRITE_ONLY and READ_ONLY are mutually exclusive. */
+	if (__builtin_popcountll(flags & access) > 1)
+		return CL_INVALID_VALUE;
+	/* CL_MEM_SVM_ATOMICS is valid only with CL_MEM_SVM_FINE_GRAIN_BUFFER. */
+	if ((flags & CL_MEM_SVM_ATOMICS) &&
+	    !(flags & CL_MEM_SVM_FINE_GRAIN_BUFFER))
+		return CL_INVALID_VALUE;
+	/* No device in the context supports SVM (optional in 3.0). */
+	if (!caps)
+		return CL_INVALID_OPERATION;
+	/* FINE_GRAIN_BUFFER or ATOMICS not supported by at least one device
+	 * in the context. */
+	if ((flags & CL_MEM_SVM_FINE_GRAIN_BUFFER) &&
+	    !(caps & CL_DEVICE_SVM_FINE_GRAIN_BUFFER))
+		return CL_INVALID_VALUE;
+	if ((flags & CL_MEM_SVM_ATOMICS) && !(caps & CL_DEVICE_SVM_ATOMICS))
+		return CL_INVALID_VALUE;
+	return CL_SUCCESS;
+}
+
+static cl_int check_alloc(cl_context ctx, cl_svm_mem_flags flags,
+			  size_t size, cl_uint alignment)
+{
+	cl_int err;
+
+	/* context must be a valid context. */
+	if (!hx_object_valid(ctx, HX_TYPE_CONTEXT))
+		return CL_INVALID_CONTEXT;
+	err = check_flags(ctx, flags);
+	if (err)
+		return err;
+	/* size is 0 or > CL_DEVICE_MAX_MEM_ALLOC_SIZE of a device. */
+	if (size == 0 || (cl_ulong)size > context_max_alloc(ctx))
+		return CL_INVALID_BUFFER_SIZE;
+	/* alignment is not a power of two or cannot be supported. */
+	if (alignment & (alignment - 1))
+		return CL_INVALID_VALUE;
+	if ((size_t)alignment > HX_SVM_MAX_ALIGN)
+		return CL_INVALID_VALUE;
+	return CL_SUCCESS;
+}
+
+void *hx_svm_alloc(cl_context ctx, cl_svm_mem_flags flags, size_t size,
+		   cl_uint alignment, cl_int *err)
+{
+	struct hx_svm_alloc a;
+	size_t align = alignment;
+
+	*err = check_alloc(ctx, flags, size, alignment);
+	if (*err)
+		return NULL;
+	if (align < HX_SVM_DEFAULT_ALIGN)
+		align = HX_SVM_DEFAULT_ALIGN;
+	*err = watch_context(ctx);
+	if (*err)
+		return NULL;
+	a.base = hx_svm_backing_alloc(size, align, flags);
+	if (!a.base) {
+		*err = CL_OUT_OF_HOST_MEMORY;
+		return NULL;
+	}
+	a.size = size;
+	a.flags = flags;
+	a.ctx = ctx;
+	*err = insert(&a);
+	if (*err) {
+		hx_svm_backing_free(a.base, size, flags);
+		return NULL;
+	}
+	HX_DEBUG(HX_DBG_SVM, "svm", "alloc %p size %zu flags 0x%llx", a.base,
+		 size, (unsigned long long)flags);
+	return a.base;
+}
+
+int hx_svm_free(cl_context ctx, void *ptr)
+{
+	struct hx_svm_alloc a;
+	ptrdiff_t i;
+
+	if (!ptr)
+		return 0;
+	pthread_rwlock_wrlock(&table_lock);
+	i = floor_locked(ptr);
+	if (i < 0 || table[i].base != ptr || table[i].ctx != ctx) {
+		pthread_rwlock_unlock(&table_lock);
+		HX_DEBUG(HX_DBG_SVM, "svm", "free %p: not an allocation of %p",
+			 ptr, (void *)ctx);
+		return 0;
+	}
+	a = table[i];
+	remove_locked((size_t)i);
+	pthread_rwlock_unlock(&table_lock);
+	HX_DEBUG(HX_DBG_SVM, "svm", "free %p size %zu", a.base, a.size);
+	hx_svm_backing_free(a.base, a.size, a.flags);
+	return 1;
+}
+
+cl_int hx_svm_check_kernel_arg(cl_context ctx, const void *ptr)
+{
+	if (!ptr)
+		return CL_SUCCESS;
+	if (hx_svm_context_caps(ctx) & CL_DEVICE_SVM_FINE_GRAIN_SYSTEM)
+		return CL_SUCCESS;
+	return hx_svm_find(ctx, ptr, NULL) ? CL_SUCCESS : CL_INVALID_ARG_VALUE;
+}
+
+/* ---- command bodies (run on an executor or waiting thread) ---- */
+
+cl_int hx_svm_copy(void *dst, const void *src, size_t size)
+{
+	memcpy(dst, src, size);
+	return CL_COMPLETE;
+}
+
+cl_int hx_svm_fill(void *dst, const void *pattern, size_t pattern_size,
+		   size_t size)
+{
+	unsigned char *d = dst;
+	size_t done;
+
+	if (size == 0)
+		return CL_COMPLETE;
+	/* Seed one pattern, then double the filled prefix: log2 memcpys. */
+	memcpy(d, pattern, pattern_size);
+	for (done = pattern_size; done < size;) {
+		size_t n = done < size - done ? done : size - done;
+
+		memcpy(d + done, d, n);
+		done += n;
+	}
+	return CL_COMPLETE;
+}
+
+cl_int hx_svm_map(cl_command_queue q, void *ptr, size_t size,
+		  cl_map_flags flags)
+{
+	/* The host already reaches every SVM byte in place: nothing to do
+	 * beyond ordering, which the scheduler provides. */
+	(void)q;
+	(void)ptr;
+	(void)size;
+	(void)flags;
+	return CL_COMPLETE;
+}
+
+cl_int hx_svm_unmap(cl_command_queue q, void *ptr)
+{
+	(void)q;
+	(void)ptr;
+	return CL_COMPLETE;
+}
+
+cl_int hx_svm_migrate(cl_command_queue q, const struct hx_svm_range *r,
+		      cl_uint n, cl_mem_migration_flags flags)
+{
+	cl_uint i;
+
+	/* Device memory is host memory in this version: the ranges are
+	 * already where every device can reach them. */
+	for (i = 0; i < n; i++)
+		HX_DEBUG(HX_DBG_SVM, "svm", "migrate %p +%zu flags 0x%llx dev %u",
+			 r[i].base, r[i].size, (unsigned long long)flags,
+			 q->dev->index);
+	return CL_COMPLETE;
+}
