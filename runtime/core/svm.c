@@ -387,3 +387,15 @@ cl_int hx_svm_migrate(cl_command_queue q, const struct hx_svm_range *r,
 			 q->dev->index);
 	return CL_COMPLETE;
 }
+
+cl_int hx_svm_check_queue(cl_command_queue q)
+{
+	/* command_queue must be a valid host command-queue (hmmcl creates
+	 * no device queues). */
+	if (!hx_object_valid(q, HX_TYPE_QUEUE))
+		return CL_INVALID_COMMAND_QUEUE;
+	/* The queue's device must support SVM. */
+	if (!q->dev->svm_caps)
+		return CL_INVALID_OPERATION;
+	return CL_SUCCESS;
+}

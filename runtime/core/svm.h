@@ -70,6 +70,11 @@ int hx_svm_free(cl_context ctx, void *ptr);
  * CL_INVALID_ARG_VALUE. */
 cl_int hx_svm_check_kernel_arg(cl_context ctx, const void *ptr);
 
+/* The queue rule of every SVM enqueue: CL_INVALID_COMMAND_QUEUE for a
+ * handle that is not a valid host queue, CL_INVALID_OPERATION when its
+ * device has no SVM capability (SVM is optional in OpenCL 3.0). */
+cl_int hx_svm_check_queue(cl_command_queue q);
+
 /* Where the memory comes from: the one place the SVM manager swaps.
  * align is a power of two >= sizeof(void *). */
 void *hx_svm_backing_alloc(size_t size, size_t align, cl_svm_mem_flags flags);
