@@ -1,0 +1,313 @@
+/* clBuildProgram / clCompileProgram / clLinkProgram pipelines. */
+#include <dlfcn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <CL/cl.h>
+#include <llvm-c/Linker.h>
+#include <llvm-c/Transforms/PassBuilder.h>
+
+#include "compiler_internal.h"
+
+static void diag_handler(LLVMDiagnosticInfoRef di, void *ctx)
+{
+	char *msg = LLVMGetDiagInfoDescription(di);
+	const char *sev = "note";
+
+	switch (LLVMGetDiagInfoSeverity(di)) {
+	case LLVMDSError: sev = "error"; break;
+	case LLVMDSWarning: sev = "warning"; break;
+	default: break;
+	}
+	if (ctx && LLVMGetDiagInfoSeverity(di) != LLVMDSRemark)
+		hx_buf_printf(ctx, "%s: %s\n", sev, msg);
+	LLVMDisposeMessage(msg);
+}
+
+static bool is_lowered(const char *name)
+{
+	return !strncmp(name, "llvm.", 5) || !strncmp(name, "__hx_", 5) ||
+	       !strcmp(name, "printf");
+}
+
+/* A call to a function neither the library nor the process defines would
+ * fail at JIT time: report it at build time instead. */
+static int check_undefined(LLVMModuleRef m, hx_buf *log)
+{
+	int ret = CL_SUCCESS;
+
+	for (LLVMValueRef f = LLVMGetFirstFunction(m); f; f = LLVMGetNextFunction(f)) {
+		size_t len;
+		const char *name = LLVMGetValueName2(f, &len);
+		if (!LLVMIsDeclaration(f) || !LLVMGetFirstUse(f) || is_lowered(name))
+			continue;
+		if (!dlsym(RTLD_DEFAULT, name)) {
+			hx_buf_printf(log, "error: undefined function '%s'\n", name);
+			ret = CL_BUILD_PROGRAM_FAILURE;
+		}
+	}
+	for (LLVMValueRef g = LLVMGetFirstGlobal(m); g; g = LLVMGetNextGlobal(g)) {
+		size_t len;
+		if (LLVMIsDeclaration(g) && LLVMGetFirstUse(g)) {
+			hx_buf_printf(log, "error: undefined variable '%s'\n",
+				      LLVMGetValueName2(g, &len));
+			ret = CL_BUILD_PROGRAM_FAILURE;
+		}
+	}
+	return ret;
+}
+
+/* Program-scope (and static) global variables keep external names so the
+ * code of both variants binds to one definition; everything else that is
+ * not a kernel becomes internal so that dead builtins disappear. */
+static void set_linkages(LLVMModuleRef m)
+{
+	for (LLVMValueRef f = LLVMGetFirstFunction(m); f; f = LLVMGetNextFunction(f))
+		if (!LLVMIsDeclaration(f) && !hx_is_kernel(f))
+			LLVMSetLinkage(f, LLVMInternalLinkage);
+	for (LLVMValueRef g = LLVMGetFirstGlobal(m); g; g = LLVMGetNextGlobal(g)) {
+		if (LLVMIsDeclaration(g))
+			continue;
+		bool shared = LLVMGetPointerAddressSpace(LLVMTypeOf(g)) == 1 &&
+			      !LLVMIsGlobalConstant(g);
+		LLVMLinkage l = LLVMGetLinkage(g);
+		if (!shared) {
+			LLVMSetLinkage(g, LLVMInternalLinkage);
+		} else if (l == LLVMInternalLinkage || l == LLVMPrivateLinkage) {
+			size_t len;
+			char name[512];
+			snprintf(name, sizeof(name), "__hx_g.%s",
+				 LLVMGetValueName2(g, &len));
+			LLVMSetValueName2(g, name, strlen(name));
+			LLVMSetLinkage(g, LLVMExternalLinkage);
+		}
+	}
+}
+
+int hx_prepare_executable(LLVMModuleRef m, hx_buf *log)
+{
+	LLVMPassBuilderOptionsRef po = LLVMCreatePassBuilderOptions();
+	LLVMErrorRef err;
+
+	set_linkages(m);
+	err = LLVMRunPasses(m, "globaldce", NULL, po);
+	LLVMDisposePassBuilderOptions(po);
+	if (err) {
+		char *msg = LLVMGetErrorMessage(err);
+		hx_buf_printf(log, "error: %s\n", msg);
+		LLVMDisposeErrorMessage(msg);
+		return CL_BUILD_PROGRAM_FAILURE;
+	}
+	return check_undefined(m, log);
+}
+
+/* Links bitcode modules (and, for an executable, the builtin library). */
+static int link_bitcode(void *const *bcs, const size_t *sizes, size_t n,
+			int dialect, bool opt_disable, bool library,
+			hx_cprog **out, hx_buf *log)
+{
+	LLVMContextRef ctx = LLVMContextCreate();
+	LLVMModuleRef m = NULL;
+	void *bc = NULL;
+	size_t bc_size = 0;
+	int ret = CL_LINK_PROGRAM_FAILURE;
+
+	LLVMContextSetDiagnosticHandler(ctx, diag_handler, log);
+	for (size_t i = 0; i < n; i++) {
+		LLVMModuleRef mi = hx_llvm_parse(ctx, bcs[i], sizes[i], log);
+		if (!mi)
+			goto out;
+		if (!m)
+			m = mi;
+		else if (LLVMLinkModules2(m, mi))
+			goto out;
+	}
+	if (!library) {
+		ret = hx_llvm_link_builtins(m, dialect, log);
+		if (ret == CL_SUCCESS)
+			ret = hx_prepare_executable(m, log);
+		if (ret != CL_SUCCESS) {
+			ret = CL_LINK_PROGRAM_FAILURE;
+			goto out;
+		}
+	}
+	ret = hx_llvm_write(m, &bc, &bc_size);
+	if (ret == CL_SUCCESS)
+		ret = hx_cprog_create(library ? CL_PROGRAM_BINARY_TYPE_LIBRARY
+					      : CL_PROGRAM_BINARY_TYPE_EXECUTABLE,
+				      dialect, opt_disable, bc, bc_size, out, log);
+out:
+	if (m)
+		LLVMDisposeModule(m);
+	LLVMContextDispose(ctx);
+	return ret;
+}
+
+static void source_key(uint8_t key[32], const char *what, const char *source,
+		       const char *options, const hx_cl_header *headers,
+		       size_t nh, int dialect)
+{
+	hx_sha256 s;
+
+	hx_sha256_init(&s);
+	hx_cache_key_base(&s);
+	hx_frontend_identity(&s);
+	hx_sha256_str(&s, what);
+	hx_sha256_str(&s, source);
+	hx_sha256_str(&s, options);
+	for (size_t i = 0; i < nh; i++) {
+		hx_sha256_str(&s, headers[i].name);
+		hx_sha256_str(&s, headers[i].source);
+	}
+	if (dialect)
+		hx_builtins_identity(&s, dialect);
+	hx_sha256_final(&s, key);
+}
+
+static bool cache_load(const uint8_t key[32], const char *kind,
+		       uint32_t type, hx_cprog **out)
+{
+	void *data;
+	size_t size;
+	bool ok;
+
+	if (!hx_cache_get(key, kind, &data, &size))
+		return false;
+	ok = hx_compiler_load_binary(data, size, out) == CL_SUCCESS;
+	free(data);
+	if (ok && (*out)->binary_type != type) {
+		hx_compiler_release(*out);
+		ok = false;
+	}
+	return ok;
+}
+
+static void cache_store(const uint8_t key[32], const char *kind,
+			const hx_cprog *p)
+{
+	void *data;
+	size_t size;
+
+	if (hx_cache_enabled() && hx_compiler_binary(p, &data, &size) == CL_SUCCESS) {
+		hx_cache_put(key, kind, data, size);
+		free(data);
+	}
+}
+
+static int finish(int ret, hx_buf *log, char **log_out)
+{
+	if (log_out)
+		*log_out = hx_buf_take(log);
+	else
+		free(log->data);
+	return ret;
+}
+
+int hx_compiler_compile(const char *source, const char *options,
+			const hx_cl_header *headers, size_t num_headers,
+			hx_cprog **out, char **log_out)
+{
+	hx_buf log = { 0 };
+	hx_options o;
+	uint8_t key[32];
+	void *bc;
+	size_t bc_size;
+	int ret;
+
+	hx_llvm_init();
+	ret = hx_options_parse(options, HX_OPT_COMPILE, &o);
+	if (ret != CL_SUCCESS) {
+		hx_buf_printf(&log, "error: invalid compile options: %s\n", options);
+		return finish(ret, &log, log_out);
+	}
+	source_key(key, "compile", source, options, headers, num_headers, 0);
+	if (!cache_load(key, "obj", CL_PROGRAM_BINARY_TYPE_COMPILED_OBJECT, out)) {
+		ret = hx_frontend_compile(source, headers, num_headers, &o, &bc,
+					  &bc_size, &log);
+		if (ret == CL_SUCCESS)
+			ret = hx_cprog_create(CL_PROGRAM_BINARY_TYPE_COMPILED_OBJECT,
+					      o.dialect, o.opt_disable, bc, bc_size,
+					      out, &log);
+		if (ret == CL_SUCCESS)
+			cache_store(key, "obj", *out);
+	}
+	hx_options_free(&o);
+	return finish(ret, &log, log_out);
+}
+
+int hx_compiler_build(const char *source, const char *options, hx_cprog **out,
+		      char **log_out)
+{
+	hx_buf log = { 0 };
+	hx_options o;
+	uint8_t key[32];
+	void *bc = NULL;
+	size_t bc_size;
+	int ret;
+
+	hx_llvm_init();
+	ret = hx_options_parse(options, HX_OPT_BUILD, &o);
+	if (ret != CL_SUCCESS) {
+		hx_buf_printf(&log, "error: invalid build options: %s\n", options);
+		return finish(ret, &log, log_out);
+	}
+	source_key(key, "build", source, options, NULL, 0, o.dialect);
+	if (!cache_load(key, "exe", CL_PROGRAM_BINARY_TYPE_EXECUTABLE, out)) {
+		ret = hx_frontend_compile(source, NULL, 0, &o, &bc, &bc_size, &log);
+		if (ret == CL_SUCCESS)
+			ret = link_bitcode(&bc, &bc_size, 1, o.dialect,
+					   o.opt_disable, false, out, &log);
+		free(bc);
+		if (ret == CL_SUCCESS)
+			cache_store(key, "exe", *out);
+		else if (ret == CL_COMPILE_PROGRAM_FAILURE ||
+			 ret == CL_LINK_PROGRAM_FAILURE)
+			ret = CL_BUILD_PROGRAM_FAILURE;
+	}
+	hx_options_free(&o);
+	return finish(ret, &log, log_out);
+}
+
+int hx_compiler_link(hx_cprog *const *inputs, size_t n, const char *options,
+		     hx_cprog **out, char **log_out)
+{
+	hx_buf log = { 0 };
+	hx_options o;
+	void **bcs = calloc(n + 1, sizeof(*bcs));
+	size_t *sizes = calloc(n + 1, sizeof(*sizes));
+	bool opt_disable = false;
+	int ret, dialect = 0;
+
+	hx_llvm_init();
+	ret = bcs && sizes ? hx_options_parse(options, HX_OPT_LINK, &o)
+			   : CL_OUT_OF_HOST_MEMORY;
+	if (ret != CL_SUCCESS) {
+		hx_buf_printf(&log, "error: invalid link options: %s\n", options);
+		goto out_free;
+	}
+	for (size_t i = 0; i < n && ret == CL_SUCCESS; i++) {
+		if (inputs[i]->binary_type == CL_PROGRAM_BINARY_TYPE_EXECUTABLE)
+			ret = CL_INVALID_OPERATION;
+		/* One builtin library per executable: 1.x and 3.0 mangle
+		 * pointer builtins differently. */
+		if (dialect && inputs[i]->dialect != dialect) {
+			hx_buf_printf(&log, "error: cannot link OpenCL C 1.x and 3.0 objects together\n");
+			ret = CL_LINK_PROGRAM_FAILURE;
+		}
+		dialect = inputs[i]->dialect;
+		opt_disable |= inputs[i]->opt_disable;
+		bcs[i] = inputs[i]->bc;
+		sizes[i] = inputs[i]->bc_size;
+	}
+	if (ret == CL_SUCCESS && n == 0)
+		ret = CL_INVALID_VALUE;
+	if (ret == CL_SUCCESS)
+		ret = link_bitcode(bcs, sizes, n, dialect, opt_disable,
+				   o.create_library, out, &log);
+	hx_options_free(&o);
+out_free:
+	free(bcs);
+	free(sizes);
+	return finish(ret, &log, log_out);
+}

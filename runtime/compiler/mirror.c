@@ -1,0 +1,475 @@
+/* The mirrored variant: every global, constant and generic memory access
+ * of the entry functions goes through g->rt->translate (the device MMU).
+ *
+ * Runs after O3 (and after masked/gather intrinsics are scalarised), so
+ * the direct variant is untouched and vectorised as usual, and vector
+ * accesses are translated once per vector. Each access checks a per-entry
+ * software TLB of one page per access kind (read, write, atomic) held in
+ * allocas that SROA turns into registers: a run of accesses within one
+ * page calls translate once. Accesses that cross a page boundary take a
+ * slow path through a bounce buffer, segment by segment. Pointers that
+ * provably point to __private or __local memory are not translated. */
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <llvm-c/Target.h>
+
+#include "compiler_internal.h"
+
+#define PAGE 4096ull
+
+/* ---- runtime helpers (called from mirrored code) ---- */
+
+static void *xl(hx_group *g, uint64_t addr, uint64_t size, uint32_t access)
+{
+	return g->rt->translate(g, addr, size, access);
+}
+
+static uint64_t seg(uint64_t addr, uint64_t n)
+{
+	uint64_t room = PAGE - (addr & (PAGE - 1));
+
+	return n < room ? n : room;
+}
+
+void hx_mirror_read(hx_group *g, uint64_t addr, uint64_t size, void *dst)
+{
+	for (uint64_t n; size; addr += n, size -= n, dst = (char *)dst + n) {
+		n = seg(addr, size);
+		memcpy(dst, xl(g, addr, n, 1), n);
+	}
+}
+
+void hx_mirror_write(hx_group *g, uint64_t addr, uint64_t size,
+		     const void *src)
+{
+	for (uint64_t n; size; addr += n, size -= n, src = (const char *)src + n) {
+		n = seg(addr, size);
+		memcpy(xl(g, addr, n, 2), src, n);
+	}
+}
+
+/* how: bit 0 translate dst, bit 1 translate src. Chunks never cross a page
+ * on a translated side; an overlapping move with dst above src copies
+ * backwards, chunk by chunk, as memmove would. */
+void hx_mirror_memcpy(hx_group *g, uint64_t dst, uint64_t src, uint64_t n,
+		      uint32_t how)
+{
+	bool back = dst > src && dst < src + n;
+
+	while (n) {
+		uint64_t c = n, d, s;
+		if (back) {
+			d = dst + n - 1, s = src + n - 1;
+			if (how & 1)
+				c = c < (d & (PAGE - 1)) + 1 ? c : (d & (PAGE - 1)) + 1;
+			if (how & 2)
+				c = c < (s & (PAGE - 1)) + 1 ? c : (s & (PAGE - 1)) + 1;
+			d = dst + n - c, s = src + n - c;
+		} else {
+			d = dst, s = src;
+			if (how & 1)
+				c = seg(d, c);
+			if (how & 2)
+				c = seg(s, c);
+		}
+		void *hd = how & 1 ? xl(g, d, c, 2) : (void *)(uintptr_t)d;
+		const void *hs = how & 2 ? xl(g, s, c, 1) : (void *)(uintptr_t)s;
+		memmove(hd, hs, c);
+		n -= c;
+		if (!back)
+			dst += c, src += c;
+	}
+}
+
+void hx_mirror_memset(hx_group *g, uint64_t dst, uint32_t val, uint64_t n)
+{
+	for (uint64_t c; n; dst += c, n -= c) {
+		c = seg(dst, n);
+		memset(xl(g, dst, c, 2), (int)val, c);
+	}
+}
+
+/* ---- the pass ---- */
+
+typedef struct mctx {
+	LLVMContextRef ctx;
+	LLVMModuleRef m;
+	LLVMBuilderRef b;
+	LLVMTargetDataRef td;
+	LLVMTypeRef i8, i32, i64, ptr, xl_ty;
+	LLVMValueRef fn, g;
+	LLVMValueRef page[4], base[4]; /* TLB allocas per access kind 1..3 */
+	LLVMValueRef tmp;              /* bounce buffer for page crossers */
+	uint64_t tmp_size;
+} mctx;
+
+/* Does p provably point to __private (alloca, AS 0) or __local (AS 3)? */
+static bool private_or_local(LLVMValueRef p, int depth)
+{
+	unsigned as = LLVMGetPointerAddressSpace(LLVMTypeOf(p));
+
+	if (as == 0 || as == 3 || LLVMIsAAllocaInst(p))
+		return true;
+	if (as != 4 || depth > 8)
+		return false;
+	if (LLVMIsAGetElementPtrInst(p) || LLVMIsAAddrSpaceCastInst(p) ||
+	    LLVMIsABitCastInst(p))
+		return private_or_local(LLVMGetOperand(p, 0), depth + 1);
+	if (LLVMIsAConstantExpr(p) &&
+	    (LLVMGetConstOpcode(p) == LLVMGetElementPtr ||
+	     LLVMGetConstOpcode(p) == LLVMAddrSpaceCast))
+		return private_or_local(LLVMGetOperand(p, 0), depth + 1);
+	if (LLVMIsASelectInst(p))
+		return private_or_local(LLVMGetOperand(p, 1), depth + 1) &&
+		       private_or_local(LLVMGetOperand(p, 2), depth + 1);
+	if (LLVMIsAPHINode(p)) {
+		for (unsigned i = 0; i < LLVMCountIncoming(p); i++)
+			if (!private_or_local(LLVMGetIncomingValue(p, i), depth + 1))
+				return false;
+		return true;
+	}
+	return false;
+}
+
+static bool needs_translate(LLVMValueRef p)
+{
+	unsigned as = LLVMGetPointerAddressSpace(LLVMTypeOf(p));
+
+	return (as == 1 || as == 2 || as == 4) && !private_or_local(p, 0);
+}
+
+static LLVMBasicBlockRef new_block(mctx *c, LLVMBasicBlockRef after)
+{
+	LLVMBasicBlockRef bb = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "");
+
+	LLVMMoveBasicBlockAfter(bb, after);
+	return bb;
+}
+
+/* Moves in and everything after it into a new block; the original block
+ * keeps the instructions before in and no terminator yet. */
+static LLVMBasicBlockRef split_before(mctx *c, LLVMValueRef in)
+{
+	LLVMBasicBlockRef bb = LLVMGetInstructionParent(in);
+	LLVMBasicBlockRef rest = new_block(c, bb);
+
+	/* Successor PHIs must name rest, which will own the terminator; the
+	 * RAUW also retargets branches to bb, which are restored below. */
+	LLVMReplaceAllUsesWith(LLVMBasicBlockAsValue(bb), LLVMBasicBlockAsValue(rest));
+	LLVMPositionBuilderAtEnd(c->b, rest);
+	for (LLVMValueRef i = in, next; i; i = next) {
+		next = LLVMGetNextInstruction(i);
+		LLVMInstructionRemoveFromParent(i);
+		LLVMInsertIntoBuilder(c->b, i);
+	}
+	for (LLVMBasicBlockRef x = LLVMGetFirstBasicBlock(c->fn); x;
+	     x = LLVMGetNextBasicBlock(x)) {
+		LLVMValueRef t = LLVMGetBasicBlockTerminator(x);
+		for (unsigned s = 0; t && s < LLVMGetNumSuccessors(t); s++)
+			if (LLVMGetSuccessor(t, s) == rest)
+				LLVMSetSuccessor(t, s, bb);
+	}
+	return rest;
+}
+
+static LLVMValueRef call_translate(mctx *c, LLVMValueRef addr, uint64_t size,
+				   unsigned kind)
+{
+	LLVMValueRef idx = LLVMConstInt(c->i64, offsetof(hx_group, rt), 0);
+	LLVMValueRef rt = LLVMBuildLoad2(c->b, c->ptr,
+					 LLVMBuildGEP2(c->b, c->i8, c->g, &idx, 1, ""), "");
+	idx = LLVMConstInt(c->i64, offsetof(hx_rt, translate), 0);
+	LLVMValueRef fn = LLVMBuildLoad2(c->b, c->ptr,
+					 LLVMBuildGEP2(c->b, c->i8, rt, &idx, 1, ""), "");
+	LLVMValueRef args[4] = { c->g, addr, LLVMConstInt(c->i64, size, 0),
+				 LLVMConstInt(c->i32, kind, 0) };
+
+	return LLVMBuildCall2(c->b, c->xl_ty, fn, args, 4, "");
+}
+
+static LLVMValueRef helper(mctx *c, const char *name, LLVMTypeRef *params,
+			   unsigned n, LLVMTypeRef *fty)
+{
+	LLVMValueRef f = LLVMGetNamedFunction(c->m, name);
+
+	*fty = LLVMFunctionType(LLVMVoidTypeInContext(c->ctx), params, n, 0);
+	return f ? f : LLVMAddFunction(c->m, name, *fty);
+}
+
+/* The bounce-buffer path of a page-crossing load or store. */
+static void cross_path(mctx *c, LLVMValueRef in, LLVMValueRef addr,
+		       uint64_t size, bool is_store)
+{
+	LLVMTypeRef params[4] = { c->ptr, c->i64, c->i64, c->ptr }, fty;
+	LLVMValueRef f = helper(c, is_store ? "hx_mirror_write" : "hx_mirror_read",
+				params, 4, &fty);
+	LLVMValueRef args[4] = { c->g, addr, LLVMConstInt(c->i64, size, 0), c->tmp };
+
+	if (is_store) {
+		LLVMValueRef st = LLVMBuildStore(c->b, LLVMGetOperand(in, 0), c->tmp);
+		LLVMSetAlignment(st, 1);
+	}
+	LLVMBuildCall2(c->b, fty, f, args, 4, "");
+}
+
+/* Rewrites the pointer operand op of access in:
+ *   head:  hit = page(addr) == tlb.page[kind] && !crosses
+ *   fast:  host = tlb.base[kind] + offset
+ *   miss:  host = translate(addr), refill the TLB
+ *   cross: bounce buffer (loads and stores only)
+ *   join:  in, on the host pointer */
+static void rewrite(mctx *c, LLVMValueRef in, unsigned op, uint64_t size,
+		    unsigned kind, bool may_cross)
+{
+	LLVMValueRef p = LLVMGetOperand(in, op);
+	LLVMBasicBlockRef head = LLVMGetInstructionParent(in);
+	LLVMBasicBlockRef join = split_before(c, in);
+	LLVMBasicBlockRef fast = new_block(c, head), miss = new_block(c, fast);
+	LLVMBasicBlockRef cross = may_cross ? new_block(c, miss) : NULL;
+	LLVMValueRef mask = LLVMConstInt(c->i64, ~(PAGE - 1), 0), hit, off;
+
+	LLVMPositionBuilderAtEnd(c->b, head);
+	LLVMValueRef addr = LLVMBuildPtrToInt(c->b, p, c->i64, "");
+	LLVMValueRef page = LLVMBuildAnd(c->b, addr, mask, "");
+	LLVMValueRef cached = LLVMBuildLoad2(c->b, c->i64, c->page[kind], "");
+	hit = LLVMBuildICmp(c->b, LLVMIntEQ, page, cached, "");
+	off = LLVMBuildSub(c->b, addr, page, "");
+	LLVMValueRef crosses = NULL;
+	if (may_cross) {
+		LLVMValueRef end = LLVMBuildAdd(c->b, addr, LLVMConstInt(c->i64, size - 1, 0), "");
+		crosses = LLVMBuildICmp(c->b, LLVMIntNE, page,
+					LLVMBuildAnd(c->b, end, mask, ""), "");
+		hit = LLVMBuildAnd(c->b, hit, LLVMBuildNot(c->b, crosses, ""), "");
+	}
+	LLVMBuildCondBr(c->b, hit, fast, may_cross ? cross : miss);
+	if (may_cross) {
+		/* cross doubles as the dispatch block: crossing or plain miss. */
+		LLVMBasicBlockRef bounce = new_block(c, cross);
+		LLVMPositionBuilderAtEnd(c->b, cross);
+		LLVMBuildCondBr(c->b, crosses, bounce, miss);
+		cross = bounce;
+	}
+	LLVMPositionBuilderAtEnd(c->b, fast);
+	LLVMValueRef h1 = LLVMBuildAdd(c->b, LLVMBuildLoad2(c->b, c->i64, c->base[kind], ""),
+				       off, "");
+	LLVMBuildBr(c->b, join);
+	LLVMPositionBuilderAtEnd(c->b, miss);
+	LLVMValueRef h2 = LLVMBuildPtrToInt(c->b, call_translate(c, addr, size, kind),
+					    c->i64, "");
+	LLVMBuildStore(c->b, page, c->page[kind]);
+	LLVMBuildStore(c->b, LLVMBuildSub(c->b, h2, off, ""), c->base[kind]);
+	LLVMBuildBr(c->b, join);
+	LLVMValueRef vals[3] = { h1, h2, NULL };
+	LLVMBasicBlockRef from[3] = { fast, miss, NULL };
+	if (may_cross) {
+		LLVMPositionBuilderAtEnd(c->b, cross);
+		cross_path(c, in, addr, size, LLVMIsAStoreInst(in) != NULL);
+		vals[2] = LLVMBuildPtrToInt(c->b, c->tmp, c->i64, "");
+		from[2] = cross;
+		LLVMBuildBr(c->b, join);
+	}
+	LLVMPositionBuilderBefore(c->b, in);
+	LLVMValueRef phi = LLVMBuildPhi(c->b, c->i64, "");
+	LLVMAddIncoming(phi, vals, from, may_cross ? 3 : 2);
+	LLVMSetOperand(in, op, LLVMBuildIntToPtr(c->b, phi, LLVMTypeOf(p), ""));
+}
+
+/* llvm.memcpy/memmove/memset -> page-segmented helpers. */
+static void rewrite_memintrin(mctx *c, LLVMValueRef call, bool is_set)
+{
+	LLVMValueRef dst = LLVMGetOperand(call, 0), src = LLVMGetOperand(call, 1);
+	LLVMValueRef len = LLVMGetOperand(call, 2), f;
+	LLVMTypeRef fty;
+
+	LLVMPositionBuilderBefore(c->b, call);
+	LLVMValueRef d = LLVMBuildPtrToInt(c->b, dst, c->i64, "");
+	LLVMValueRef n = LLVMBuildZExtOrBitCast(c->b, len, c->i64, "");
+	if (is_set) {
+		LLVMTypeRef params[4] = { c->ptr, c->i64, c->i32, c->i64 };
+		f = helper(c, "hx_mirror_memset", params, 4, &fty);
+		LLVMValueRef args[4] = { c->g, d, LLVMBuildZExt(c->b, src, c->i32, ""), n };
+		LLVMBuildCall2(c->b, fty, f, args, 4, "");
+	} else {
+		LLVMTypeRef params[5] = { c->ptr, c->i64, c->i64, c->i64, c->i32 };
+		unsigned how = needs_translate(dst) | (needs_translate(src) << 1);
+		f = helper(c, "hx_mirror_memcpy", params, 5, &fty);
+		LLVMValueRef args[5] = { c->g, d, LLVMBuildPtrToInt(c->b, src, c->i64, ""),
+					 n, LLVMConstInt(c->i32, how, 0) };
+		LLVMBuildCall2(c->b, fty, f, args, 5, "");
+	}
+	LLVMInstructionEraseFromParent(call);
+}
+
+typedef struct work {
+	LLVMValueRef *v;
+	size_t n, cap;
+} work;
+
+static int push(work *w, LLVMValueRef v)
+{
+	if (w->n == w->cap) {
+		size_t cap = w->cap ? w->cap * 2 : 64;
+		LLVMValueRef *nv = realloc(w->v, cap * sizeof(*nv));
+		if (!nv)
+			return -1;
+		w->v = nv;
+		w->cap = cap;
+	}
+	w->v[w->n++] = v;
+	return 0;
+}
+
+static const char *callee(LLVMValueRef call)
+{
+	LLVMValueRef f = LLVMGetCalledValue(call);
+	size_t len;
+
+	return f && LLVMIsAFunction(f) ? LLVMGetValueName2(f, &len) : "";
+}
+
+/* Pointer operand index of a memory access, or -1. */
+static int ptr_operand(LLVMValueRef in)
+{
+	if (LLVMIsALoadInst(in) || LLVMIsAAtomicRMWInst(in) ||
+	    LLVMIsAAtomicCmpXchgInst(in))
+		return 0;
+	if (LLVMIsAStoreInst(in))
+		return 1;
+	return -1;
+}
+
+static int collect(mctx *c, work *acc, work *mem, work *calls)
+{
+	for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(c->fn); bb;
+	     bb = LLVMGetNextBasicBlock(bb))
+		for (LLVMValueRef in = LLVMGetFirstInstruction(bb); in;
+		     in = LLVMGetNextInstruction(in)) {
+			int op = ptr_operand(in);
+			if (op >= 0 && needs_translate(LLVMGetOperand(in, (unsigned)op))) {
+				if (push(acc, in))
+					return -1;
+				continue;
+			}
+			if (!LLVMIsACallInst(in))
+				continue;
+			const char *name = callee(in);
+			bool set = !strncmp(name, "llvm.memset", 11);
+			if (set || !strncmp(name, "llvm.memcpy", 11) ||
+			    !strncmp(name, "llvm.memmove", 12)) {
+				if ((needs_translate(LLVMGetOperand(in, 0)) ||
+				     (!set && needs_translate(LLVMGetOperand(in, 1)))) &&
+				    push(mem, in))
+					return -1;
+			} else if (strncmp(name, "llvm.", 5) && push(calls, in)) {
+				return -1;
+			}
+		}
+	return 0;
+}
+
+static LLVMTypeRef access_type(LLVMValueRef in)
+{
+	if (LLVMIsALoadInst(in))
+		return LLVMTypeOf(in);
+	return LLVMTypeOf(LLVMGetOperand(in, LLVMIsAStoreInst(in) ? 0 : 1));
+}
+
+static bool may_cross(mctx *c, LLVMValueRef in)
+{
+	return (LLVMIsALoadInst(in) || LLVMIsAStoreInst(in)) &&
+	       LLVMGetOrdering(in) == LLVMAtomicOrderingNotAtomic &&
+	       LLVMStoreSizeOfType(c->td, access_type(in)) > 1;
+}
+
+/* TLB slots and bounce buffer at the top of the entry block. */
+static void make_slots(mctx *c, const work *acc)
+{
+	LLVMBasicBlockRef entry = LLVMGetEntryBasicBlock(c->fn);
+	uint64_t tmp = 16;
+
+	for (size_t i = 0; i < acc->n; i++) {
+		uint64_t s = LLVMStoreSizeOfType(c->td, access_type(acc->v[i]));
+		tmp = s > tmp ? s : tmp;
+	}
+	LLVMPositionBuilderBefore(c->b, LLVMGetFirstInstruction(entry));
+	for (int k = 1; k <= 3; k++) {
+		c->page[k] = LLVMBuildAlloca(c->b, c->i64, "tlb.page");
+		c->base[k] = LLVMBuildAlloca(c->b, c->i64, "tlb.base");
+	}
+	c->tmp = LLVMBuildAlloca(c->b, LLVMArrayType(c->i8, (unsigned)tmp), "bounce");
+	LLVMSetAlignment(c->tmp, 64);
+	for (int k = 1; k <= 3; k++) {
+		/* 1 is never a page address: the TLB starts empty. */
+		LLVMBuildStore(c->b, LLVMConstInt(c->i64, 1, 0), c->page[k]);
+		LLVMBuildStore(c->b, LLVMConstInt(c->i64, 0, 0), c->base[k]);
+	}
+}
+
+/* Barrier, printf and other calls may let the host change mappings. */
+static void flush_after(mctx *c, LLVMValueRef call)
+{
+	LLVMValueRef next = LLVMGetNextInstruction(call);
+
+	if (!next)
+		return;
+	LLVMPositionBuilderBefore(c->b, next);
+	for (int k = 1; k <= 3; k++)
+		LLVMBuildStore(c->b, LLVMConstInt(c->i64, 1, 0), c->page[k]);
+}
+
+static int mirror_function(mctx *c, LLVMValueRef fn)
+{
+	work acc = { 0 }, mem = { 0 }, calls = { 0 };
+	int ret = -1;
+
+	c->fn = fn;
+	c->g = LLVMGetParam(fn, 1);
+	if (collect(c, &acc, &mem, &calls))
+		goto out;
+	make_slots(c, &acc);
+	for (size_t i = 0; i < calls.n; i++)
+		flush_after(c, calls.v[i]);
+	for (size_t i = 0; i < mem.n; i++)
+		rewrite_memintrin(c, mem.v[i], !strncmp(callee(mem.v[i]), "llvm.memset", 11));
+	for (size_t i = 0; i < acc.n; i++) {
+		LLVMValueRef in = acc.v[i];
+		unsigned kind = LLVMIsALoadInst(in) ? 1 : LLVMIsAStoreInst(in) ? 2 : 3;
+		rewrite(c, in, (unsigned)ptr_operand(in),
+			LLVMStoreSizeOfType(c->td, access_type(in)), kind,
+			may_cross(c, in));
+	}
+	ret = 0;
+out:
+	free(acc.v);
+	free(mem.v);
+	free(calls.v);
+	return ret;
+}
+
+int hx_mirror_module(LLVMModuleRef m)
+{
+	mctx c = { 0 };
+	int ret = 0;
+
+	c.m = m;
+	c.ctx = LLVMGetModuleContext(m);
+	c.b = LLVMCreateBuilderInContext(c.ctx);
+	c.td = hx_llvm_target_data(m);
+	c.i8 = LLVMInt8TypeInContext(c.ctx);
+	c.i32 = LLVMInt32TypeInContext(c.ctx);
+	c.i64 = LLVMInt64TypeInContext(c.ctx);
+	c.ptr = LLVMPointerTypeInContext(c.ctx, 0);
+	LLVMTypeRef params[4] = { c.ptr, c.i64, c.i64, c.i32 };
+	c.xl_ty = LLVMFunctionType(c.ptr, params, 4, 0);
+	for (LLVMValueRef f = LLVMGetFirstFunction(m); f && !ret; f = LLVMGetNextFunction(f)) {
+		size_t len;
+		if (!LLVMIsDeclaration(f) &&
+		    !strncmp(LLVMGetValueName2(f, &len), "__hx_entry_", 11))
+			ret = mirror_function(&c, f);
+	}
+	LLVMDisposeTargetData(c.td);
+	LLVMDisposeBuilder(c.b);
+	return ret;
+}
