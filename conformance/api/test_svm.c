@@ -59,11 +59,13 @@ static cl_ulong max_alloc(cl_device_id dev)
 	return m;
 }
 
-TEST(device_reports_coarse_grain)
+TEST(device_reports_buffer_svm_only)
 {
 	cl_device_svm_capabilities caps = svm_caps(hx_test_device(0));
 
 	CHECK(caps & CL_DEVICE_SVM_COARSE_GRAIN_BUFFER);
+	/* Host memory used in place: fine-grain buffers hold. */
+	CHECK(caps & CL_DEVICE_SVM_FINE_GRAIN_BUFFER);
 	/* Atomics and fine-grain system need kernels (a later step). */
 	CHECK(!(caps & CL_DEVICE_SVM_ATOMICS));
 	CHECK(!(caps & CL_DEVICE_SVM_FINE_GRAIN_SYSTEM));

@@ -285,6 +285,30 @@ TEST(memfill_errors)
 	env_close(&e);
 }
 
+TEST(fine_grain_without_map)
+{
+	struct env e = env_open();
+	int *p = clSVMAlloc(e.ctx, CL_MEM_SVM_FINE_GRAIN_BUFFER,
+			    1024 * sizeof(int), 0);
+	int v = 5, i, sum = 0;
+
+	if (!p)
+		SKIP("no fine-grain buffer SVM on this device");
+	CHECK_CL(clEnqueueSVMMemFill(e.q, p, &v, sizeof(v), 1024 * sizeof(int),
+				     0, NULL, NULL));
+	CHECK_CL(clFinish(e.q));
+	/* Fine grain: the host reads and writes with no map in between. */
+	for (i = 0; i < 1024; i++)
+		sum += p[i];
+	CHECK_EQ(sum, 5 * 1024);
+	p[7] = 70;
+	CHECK_CL(clEnqueueSVMMemcpy(e.q, CL_TRUE, p + 8, p + 7, sizeof(int), 0,
+				    NULL, NULL));
+	CHECK_EQ(p[8], 70);
+	clSVMFree(e.ctx, p);
+	env_close(&e);
+}
+
 /* ---- clEnqueueSVMMap / clEnqueueSVMUnmap ---- */
 
 TEST(map_unmap_types_and_data)

@@ -26,33 +26,6 @@ static void svm_migrate_cleanup(cl_event ev)
 	ev->payload = NULL;
 }
 
-/* Resolves svm_pointers[i] / sizes[i] into a range inside one SVM
- * allocation of ctx, or fails with CL_INVALID_VALUE. */
-static cl_int resolve(cl_context ctx, const void *p, size_t size,
-		      struct hx_svm_range *out)
-{
-	struct hx_svm_alloc a;
-
-	/* Each pointer must be within an allocation made by clSVMAlloc
-	 * (NULL never is). */
-	if (!p || !hx_svm_find(ctx, p, &a))
-		return CL_INVALID_VALUE;
-	if (size == 0) {
-		/* sizes NULL or sizes[i] 0: the entire allocation containing
-		 * svm_pointers[i] is migrated. */
-		out->base = a.base;
-		out->size = a.size;
-		return CL_SUCCESS;
-	}
-	/* sizes[i] non-zero and [p, p + sizes[i]) not contained within an
-	 * existing clSVMAlloc allocation. */
-	if (!hx_svm_find_range(ctx, p, size, NULL))
-		return CL_INVALID_VALUE;
-	out->base = (void *)p;
-	out->size = size;
-	return CL_SUCCESS;
-}
-
 static cl_int build(cl_context ctx, cl_uint n, const void **ptrs,
 		    const size_t *sizes, cl_mem_migration_flags flags,
 		    struct svm_migrate_cmd **out)
@@ -67,7 +40,11 @@ static cl_int build(cl_context ctx, cl_uint n, const void **ptrs,
 	c->flags = flags;
 	c->n = n;
 	for (i = 0; i < n; i++) {
-		err = resolve(ctx, ptrs[i], sizes ? sizes[i] : 0, &c->r[i]);
+		/* Each pointer lies within a clSVMAlloc allocation (NULL
+		 * never does); sizes NULL or sizes[i] 0: the entire
+		 * allocation; else [p, p + sizes[i]) must stay inside it. */
+		err = hx_svm_resolve_range(ctx, ptrs[i], sizes ? sizes[i] : 0,
+					   &c->r[i]);
 		if (err) {
 			free(c);
 			return err;

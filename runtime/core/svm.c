@@ -141,27 +141,46 @@ static void remove_locked(size_t i)
 
 /* ---- context lifetime ---- */
 
+/* Moves the entries of ctx out of the table into *out (malloc'ed);
+ * returns their number. table_lock held for writing. */
+static size_t take_context_locked(cl_context ctx, struct hx_svm_alloc **out)
+{
+	size_t i, kept = 0, n = 0;
+
+	for (i = 0; i < table_len; i++)
+		n += table[i].ctx == ctx;
+	*out = n ? malloc(n * sizeof(**out)) : NULL;
+	if (!*out)
+		return 0;
+	n = 0;
+	for (i = 0; i < table_len; i++) {
+		if (table[i].ctx == ctx)
+			(*out)[n++] = table[i];
+		else
+			table[kept++] = table[i];
+	}
+	table_len = kept;
+	return n;
+}
+
 /* Destructor of a context that had SVM allocations: frees what the
- * application left behind (nothing else could free it any more). */
+ * application left behind (nothing else could free it any more). The
+ * memory is released outside the table lock. */
 static void CL_CALLBACK context_gone(cl_context ctx, void *user_data)
 {
-	size_t i = 0;
+	struct hx_svm_alloc *gone;
+	size_t i, n;
 
 	(void)user_data;
 	pthread_rwlock_wrlock(&table_lock);
-	while (i < table_len) {
-		struct hx_svm_alloc a = table[i];
-
-		if (a.ctx != ctx) {
-			i++;
-			continue;
-		}
-		remove_locked(i);
-		HX_DEBUG(HX_DBG_SVM, "svm", "context %p gone: freeing %p (%zu)",
-			 (void *)ctx, a.base, a.size);
-		hx_svm_backing_free(a.base, a.size, a.flags);
-	}
+	n = take_context_locked(ctx, &gone);
 	pthread_rwlock_unlock(&table_lock);
+	for (i = 0; i < n; i++) {
+		HX_DEBUG(HX_DBG_SVM, "svm", "context %p gone: freeing %p (%zu)",
+			 (void *)ctx, gone[i].base, gone[i].size);
+		hx_svm_backing_free(gone[i].base, gone[i].size, gone[i].flags);
+	}
+	free(gone);
 }
 
 /* Registers context_gone once per context. */
@@ -317,6 +336,35 @@ int hx_svm_free(cl_context ctx, void *ptr)
 	HX_DEBUG(HX_DBG_SVM, "svm", "free %p size %zu", a.base, a.size);
 	hx_svm_backing_free(a.base, a.size, a.flags);
 	return 1;
+}
+
+cl_int hx_svm_resolve_range(cl_context ctx, const void *p, size_t size,
+			    struct hx_svm_range *out)
+{
+	struct hx_svm_alloc a;
+
+	if (!p)
+		return CL_INVALID_VALUE;
+	if (!hx_svm_find(ctx, p, &a)) {
+		/* With fine-grain system SVM any host range is shared memory,
+		 * but only an explicit size says how much of it. */
+		if (!size || !(hx_svm_context_caps(ctx) &
+			       CL_DEVICE_SVM_FINE_GRAIN_SYSTEM))
+			return CL_INVALID_VALUE;
+		out->base = (void *)p;
+		out->size = size;
+		return CL_SUCCESS;
+	}
+	if (size == 0) {
+		out->base = a.base;
+		out->size = a.size;
+		return CL_SUCCESS;
+	}
+	if (size > a.size - (size_t)((uintptr_t)p - (uintptr_t)a.base))
+		return CL_INVALID_VALUE;
+	out->base = (void *)p;
+	out->size = size;
+	return CL_SUCCESS;
 }
 
 cl_int hx_svm_check_kernel_arg(cl_context ctx, const void *ptr)

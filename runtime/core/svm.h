@@ -94,6 +94,15 @@ struct hx_svm_range {
 	size_t size;
 };
 
+/* The range rule of clEnqueueSVMMigrateMem (and of any call naming SVM
+ * ranges): p must lie inside an SVM allocation of ctx; size 0 means the
+ * entire allocation containing p, else [p, p + size) must stay inside it.
+ * When every device of ctx has fine-grain system SVM, a host range
+ * outside any allocation is accepted with an explicit size. Returns
+ * CL_SUCCESS with *out set, or CL_INVALID_VALUE. */
+cl_int hx_svm_resolve_range(cl_context ctx, const void *p, size_t size,
+			    struct hx_svm_range *out);
+
 cl_int hx_svm_copy(void *dst, const void *src, size_t size);
 cl_int hx_svm_fill(void *dst, const void *pattern, size_t pattern_size,
 		   size_t size);
