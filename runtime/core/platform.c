@@ -119,7 +119,11 @@ static void init_device(struct _cl_device_id *dev, cl_uint index,
 	dev->local_mem_size = HX_LOCAL_MEM_SIZE;
 	dev->numa_nodes = t->numa;
 	dev->compiler_available = CL_FALSE;
-	dev->svm_caps = CL_DEVICE_SVM_COARSE_GRAIN_BUFFER;
+	/* Fine-grain buffers hold on the host side: SVM memory is host
+	 * memory the host uses in place, without map/unmap. Fine-grain
+	 * system and atomics wait for kernels on /dev/hmm. */
+	dev->svm_caps = CL_DEVICE_SVM_COARSE_GRAIN_BUFFER |
+			CL_DEVICE_SVM_FINE_GRAIN_BUFFER;
 }
 
 static cl_uint clock_mhz(void)
