@@ -139,3 +139,221 @@ TEST(opt_disable_runs)
 		CHECK_EQ(c[i], 1.0f + 3.0f * (float)i);
 	hx_compiler_release(p);
 }
+
+TEST(cl_std_versions)
+{
+	const char *src12 = "kernel void k(global int *a) { a[0] = __OPENCL_C_VERSION__; }\n";
+	const char *src30 =
+		"global int counter;\n"
+		"int load(int *p) { return *p; }\n" /* generic pointer */
+		"kernel void k(global int *a) { a[0] = load(a) + counter; }\n";
+	const char *ok[] = { "", "-cl-std=CL1.0", "-cl-std=CL1.1", "-cl-std=CL1.2" };
+	hx_cprog *p = NULL;
+	char *log = NULL;
+
+	for (int i = 0; i < 4; i++) {
+		p = cc_build(src12, ok[i]);
+		hx_compiler_release(p);
+	}
+	p = cc_build(src30, "-cl-std=CL3.0");
+	CHECK_EQ(hx_compiler_globals_size(p), 4);
+	hx_compiler_release(p);
+	/* Program-scope variables and generic pointers are 2.0/3.0 only. */
+	p = NULL;
+	CHECK_ERR(hx_compiler_build(src30, "", &p, &log), CL_BUILD_PROGRAM_FAILURE);
+	CHECK(strstr(log, "error") != NULL);
+	free(log);
+	/* 2.0 is a real version the device does not report. */
+	CHECK_ERR(hx_compiler_build(src12, "-cl-std=CL2.0", &p, &log),
+		  CL_BUILD_PROGRAM_FAILURE);
+	printf("%s", log);
+	CHECK(strstr(log, "CL2.0") != NULL);
+	CHECK(strstr(log, "not supported") != NULL);
+	free(log);
+	CHECK(p == NULL);
+}
+
+TEST(cl_std_version_macro)
+{
+	const char *src = "kernel void k(global int *a) { a[0] = __OPENCL_C_VERSION__;\n"
+			  "#ifdef __opencl_c_generic_address_space\n a[1] = 1;\n#else\n a[1] = 0;\n#endif\n}\n";
+	const char *opts[] = { "", "-cl-std=CL1.1", "-cl-std=CL3.0" };
+	const int want[][2] = { { 120, 0 }, { 110, 0 }, { 300, 1 } };
+
+	for (int i = 0; i < 3; i++) {
+		int out[2] = { 0, 0 }, *po = out;
+		void *args[1] = { &po };
+		hx_cprog *p = cc_build(src, opts[i]);
+		hx_kernel_code kc = cc_code(p, "k", 0);
+		cc_run_1d(&kc, args, 1, 1, &rt_plain, NULL);
+		CHECK_EQ(out[0], want[i][0]);
+		CHECK_EQ(out[1], want[i][1]);
+		hx_compiler_release(p);
+	}
+}
+
+static const char *meta_src =
+	"typedef struct { int a; float b; char c[9]; } S;\n"
+	"__attribute__((reqd_work_group_size(4, 2, 1)))\n"
+	"__attribute__((vec_type_hint(float4)))\n"
+	"kernel void first(global float *restrict out, const S s, float3 v,\n"
+	"                  constant int *c, local volatile int *l, char ch,\n"
+	"                  double d, global const uint4 *in) {\n"
+	"  local int tmp[10];\n"
+	"  local double tmp2[3];\n"
+	"  tmp[get_local_id(0)] = c[0];\n"
+	"  tmp2[0] = d;\n"
+	"  out[0] = s.b + v.x + l[0] + ch + tmp[get_local_id(0)] + tmp2[0] + in[0].x;\n"
+	"}\n"
+	"__attribute__((work_group_size_hint(8, 1, 1)))\n"
+	"kernel void second(global int *a) {\n"
+	"  a[get_local_id(0)] = 1;\n"
+	"  barrier(CLK_GLOBAL_MEM_FENCE);\n"
+	"  printf(\"%d\\n\", a[0]);\n"
+	"}\n";
+
+TEST(metadata)
+{
+	hx_cprog *p = cc_build(meta_src, "-cl-kernel-arg-info");
+	const hx_kernel_meta *k;
+
+	CHECK_EQ(hx_compiler_binary_type(p), CL_PROGRAM_BINARY_TYPE_EXECUTABLE);
+	CHECK_EQ(hx_compiler_num_kernels(p), 2);
+	CHECK_EQ(hx_compiler_find_kernel(p, "nope"), -1);
+	k = hx_compiler_kernel(p, (size_t)hx_compiler_find_kernel(p, "first"));
+	CHECK(!strcmp(k->name, "first"));
+	CHECK_EQ(k->num_args, 8);
+	CHECK_EQ(k->reqd_work_group_size[0], 4);
+	CHECK_EQ(k->reqd_work_group_size[1], 2);
+	CHECK_EQ(k->reqd_work_group_size[2], 1);
+	CHECK(k->vec_type_hint && !strcmp(k->vec_type_hint, "float4"));
+	printf("attributes: %s\n", k->attributes);
+	CHECK(strstr(k->attributes, "reqd_work_group_size(4,2,1)") != NULL);
+	CHECK(strstr(k->attributes, "vec_type_hint(float4)") != NULL);
+	CHECK_EQ(k->flags & (HX_CODE_PER_ITEM | HX_CODE_USES_PRINTF), 0);
+	/* int[10] at 0, double[3] (clang aligns both to 16) at 48: 72. */
+	CHECK_EQ(k->local_static, 72);
+	CHECK_EQ(k->args[0].address_qualifier, CL_KERNEL_ARG_ADDRESS_GLOBAL);
+	CHECK_EQ(k->args[0].type_qualifier, CL_KERNEL_ARG_TYPE_RESTRICT);
+	CHECK(!strcmp(k->args[0].type_name, "float*"));
+	CHECK(!strcmp(k->args[0].name, "out"));
+	CHECK_EQ(k->args[0].size, 8);
+	CHECK_EQ(k->args[1].address_qualifier, CL_KERNEL_ARG_ADDRESS_PRIVATE);
+	CHECK_EQ(k->args[1].size, 20);
+	CHECK(!strcmp(k->args[1].type_name, "S"));
+	CHECK_EQ(k->args[2].size, 16); /* float3 is 16 bytes */
+	CHECK(!strcmp(k->args[2].type_name, "float3"));
+	CHECK_EQ(k->args[3].address_qualifier, CL_KERNEL_ARG_ADDRESS_CONSTANT);
+	CHECK_EQ(k->args[3].type_qualifier, CL_KERNEL_ARG_TYPE_CONST);
+	CHECK_EQ(k->args[4].address_qualifier, CL_KERNEL_ARG_ADDRESS_LOCAL);
+	CHECK_EQ(k->args[4].type_qualifier, CL_KERNEL_ARG_TYPE_VOLATILE);
+	CHECK_EQ(k->args[4].size, 0);
+	CHECK_EQ(k->args[5].size, 1);
+	CHECK_EQ(k->args[6].size, 8);
+	CHECK(!strcmp(k->args[7].type_name, "uint4*"));
+	CHECK_EQ(k->args[7].type_qualifier, CL_KERNEL_ARG_TYPE_CONST);
+	CHECK_EQ(k->args[7].access_qualifier, CL_KERNEL_ARG_ACCESS_NONE);
+	k = hx_compiler_kernel(p, (size_t)hx_compiler_find_kernel(p, "second"));
+	CHECK_EQ(k->flags & HX_CODE_PER_ITEM, HX_CODE_PER_ITEM);
+	CHECK_EQ(k->flags & HX_CODE_USES_PRINTF, HX_CODE_USES_PRINTF);
+	CHECK_EQ(k->work_group_size_hint[0], 8);
+	CHECK(strstr(k->attributes, "work_group_size_hint(8,1,1)") != NULL);
+	CHECK_EQ(k->local_static, 0);
+	hx_compiler_release(p);
+	/* Argument names only with -cl-kernel-arg-info. */
+	p = cc_build(meta_src, "");
+	k = hx_compiler_kernel(p, 0);
+	CHECK(k->args[0].name == NULL);
+	CHECK(k->args[0].type_name != NULL);
+	hx_compiler_release(p);
+}
+
+TEST(binary_roundtrip)
+{
+	enum { N = 64 };
+	float a[N], b[N], c[N], s = 0.5f;
+	float *pa = a, *pb = b, *pc = c;
+	void *args[4] = { &pa, &pb, &pc, &s };
+	hx_cprog *p = cc_build(vadd_src, ""), *q = NULL;
+	void *bin;
+	size_t size;
+
+	CHECK_CL(hx_compiler_binary(p, &bin, &size));
+	CHECK(size > 64);
+	hx_compiler_release(p);
+	CHECK_CL(hx_compiler_load_binary(bin, size, &q));
+	CHECK_EQ(hx_compiler_binary_type(q), CL_PROGRAM_BINARY_TYPE_EXECUTABLE);
+	CHECK_EQ(hx_compiler_num_kernels(q), 1);
+	CHECK_EQ(hx_compiler_kernel(q, 0)->num_args, 4);
+	hx_kernel_code kc = cc_code(q, "vadd", 0);
+	for (int i = 0; i < N; i++)
+		a[i] = (float)i, b[i] = 2.0f;
+	cc_run_1d(&kc, args, N, 16, &rt_plain, NULL);
+	for (int i = 0; i < N; i++)
+		CHECK_EQ(c[i], (float)i + 1.0f);
+	hx_compiler_release(q);
+	/* Garbage, truncation, a foreign ABI version. */
+	q = NULL;
+	CHECK_ERR(hx_compiler_load_binary("garbage garbage garbage garbage garbage", 40, &q),
+		  CL_INVALID_BINARY);
+	CHECK_ERR(hx_compiler_load_binary(bin, size - 1, &q), CL_INVALID_BINARY);
+	CHECK_ERR(hx_compiler_load_binary(bin, 10, &q), CL_INVALID_BINARY);
+	((uint32_t *)bin)[3] ^= 0x100; /* abi field */
+	CHECK_ERR(hx_compiler_load_binary(bin, size, &q), CL_INVALID_BINARY);
+	((uint32_t *)bin)[3] ^= 0x100;
+	memset((char *)bin + size - 200, 0x5a, 100); /* corrupt bitcode */
+	CHECK_ERR(hx_compiler_load_binary(bin, size, &q), CL_INVALID_BINARY);
+	CHECK(q == NULL);
+	free(bin);
+}
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+TEST(cache_hit_path)
+{
+	hx_compiler_stats s0, s1, s2, s3;
+	hx_kernel_code kc;
+	double t0, t1, t2;
+
+	fresh_cache();
+	hx_compiler_get_stats(&s0);
+	t0 = now_ms();
+	hx_cprog *p = cc_build(vadd_src, "-DCOLD_CACHE_TEST");
+	kc = cc_code(p, "vadd", 0);
+	t1 = now_ms();
+	hx_compiler_get_stats(&s1);
+	CHECK_EQ(s1.clang_runs - s0.clang_runs, 1);
+	CHECK_EQ(s1.codegens - s0.codegens, 1);
+	hx_compiler_release(p);
+	/* Same source and options: no clang, no code generation. */
+	p = cc_build(vadd_src, "-DCOLD_CACHE_TEST");
+	kc = cc_code(p, "vadd", 0);
+	t2 = now_ms();
+	hx_compiler_get_stats(&s2);
+	CHECK_EQ(s2.clang_runs, s1.clang_runs);
+	CHECK_EQ(s2.codegens, s1.codegens);
+	CHECK(s2.cache_hits >= s1.cache_hits + 2);
+	printf("cold build+code %.1f ms, cached %.1f ms\n", t1 - t0, t2 - t1);
+	hx_compiler_release(p);
+	/* The mirrored variant is a different cache entry. */
+	p = cc_build(vadd_src, "-DCOLD_CACHE_TEST");
+	kc = cc_code(p, "vadd", HX_CODE_MIRRORED);
+	CHECK(kc.flags & HX_CODE_MIRRORED);
+	hx_compiler_get_stats(&s3);
+	CHECK_EQ(s3.codegens, s2.codegens + 1);
+	hx_compiler_release(p);
+	/* Different options, or the cache disabled: clang runs again. */
+	p = cc_build(vadd_src, "-DCOLD_CACHE_TEST -DOTHER");
+	hx_compiler_release(p);
+	setenv("HMMCL_CACHE", "off", 1);
+	p = cc_build(vadd_src, "-DCOLD_CACHE_TEST");
+	hx_compiler_release(p);
+	hx_compiler_get_stats(&s3);
+	CHECK_EQ(s3.clang_runs, s2.clang_runs + 2);
+}

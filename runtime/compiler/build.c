@@ -10,21 +10,6 @@
 
 #include "compiler_internal.h"
 
-static void diag_handler(LLVMDiagnosticInfoRef di, void *ctx)
-{
-	char *msg = LLVMGetDiagInfoDescription(di);
-	const char *sev = "note";
-
-	switch (LLVMGetDiagInfoSeverity(di)) {
-	case LLVMDSError: sev = "error"; break;
-	case LLVMDSWarning: sev = "warning"; break;
-	default: break;
-	}
-	if (ctx && LLVMGetDiagInfoSeverity(di) != LLVMDSRemark)
-		hx_buf_printf(ctx, "%s: %s\n", sev, msg);
-	LLVMDisposeMessage(msg);
-}
-
 static bool is_lowered(const char *name)
 {
 	return !strncmp(name, "llvm.", 5) || !strncmp(name, "__hx_", 5) ||
@@ -107,13 +92,12 @@ static int link_bitcode(void *const *bcs, const size_t *sizes, size_t n,
 			int dialect, bool opt_disable, bool library,
 			hx_cprog **out, hx_buf *log)
 {
-	LLVMContextRef ctx = LLVMContextCreate();
+	LLVMContextRef ctx = hx_llvm_context(log);
 	LLVMModuleRef m = NULL;
 	void *bc = NULL;
 	size_t bc_size = 0;
 	int ret = CL_LINK_PROGRAM_FAILURE;
 
-	LLVMContextSetDiagnosticHandler(ctx, diag_handler, log);
 	for (size_t i = 0; i < n; i++) {
 		LLVMModuleRef mi = hx_llvm_parse(ctx, bcs[i], sizes[i], log);
 		if (!mi)
@@ -165,34 +149,47 @@ static void source_key(uint8_t key[32], const char *what, const char *source,
 	hx_sha256_final(&s, key);
 }
 
+/* A cache entry is the build log (so a cached build reports the same
+ * warnings) followed by the program binary. */
 static bool cache_load(const uint8_t key[32], const char *kind,
-		       uint32_t type, hx_cprog **out)
+		       uint32_t type, hx_cprog **out, hx_buf *log)
 {
 	void *data;
 	size_t size;
+	uint64_t loglen;
 	bool ok;
 
 	if (!hx_cache_get(key, kind, &data, &size))
 		return false;
-	ok = hx_compiler_load_binary(data, size, out) == CL_SUCCESS;
-	free(data);
+	ok = size >= 8 && (memcpy(&loglen, data, 8), loglen <= size - 8) &&
+	     hx_compiler_load_binary((char *)data + 8 + loglen, size - 8 - loglen,
+				     out) == CL_SUCCESS;
 	if (ok && (*out)->binary_type != type) {
 		hx_compiler_release(*out);
 		ok = false;
 	}
+	if (ok)
+		hx_buf_append(log, (char *)data + 8, loglen);
+	free(data);
 	return ok;
 }
 
 static void cache_store(const uint8_t key[32], const char *kind,
-			const hx_cprog *p)
+			const hx_cprog *p, const hx_buf *log)
 {
+	hx_buf entry = { 0 };
+	uint64_t loglen = log->len;
 	void *data;
 	size_t size;
 
-	if (hx_cache_enabled() && hx_compiler_binary(p, &data, &size) == CL_SUCCESS) {
-		hx_cache_put(key, kind, data, size);
-		free(data);
-	}
+	if (!hx_cache_enabled() || hx_compiler_binary(p, &data, &size) != CL_SUCCESS)
+		return;
+	if (!hx_buf_append(&entry, &loglen, 8) &&
+	    !hx_buf_append(&entry, log->data ? log->data : "", log->len) &&
+	    !hx_buf_append(&entry, data, size))
+		hx_cache_put(key, kind, entry.data, entry.len);
+	free(entry.data);
+	free(data);
 }
 
 static int finish(int ret, hx_buf *log, char **log_out)
@@ -222,7 +219,7 @@ int hx_compiler_compile(const char *source, const char *options,
 		return finish(ret, &log, log_out);
 	}
 	source_key(key, "compile", source, options, headers, num_headers, 0);
-	if (!cache_load(key, "obj", CL_PROGRAM_BINARY_TYPE_COMPILED_OBJECT, out)) {
+	if (!cache_load(key, "obj", CL_PROGRAM_BINARY_TYPE_COMPILED_OBJECT, out, &log)) {
 		ret = hx_frontend_compile(source, headers, num_headers, &o, &bc,
 					  &bc_size, &log);
 		if (ret == CL_SUCCESS)
@@ -230,7 +227,7 @@ int hx_compiler_compile(const char *source, const char *options,
 					      o.dialect, o.opt_disable, bc, bc_size,
 					      out, &log);
 		if (ret == CL_SUCCESS)
-			cache_store(key, "obj", *out);
+			cache_store(key, "obj", *out, &log);
 	}
 	hx_options_free(&o);
 	return finish(ret, &log, log_out);
@@ -253,14 +250,14 @@ int hx_compiler_build(const char *source, const char *options, hx_cprog **out,
 		return finish(ret, &log, log_out);
 	}
 	source_key(key, "build", source, options, NULL, 0, o.dialect);
-	if (!cache_load(key, "exe", CL_PROGRAM_BINARY_TYPE_EXECUTABLE, out)) {
+	if (!cache_load(key, "exe", CL_PROGRAM_BINARY_TYPE_EXECUTABLE, out, &log)) {
 		ret = hx_frontend_compile(source, NULL, 0, &o, &bc, &bc_size, &log);
 		if (ret == CL_SUCCESS)
 			ret = link_bitcode(&bc, &bc_size, 1, o.dialect,
 					   o.opt_disable, false, out, &log);
 		free(bc);
 		if (ret == CL_SUCCESS)
-			cache_store(key, "exe", *out);
+			cache_store(key, "exe", *out, &log);
 		else if (ret == CL_COMPILE_PROGRAM_FAILURE ||
 			 ret == CL_LINK_PROGRAM_FAILURE)
 			ret = CL_BUILD_PROGRAM_FAILURE;

@@ -12,6 +12,8 @@
 #include "compiler_internal.h"
 
 #define CACHE_MAGIC "HMMCLKC1"
+/* Bump when code generation changes what an entry contains. */
+#define HX_COMPILER_REV 2
 
 _Atomic uint64_t hx_stat_clang_runs, hx_stat_cache_hits, hx_stat_codegens;
 
@@ -164,7 +166,7 @@ void hx_cache_put(const uint8_t key[32], const char *kind, const void *data,
 void hx_cache_key_base(hx_sha256 *s)
 {
 	unsigned maj, min, patch;
-	uint32_t abi = HX_KERNEL_ABI_VERSION, fmt = 1;
+	uint32_t abi = HX_KERNEL_ABI_VERSION, fmt = HX_COMPILER_REV;
 
 	LLVMGetVersion(&maj, &min, &patch);
 	uint32_t v[3] = { maj, min, patch };

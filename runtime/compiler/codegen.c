@@ -510,7 +510,7 @@ static int cg_init(cg *c, const hx_cprog *p, hx_buf *log)
 {
 	memset(c, 0, sizeof(*c));
 	c->log = log;
-	c->ctx = LLVMContextCreate();
+	c->ctx = hx_llvm_context(log);
 	c->m = hx_llvm_parse(c->ctx, p->bc, p->bc_size, log);
 	if (!c->m)
 		return -1;
@@ -623,7 +623,7 @@ int hx_codegen(const hx_cprog *p, int variant, void **obj, size_t *obj_size,
 	 * accesses (masked, memcpy/memset). */
 	if (variant == HX_VARIANT_MIRRORED &&
 	    (run_passes(&c, "function(scalarize-masked-mem-intrin)", NULL) ||
-	     hx_mirror_module(c.m) ||
+	     hx_mirror_module(c.m) || verify(&c) ||
 	     run_passes(&c, "function(sroa,early-cse,instcombine,simplifycfg)", tm) ||
 	     verify(&c)))
 		goto out;

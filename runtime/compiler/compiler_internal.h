@@ -89,6 +89,8 @@ extern _Atomic uint64_t hx_stat_clang_runs, hx_stat_cache_hits,
 
 /* ---- LLVM helpers (llvm_util.c) ---- */
 void hx_llvm_init(void);
+/* A context whose diagnostics go to log (may be NULL), never to exit(). */
+LLVMContextRef hx_llvm_context(hx_buf *log);
 /* Parses bitcode in ctx; NULL on failure (message appended to log). */
 LLVMModuleRef hx_llvm_parse(LLVMContextRef ctx, const void *bc, size_t size,
 			    hx_buf *log);

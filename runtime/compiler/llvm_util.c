@@ -43,6 +43,31 @@ const char *hx_llvm_host_features(void)
 	return host_features;
 }
 
+/* Without a handler, LLVM exits the process on an error diagnostic (e.g.
+ * corrupt bitcode): collect them in the log instead. */
+static void diag_handler(LLVMDiagnosticInfoRef di, void *ctx)
+{
+	char *msg = LLVMGetDiagInfoDescription(di);
+	const char *sev = "note";
+
+	switch (LLVMGetDiagInfoSeverity(di)) {
+	case LLVMDSError: sev = "error"; break;
+	case LLVMDSWarning: sev = "warning"; break;
+	default: break;
+	}
+	if (ctx && LLVMGetDiagInfoSeverity(di) != LLVMDSRemark)
+		hx_buf_printf(ctx, "%s: %s\n", sev, msg);
+	LLVMDisposeMessage(msg);
+}
+
+LLVMContextRef hx_llvm_context(hx_buf *log)
+{
+	LLVMContextRef ctx = LLVMContextCreate();
+
+	LLVMContextSetDiagnosticHandler(ctx, diag_handler, log);
+	return ctx;
+}
+
 LLVMModuleRef hx_llvm_parse(LLVMContextRef ctx, const void *bc, size_t size,
 			    hx_buf *log)
 {

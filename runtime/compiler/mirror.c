@@ -148,28 +148,57 @@ static LLVMBasicBlockRef new_block(mctx *c, LLVMBasicBlockRef after)
 	return bb;
 }
 
+/* PHIs of succ that name from as a predecessor get to instead. LLVM-C
+ * cannot set an incoming block, so such a PHI is rebuilt. */
+static void retarget_phis(mctx *c, LLVMBasicBlockRef succ,
+			  LLVMBasicBlockRef from, LLVMBasicBlockRef to)
+{
+	LLVMValueRef phi = LLVMGetFirstInstruction(succ), next;
+
+	for (; phi && LLVMIsAPHINode(phi); phi = next) {
+		next = LLVMGetNextInstruction(phi);
+		unsigned n = LLVMCountIncoming(phi);
+		bool hit = false;
+		for (unsigned i = 0; i < n; i++)
+			hit |= LLVMGetIncomingBlock(phi, i) == from;
+		if (!hit)
+			continue;
+		LLVMPositionBuilderBefore(c->b, phi);
+		LLVMValueRef np = LLVMBuildPhi(c->b, LLVMTypeOf(phi), "");
+		for (unsigned i = 0; i < n; i++) {
+			LLVMValueRef v = LLVMGetIncomingValue(phi, i);
+			LLVMBasicBlockRef b = LLVMGetIncomingBlock(phi, i);
+			if (b == from)
+				b = to;
+			LLVMAddIncoming(np, &v, &b, 1);
+		}
+		LLVMReplaceAllUsesWith(phi, np);
+		LLVMInstructionEraseFromParent(phi);
+	}
+}
+
 /* Moves in and everything after it into a new block; the original block
  * keeps the instructions before in and no terminator yet. */
 static LLVMBasicBlockRef split_before(mctx *c, LLVMValueRef in)
 {
 	LLVMBasicBlockRef bb = LLVMGetInstructionParent(in);
 	LLVMBasicBlockRef rest = new_block(c, bb);
+	LLVMValueRef t;
 
-	/* Successor PHIs must name rest, which will own the terminator; the
-	 * RAUW also retargets branches to bb, which are restored below. */
-	LLVMReplaceAllUsesWith(LLVMBasicBlockAsValue(bb), LLVMBasicBlockAsValue(rest));
 	LLVMPositionBuilderAtEnd(c->b, rest);
 	for (LLVMValueRef i = in, next; i; i = next) {
 		next = LLVMGetNextInstruction(i);
 		LLVMInstructionRemoveFromParent(i);
 		LLVMInsertIntoBuilder(c->b, i);
 	}
-	for (LLVMBasicBlockRef x = LLVMGetFirstBasicBlock(c->fn); x;
-	     x = LLVMGetNextBasicBlock(x)) {
-		LLVMValueRef t = LLVMGetBasicBlockTerminator(x);
-		for (unsigned s = 0; t && s < LLVMGetNumSuccessors(t); s++)
-			if (LLVMGetSuccessor(t, s) == rest)
-				LLVMSetSuccessor(t, s, bb);
+	t = LLVMGetBasicBlockTerminator(rest);
+	for (unsigned s = 0; t && s < LLVMGetNumSuccessors(t); s++) {
+		LLVMBasicBlockRef succ = LLVMGetSuccessor(t, s);
+		bool seen = false;
+		for (unsigned k = 0; k < s; k++)
+			seen |= LLVMGetSuccessor(t, k) == succ;
+		if (!seen)
+			retarget_phis(c, succ, bb, rest);
 	}
 	return rest;
 }

@@ -46,7 +46,7 @@ int hx_cprog_create(uint32_t binary_type, int dialect, bool opt_disable,
 	hx_sha256_init(&h);
 	hx_sha256_field(&h, bc, bc_size);
 	hx_sha256_final(&h, p->bc_hash);
-	ctx = LLVMContextCreate();
+	ctx = hx_llvm_context(log);
 	m = hx_llvm_parse(ctx, bc, bc_size, log);
 	int ret = m ? (hx_meta_extract(p, m) ? CL_OUT_OF_HOST_MEMORY : CL_SUCCESS)
 		    : CL_INVALID_BINARY;
