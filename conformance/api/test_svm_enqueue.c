@@ -30,8 +30,8 @@ static cl_command_type event_type(cl_event ev)
 {
 	cl_command_type t = 0;
 
-	CHECK_CL(clGetEventInfo(ev, CL_EVENT_COMMAND_TYPE, sizeof(t), &t,
-				NULL));
+	CHECK_CL(
+	    clGetEventInfo(ev, CL_EVENT_COMMAND_TYPE, sizeof(t), &t, NULL));
 	return t;
 }
 
@@ -74,17 +74,16 @@ TEST(memcpy_blocking_all_directions)
 	for (i = 0; i < 4096; i++)
 		host[i] = (unsigned char)(i * 13 + 5);
 	/* host -> svm, svm -> svm, svm -> host */
-	CHECK_CL(clEnqueueSVMMemcpy(e.q, CL_TRUE, a, host, 4096, 0, NULL,
-				    &ev));
+	CHECK_CL(clEnqueueSVMMemcpy(e.q, CL_TRUE, a, host, 4096, 0, NULL, &ev));
 	CHECK_EQ(event_status(ev), CL_COMPLETE);
 	finish_event(ev, CL_COMMAND_SVM_MEMCPY);
 	CHECK(memcmp(a, host, 4096) == 0);
-	CHECK_CL(clEnqueueSVMMemcpy(e.q, CL_TRUE, b + 1, a, 4095, 0, NULL,
-				    NULL));
+	CHECK_CL(
+	    clEnqueueSVMMemcpy(e.q, CL_TRUE, b + 1, a, 4095, 0, NULL, NULL));
 	CHECK(memcmp(b + 1, host, 4095) == 0);
 	memset(back, 0, sizeof(back));
-	CHECK_CL(clEnqueueSVMMemcpy(e.q, CL_TRUE, back, b + 1, 4095, 0, NULL,
-				    NULL));
+	CHECK_CL(
+	    clEnqueueSVMMemcpy(e.q, CL_TRUE, back, b + 1, 4095, 0, NULL, NULL));
 	CHECK(memcmp(back, host, 4095) == 0);
 	/* Size 0 copies nothing and succeeds. */
 	CHECK_CL(clEnqueueSVMMemcpy(e.q, CL_TRUE, back, a, 0, 0, NULL, NULL));
@@ -132,8 +131,7 @@ TEST(memcpy_blocking_failed_dependency)
 	memset(a, 7, 64);
 	memset(host, 0, 64);
 	CHECK_CL(clSetUserEventStatus(gate, -1));
-	CHECK_ERR(clEnqueueSVMMemcpy(e.q, CL_TRUE, host, a, 64, 1, &gate,
-				     NULL),
+	CHECK_ERR(clEnqueueSVMMemcpy(e.q, CL_TRUE, host, a, 64, 1, &gate, NULL),
 		  CL_EXEC_STATUS_ERROR_FOR_EVENTS_IN_WAIT_LIST);
 	/* The copy did not run. */
 	CHECK_EQ(host[0], 0);
@@ -150,41 +148,40 @@ TEST(memcpy_errors)
 	cl_event foreign = clCreateUserEvent(other.ctx, &err);
 
 	CHECK_CL(err);
-	CHECK_ERR(clEnqueueSVMMemcpy(NULL, CL_TRUE, a, host, 16, 0, NULL,
-				     NULL),
+	CHECK_ERR(clEnqueueSVMMemcpy(NULL, CL_TRUE, a, host, 16, 0, NULL, NULL),
 		  CL_INVALID_COMMAND_QUEUE);
-	CHECK_ERR(clEnqueueSVMMemcpy((cl_command_queue)e.ctx, CL_TRUE, a,
-				     host, 16, 0, NULL, NULL),
+	CHECK_ERR(clEnqueueSVMMemcpy((cl_command_queue)e.ctx, CL_TRUE, a, host,
+				     16, 0, NULL, NULL),
 		  CL_INVALID_COMMAND_QUEUE);
 	/* dst_ptr or src_ptr NULL, whatever the size. */
-	CHECK_ERR(clEnqueueSVMMemcpy(e.q, CL_TRUE, NULL, host, 16, 0, NULL,
-				     NULL),
-		  CL_INVALID_VALUE);
+	CHECK_ERR(
+	    clEnqueueSVMMemcpy(e.q, CL_TRUE, NULL, host, 16, 0, NULL, NULL),
+	    CL_INVALID_VALUE);
 	CHECK_ERR(clEnqueueSVMMemcpy(e.q, CL_TRUE, a, NULL, 16, 0, NULL, NULL),
 		  CL_INVALID_VALUE);
 	CHECK_ERR(clEnqueueSVMMemcpy(e.q, CL_TRUE, a, NULL, 0, 0, NULL, NULL),
 		  CL_INVALID_VALUE);
 	/* Overlapping ranges, either way round, and the same range. */
-	CHECK_ERR(clEnqueueSVMMemcpy(e.q, CL_TRUE, a + 10, a, 11, 0, NULL,
-				     NULL),
-		  CL_MEM_COPY_OVERLAP);
-	CHECK_ERR(clEnqueueSVMMemcpy(e.q, CL_TRUE, a, a + 10, 11, 0, NULL,
-				     NULL),
-		  CL_MEM_COPY_OVERLAP);
+	CHECK_ERR(
+	    clEnqueueSVMMemcpy(e.q, CL_TRUE, a + 10, a, 11, 0, NULL, NULL),
+	    CL_MEM_COPY_OVERLAP);
+	CHECK_ERR(
+	    clEnqueueSVMMemcpy(e.q, CL_TRUE, a, a + 10, 11, 0, NULL, NULL),
+	    CL_MEM_COPY_OVERLAP);
 	CHECK_ERR(clEnqueueSVMMemcpy(e.q, CL_TRUE, a, a, 1, 0, NULL, NULL),
 		  CL_MEM_COPY_OVERLAP);
 	/* Adjacent ranges do not overlap. */
-	CHECK_CL(clEnqueueSVMMemcpy(e.q, CL_TRUE, a + 10, a, 10, 0, NULL,
-				    NULL));
+	CHECK_CL(
+	    clEnqueueSVMMemcpy(e.q, CL_TRUE, a + 10, a, 10, 0, NULL, NULL));
 	/* Wait-list rules. */
 	CHECK_ERR(clEnqueueSVMMemcpy(e.q, CL_TRUE, a, host, 16, 1, NULL, NULL),
 		  CL_INVALID_EVENT_WAIT_LIST);
-	CHECK_ERR(clEnqueueSVMMemcpy(e.q, CL_TRUE, a, host, 16, 0, &foreign,
-				     NULL),
-		  CL_INVALID_EVENT_WAIT_LIST);
-	CHECK_ERR(clEnqueueSVMMemcpy(e.q, CL_TRUE, a, host, 16, 1, &foreign,
-				     NULL),
-		  CL_INVALID_CONTEXT);
+	CHECK_ERR(
+	    clEnqueueSVMMemcpy(e.q, CL_TRUE, a, host, 16, 0, &foreign, NULL),
+	    CL_INVALID_EVENT_WAIT_LIST);
+	CHECK_ERR(
+	    clEnqueueSVMMemcpy(e.q, CL_TRUE, a, host, 16, 1, &foreign, NULL),
+	    CL_INVALID_CONTEXT);
 	CHECK_CL(clReleaseEvent(foreign));
 	clSVMFree(e.ctx, a);
 	env_close(&e);
@@ -208,8 +205,8 @@ TEST(memfill_every_pattern_size)
 		size_t off = ps * 3, size = ps * 37;
 
 		memset(p, 0xee, 8192);
-		CHECK_CL(clEnqueueSVMMemFill(e.q, p + off, pattern, ps, size,
-					     0, NULL, &ev));
+		CHECK_CL(clEnqueueSVMMemFill(e.q, p + off, pattern, ps, size, 0,
+					     NULL, &ev));
 		finish_event(ev, CL_COMMAND_SVM_MEMFILL);
 		for (i = 0; i < off; i++)
 			CHECK_EQ(p[i], 0xee);
@@ -256,8 +253,7 @@ TEST(memfill_errors)
 	CHECK_ERR(clEnqueueSVMMemFill(NULL, p, pattern, 4, 64, 0, NULL, NULL),
 		  CL_INVALID_COMMAND_QUEUE);
 	/* svm_ptr NULL. */
-	CHECK_ERR(clEnqueueSVMMemFill(e.q, NULL, pattern, 4, 64, 0, NULL,
-				      NULL),
+	CHECK_ERR(clEnqueueSVMMemFill(e.q, NULL, pattern, 4, 64, 0, NULL, NULL),
 		  CL_INVALID_VALUE);
 	/* pattern NULL, pattern_size 0, not a power of two, above 128. */
 	CHECK_ERR(clEnqueueSVMMemFill(e.q, p, NULL, 4, 64, 0, NULL, NULL),
@@ -266,16 +262,15 @@ TEST(memfill_errors)
 		  CL_INVALID_VALUE);
 	CHECK_ERR(clEnqueueSVMMemFill(e.q, p, pattern, 3, 63, 0, NULL, NULL),
 		  CL_INVALID_VALUE);
-	CHECK_ERR(clEnqueueSVMMemFill(e.q, p, pattern, 256, 512, 0, NULL,
-				      NULL),
+	CHECK_ERR(clEnqueueSVMMemFill(e.q, p, pattern, 256, 512, 0, NULL, NULL),
 		  CL_INVALID_VALUE);
 	/* svm_ptr not aligned to pattern_size. */
-	CHECK_ERR(clEnqueueSVMMemFill(e.q, p + 2, pattern, 4, 64, 0, NULL,
-				      NULL),
-		  CL_INVALID_VALUE);
-	CHECK_ERR(clEnqueueSVMMemFill(e.q, p + 64, pattern, 128, 128, 0, NULL,
-				      NULL),
-		  CL_INVALID_VALUE);
+	CHECK_ERR(
+	    clEnqueueSVMMemFill(e.q, p + 2, pattern, 4, 64, 0, NULL, NULL),
+	    CL_INVALID_VALUE);
+	CHECK_ERR(
+	    clEnqueueSVMMemFill(e.q, p + 64, pattern, 128, 128, 0, NULL, NULL),
+	    CL_INVALID_VALUE);
 	/* size not a multiple of pattern_size. */
 	CHECK_ERR(clEnqueueSVMMemFill(e.q, p, pattern, 8, 60, 0, NULL, NULL),
 		  CL_INVALID_VALUE);
@@ -352,8 +347,8 @@ TEST(map_orders_behind_wait_list)
 	cl_event gate = clCreateUserEvent(e.ctx, &err), map, unmap;
 
 	CHECK_CL(err);
-	CHECK_CL(clEnqueueSVMMap(e.q, CL_FALSE, CL_MAP_READ, p, 64, 1, &gate,
-				 &map));
+	CHECK_CL(
+	    clEnqueueSVMMap(e.q, CL_FALSE, CL_MAP_READ, p, 64, 1, &gate, &map));
 	CHECK_CL(clEnqueueSVMUnmap(e.q, p, 0, NULL, &unmap));
 	CHECK(event_status(map) > CL_COMPLETE);
 	CHECK(event_status(unmap) > CL_COMPLETE);
@@ -386,8 +381,8 @@ TEST(map_unmap_errors)
 				  CL_MAP_WRITE | CL_MAP_WRITE_INVALIDATE_REGION,
 				  p, 64, 0, NULL, NULL),
 		  CL_INVALID_VALUE);
-	CHECK_ERR(clEnqueueSVMMap(e.q, CL_TRUE, (cl_map_flags)1 << 10, p, 64,
-				  0, NULL, NULL),
+	CHECK_ERR(clEnqueueSVMMap(e.q, CL_TRUE, (cl_map_flags)1 << 10, p, 64, 0,
+				  NULL, NULL),
 		  CL_INVALID_VALUE);
 	CHECK_ERR(clEnqueueSVMMap(e.q, CL_TRUE, rw, p, 64, 1, NULL, NULL),
 		  CL_INVALID_EVENT_WAIT_LIST);
@@ -476,9 +471,9 @@ TEST(svmfree_without_callback_frees)
 	CHECK_CL(clEnqueueSVMFree(e.q, 2, p, NULL, NULL, 0, NULL, &ev));
 	finish_event(ev, CL_COMMAND_SVM_FREE);
 	/* Gone from the table: no longer an SVM allocation. */
-	CHECK_ERR(clEnqueueSVMMigrateMem(e.q, 1, &probe, NULL, 0, 0, NULL,
-					 NULL),
-		  CL_INVALID_VALUE);
+	CHECK_ERR(
+	    clEnqueueSVMMigrateMem(e.q, 1, &probe, NULL, 0, 0, NULL, NULL),
+	    CL_INVALID_VALUE);
 	env_close(&e);
 }
 
@@ -493,8 +488,8 @@ TEST(svmfree_waits_for_earlier_commands)
 
 	CHECK_CL(err);
 	log.ctx = e.ctx;
-	CHECK_CL(clEnqueueSVMMemcpy(e.q, CL_FALSE, host, p[0], 64, 1, &gate,
-				    NULL));
+	CHECK_CL(
+	    clEnqueueSVMMemcpy(e.q, CL_FALSE, host, p[0], 64, 1, &gate, NULL));
 	CHECK_CL(clEnqueueSVMFree(e.q, 1, p, free_cb, &log, 0, NULL, NULL));
 	/* In-order queue: the free runs after the copy it follows. */
 	CHECK_EQ(log.calls, 0);
@@ -543,10 +538,10 @@ TEST(migrate_ranges_and_types)
 	const void *ptrs[3] = {a, a + 4096, b + 99};
 	size_t sizes[3] = {0, 4096, 1};
 	const cl_mem_migration_flags flags[4] = {
-		0, CL_MIGRATE_MEM_OBJECT_HOST,
-		CL_MIGRATE_MEM_OBJECT_CONTENT_UNDEFINED,
-		CL_MIGRATE_MEM_OBJECT_HOST |
-			CL_MIGRATE_MEM_OBJECT_CONTENT_UNDEFINED};
+	    0, CL_MIGRATE_MEM_OBJECT_HOST,
+	    CL_MIGRATE_MEM_OBJECT_CONTENT_UNDEFINED,
+	    CL_MIGRATE_MEM_OBJECT_HOST |
+		CL_MIGRATE_MEM_OBJECT_CONTENT_UNDEFINED};
 	cl_event ev;
 	int i;
 
@@ -580,27 +575,25 @@ TEST(migrate_errors)
 	size_t sizes[2] = {16, 16}, sz;
 
 	CHECK(o && heap);
-	CHECK_ERR(clEnqueueSVMMigrateMem(NULL, 2, ptrs, sizes, 0, 0, NULL,
-					 NULL),
-		  CL_INVALID_COMMAND_QUEUE);
+	CHECK_ERR(
+	    clEnqueueSVMMigrateMem(NULL, 2, ptrs, sizes, 0, 0, NULL, NULL),
+	    CL_INVALID_COMMAND_QUEUE);
 	/* num_svm_pointers zero or svm_pointers NULL. */
-	CHECK_ERR(clEnqueueSVMMigrateMem(e.q, 0, ptrs, sizes, 0, 0, NULL,
-					 NULL),
+	CHECK_ERR(clEnqueueSVMMigrateMem(e.q, 0, ptrs, sizes, 0, 0, NULL, NULL),
 		  CL_INVALID_VALUE);
-	CHECK_ERR(clEnqueueSVMMigrateMem(e.q, 2, NULL, sizes, 0, 0, NULL,
-					 NULL),
+	CHECK_ERR(clEnqueueSVMMigrateMem(e.q, 2, NULL, sizes, 0, 0, NULL, NULL),
 		  CL_INVALID_VALUE);
 	/* A NULL pointer lies in no allocation. */
-	CHECK_ERR(clEnqueueSVMMigrateMem(e.q, 2, with_null, sizes, 0, 0, NULL,
-					 NULL),
-		  CL_INVALID_VALUE);
-	CHECK_ERR(clEnqueueSVMMigrateMem(e.q, 2, with_null, NULL, 0, 0, NULL,
-					 NULL),
-		  CL_INVALID_VALUE);
+	CHECK_ERR(
+	    clEnqueueSVMMigrateMem(e.q, 2, with_null, sizes, 0, 0, NULL, NULL),
+	    CL_INVALID_VALUE);
+	CHECK_ERR(
+	    clEnqueueSVMMigrateMem(e.q, 2, with_null, NULL, 0, 0, NULL, NULL),
+	    CL_INVALID_VALUE);
 	/* Flags outside the migration flags table. */
-	CHECK_ERR(clEnqueueSVMMigrateMem(e.q, 2, ptrs, sizes, 1 << 5, 0, NULL,
-					 NULL),
-		  CL_INVALID_VALUE);
+	CHECK_ERR(
+	    clEnqueueSVMMigrateMem(e.q, 2, ptrs, sizes, 1 << 5, 0, NULL, NULL),
+	    CL_INVALID_VALUE);
 	/* A range running past the end of its allocation. */
 	p = a + 4000;
 	sz = 97;
@@ -619,8 +612,7 @@ TEST(migrate_errors)
 	p = o;
 	CHECK_ERR(clEnqueueSVMMigrateMem(e.q, 1, &p, NULL, 0, 0, NULL, NULL),
 		  CL_INVALID_VALUE);
-	CHECK_ERR(clEnqueueSVMMigrateMem(e.q, 2, ptrs, sizes, 0, 1, NULL,
-					 NULL),
+	CHECK_ERR(clEnqueueSVMMigrateMem(e.q, 2, ptrs, sizes, 0, 1, NULL, NULL),
 		  CL_INVALID_EVENT_WAIT_LIST);
 	free(heap);
 	clSVMFree(other.ctx, o);

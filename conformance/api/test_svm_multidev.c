@@ -25,21 +25,20 @@ TEST(two_devices_share_allocations)
 	/* Device 1 then device 0, then home. */
 	CHECK_CL(clEnqueueSVMMigrateMem(q1, 1, &ptr, NULL, 0, 0, NULL, &ev));
 	CHECK_CL(clEnqueueSVMMigrateMem(q0, 1, &ptr, NULL, 0, 1, &ev, NULL));
-	CHECK_CL(clGetEventInfo(ev, CL_EVENT_COMMAND_TYPE, sizeof(t), &t,
-				NULL));
+	CHECK_CL(
+	    clGetEventInfo(ev, CL_EVENT_COMMAND_TYPE, sizeof(t), &t, NULL));
 	CHECK_EQ(t, CL_COMMAND_SVM_MIGRATE_MEM);
 	CHECK_CL(clReleaseEvent(ev));
 	CHECK_CL(clFinish(q0));
-	CHECK_CL(clEnqueueSVMMigrateMem(q1, 1, &ptr, NULL,
-					CL_MIGRATE_MEM_OBJECT_HOST, 0, NULL,
-					NULL));
-	CHECK_CL(clEnqueueSVMMemcpy(q1, CL_TRUE, host, p, sizeof(host), 0,
-				    NULL, NULL));
+	CHECK_CL(clEnqueueSVMMigrateMem(
+	    q1, 1, &ptr, NULL, CL_MIGRATE_MEM_OBJECT_HOST, 0, NULL, NULL));
+	CHECK_CL(clEnqueueSVMMemcpy(q1, CL_TRUE, host, p, sizeof(host), 0, NULL,
+				    NULL));
 	for (i = 0; i < 256; i++)
 		CHECK_EQ(host[i], i * 3);
 	/* Freed through the other device's queue. */
-	CHECK_CL(clEnqueueSVMFree(q0, 1, (void **)&p, NULL, NULL, 0, NULL,
-				  NULL));
+	CHECK_CL(
+	    clEnqueueSVMFree(q0, 1, (void **)&p, NULL, NULL, 0, NULL, NULL));
 	CHECK_CL(clFinish(q0));
 	CHECK_ERR(clEnqueueSVMMigrateMem(q1, 1, &ptr, NULL, 0, 0, NULL, NULL),
 		  CL_INVALID_VALUE);

@@ -40,11 +40,11 @@ static void svm_free_cleanup(cl_event ev)
 	ev->payload = NULL;
 }
 
-CL_API_ENTRY cl_int CL_API_CALL clEnqueueSVMFree(
-	cl_command_queue command_queue, cl_uint num_svm_pointers,
-	void *svm_pointers[], svm_free_fn pfn_free_func, void *user_data,
-	cl_uint num_events_in_wait_list, const cl_event *event_wait_list,
-	cl_event *event)
+CL_API_ENTRY cl_int CL_API_CALL
+clEnqueueSVMFree(cl_command_queue command_queue, cl_uint num_svm_pointers,
+		 void *svm_pointers[], svm_free_fn pfn_free_func,
+		 void *user_data, cl_uint num_events_in_wait_list,
+		 const cl_event *event_wait_list, cl_event *event)
 {
 	struct svm_free_cmd *c;
 	cl_event ev;
@@ -73,7 +73,7 @@ CL_API_ENTRY cl_int CL_API_CALL clEnqueueSVMFree(
 	ev->run = svm_free_run;
 	ev->cleanup = svm_free_cleanup;
 	ev->payload = c;
-	HX_TRY(hx_submit(ev, num_events_in_wait_list, event_wait_list,
-			 CL_FALSE, event));
+	HX_TRY(hx_submit(ev, num_events_in_wait_list, event_wait_list, CL_FALSE,
+			 event));
 	HX_API_EXIT();
 }

@@ -74,11 +74,13 @@ static cl_int enqueue(cl_command_queue q, cl_command_type type,
 	return hx_submit(ev, nwait, wait, blocking, event);
 }
 
-CL_API_ENTRY cl_int CL_API_CALL clEnqueueSVMMap(
-	cl_command_queue command_queue, cl_bool blocking_map,
-	cl_map_flags map_flags, void *svm_ptr, size_t size,
-	cl_uint num_events_in_wait_list, const cl_event *event_wait_list,
-	cl_event *event)
+CL_API_ENTRY cl_int CL_API_CALL clEnqueueSVMMap(cl_command_queue command_queue,
+						cl_bool blocking_map,
+						cl_map_flags map_flags,
+						void *svm_ptr, size_t size,
+						cl_uint num_events_in_wait_list,
+						const cl_event *event_wait_list,
+						cl_event *event)
 {
 	HX_API_ENTER();
 	HX_TRY(hx_svm_check_queue(command_queue));
@@ -89,16 +91,16 @@ CL_API_ENTRY cl_int CL_API_CALL clEnqueueSVMMap(
 	/* CL_INVALID_VALUE if size is 0 or map_flags are not valid. */
 	HX_CHECK(size != 0, CL_INVALID_VALUE);
 	HX_TRY(check_map_flags(map_flags));
-	HX_TRY(enqueue(command_queue, CL_COMMAND_SVM_MAP, blocking_map,
-		       svm_ptr, size, map_flags, num_events_in_wait_list,
+	HX_TRY(enqueue(command_queue, CL_COMMAND_SVM_MAP, blocking_map, svm_ptr,
+		       size, map_flags, num_events_in_wait_list,
 		       event_wait_list, event));
 	HX_API_EXIT();
 }
 
-CL_API_ENTRY cl_int CL_API_CALL clEnqueueSVMUnmap(
-	cl_command_queue command_queue, void *svm_ptr,
-	cl_uint num_events_in_wait_list, const cl_event *event_wait_list,
-	cl_event *event)
+CL_API_ENTRY cl_int CL_API_CALL
+clEnqueueSVMUnmap(cl_command_queue command_queue, void *svm_ptr,
+		  cl_uint num_events_in_wait_list,
+		  const cl_event *event_wait_list, cl_event *event)
 {
 	HX_API_ENTER();
 	HX_TRY(hx_svm_check_queue(command_queue));

@@ -50,9 +50,9 @@ static cl_int check_fill(void *svm_ptr, const void *pattern,
 }
 
 CL_API_ENTRY cl_int CL_API_CALL clEnqueueSVMMemFill(
-	cl_command_queue command_queue, void *svm_ptr, const void *pattern,
-	size_t pattern_size, size_t size, cl_uint num_events_in_wait_list,
-	const cl_event *event_wait_list, cl_event *event)
+    cl_command_queue command_queue, void *svm_ptr, const void *pattern,
+    size_t pattern_size, size_t size, cl_uint num_events_in_wait_list,
+    const cl_event *event_wait_list, cl_event *event)
 {
 	struct svm_fill_cmd *c;
 	cl_event ev;
@@ -76,7 +76,7 @@ CL_API_ENTRY cl_int CL_API_CALL clEnqueueSVMMemFill(
 	ev->run = svm_fill_run;
 	ev->cleanup = svm_fill_cleanup;
 	ev->payload = c;
-	HX_TRY(hx_submit(ev, num_events_in_wait_list, event_wait_list,
-			 CL_FALSE, event));
+	HX_TRY(hx_submit(ev, num_events_in_wait_list, event_wait_list, CL_FALSE,
+			 event));
 	HX_API_EXIT();
 }

@@ -33,9 +33,9 @@ static int overlap(const void *a, const void *b, size_t size)
 }
 
 CL_API_ENTRY cl_int CL_API_CALL clEnqueueSVMMemcpy(
-	cl_command_queue command_queue, cl_bool blocking_copy, void *dst_ptr,
-	const void *src_ptr, size_t size, cl_uint num_events_in_wait_list,
-	const cl_event *event_wait_list, cl_event *event)
+    cl_command_queue command_queue, cl_bool blocking_copy, void *dst_ptr,
+    const void *src_ptr, size_t size, cl_uint num_events_in_wait_list,
+    const cl_event *event_wait_list, cl_event *event)
 {
 	struct svm_copy_cmd *c;
 	cl_event ev;

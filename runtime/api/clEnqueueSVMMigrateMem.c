@@ -55,10 +55,10 @@ static cl_int build(cl_context ctx, cl_uint n, const void **ptrs,
 }
 
 CL_API_ENTRY cl_int CL_API_CALL clEnqueueSVMMigrateMem(
-	cl_command_queue command_queue, cl_uint num_svm_pointers,
-	const void **svm_pointers, const size_t *sizes,
-	cl_mem_migration_flags flags, cl_uint num_events_in_wait_list,
-	const cl_event *event_wait_list, cl_event *event)
+    cl_command_queue command_queue, cl_uint num_svm_pointers,
+    const void **svm_pointers, const size_t *sizes,
+    cl_mem_migration_flags flags, cl_uint num_events_in_wait_list,
+    const cl_event *event_wait_list, cl_event *event)
 {
 	struct svm_migrate_cmd *c = NULL;
 	cl_event ev;
@@ -85,7 +85,7 @@ CL_API_ENTRY cl_int CL_API_CALL clEnqueueSVMMigrateMem(
 	ev->run = svm_migrate_run;
 	ev->cleanup = svm_migrate_cleanup;
 	ev->payload = c;
-	HX_TRY(hx_submit(ev, num_events_in_wait_list, event_wait_list,
-			 CL_FALSE, event));
+	HX_TRY(hx_submit(ev, num_events_in_wait_list, event_wait_list, CL_FALSE,
+			 event));
 	HX_API_EXIT();
 }

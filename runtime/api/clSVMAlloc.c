@@ -5,8 +5,8 @@
 #include "../core/svm.h"
 
 CL_API_ENTRY void *CL_API_CALL clSVMAlloc(cl_context context,
-					   cl_svm_mem_flags flags, size_t size,
-					   cl_uint alignment)
+					  cl_svm_mem_flags flags, size_t size,
+					  cl_uint alignment)
 {
 	cl_int err;
 	void *p = hx_svm_alloc(context, flags, size, alignment, &err);

@@ -14,8 +14,8 @@
 
 static pthread_rwlock_t table_lock = PTHREAD_RWLOCK_INITIALIZER;
 static struct hx_svm_alloc *table; /* protected by table_lock; by base */
-static size_t table_len;           /* protected by table_lock */
-static size_t table_cap;           /* protected by table_lock */
+static size_t table_len;	   /* protected by table_lock */
+static size_t table_cap;	   /* protected by table_lock */
 
 /* ---- where the memory comes from (replaced by runtime/svm/) ---- */
 
@@ -233,9 +233,9 @@ static cl_ulong context_max_alloc(cl_context ctx)
 static cl_int check_flags(cl_context ctx, cl_svm_mem_flags flags)
 {
 	const cl_svm_mem_flags access =
-		CL_MEM_READ_WRITE | CL_MEM_WRITE_ONLY | CL_MEM_READ_ONLY;
-	const cl_svm_mem_flags known = access | CL_MEM_SVM_FINE_GRAIN_BUFFER |
-				       CL_MEM_SVM_ATOMICS;
+	    CL_MEM_READ_WRITE | CL_MEM_WRITE_ONLY | CL_MEM_READ_ONLY;
+	const cl_svm_mem_flags known =
+	    access | CL_MEM_SVM_FINE_GRAIN_BUFFER | CL_MEM_SVM_ATOMICS;
 	cl_device_svm_capabilities caps = hx_svm_context_caps(ctx);
 
 	/* The values in flags must be those of the SVM Memory Flags table. */
@@ -244,7 +244,8 @@ static cl_int check_flags(cl_context ctx, cl_svm_mem_flags flags)
 	/* READ_WRITE, WRITE_ONLY and READ_ONLY are mutually exclusive. */
 	if (__builtin_popcountll(flags & access) > 1)
 		return CL_INVALID_VALUE;
-	/* CL_MEM_SVM_ATOMICS is valid only with CL_MEM_SVM_FINE_GRAIN_BUFFER. */
+	/* CL_MEM_SVM_ATOMICS is valid only with CL_MEM_SVM_FINE_GRAIN_BUFFER.
+	 */
 	if ((flags & CL_MEM_SVM_ATOMICS) &&
 	    !(flags & CL_MEM_SVM_FINE_GRAIN_BUFFER))
 		return CL_INVALID_VALUE;
@@ -261,8 +262,8 @@ static cl_int check_flags(cl_context ctx, cl_svm_mem_flags flags)
 	return CL_SUCCESS;
 }
 
-static cl_int check_alloc(cl_context ctx, cl_svm_mem_flags flags,
-			  size_t size, cl_uint alignment)
+static cl_int check_alloc(cl_context ctx, cl_svm_mem_flags flags, size_t size,
+			  cl_uint alignment)
 {
 	cl_int err;
 
@@ -430,9 +431,9 @@ cl_int hx_svm_migrate(cl_command_queue q, const struct hx_svm_range *r,
 	/* Device memory is host memory in this version: the ranges are
 	 * already where every device can reach them. */
 	for (i = 0; i < n; i++)
-		HX_DEBUG(HX_DBG_SVM, "svm", "migrate %p +%zu flags 0x%llx dev %u",
-			 r[i].base, r[i].size, (unsigned long long)flags,
-			 q->dev->index);
+		HX_DEBUG(HX_DBG_SVM, "svm",
+			 "migrate %p +%zu flags 0x%llx dev %u", r[i].base,
+			 r[i].size, (unsigned long long)flags, q->dev->index);
 	return CL_COMPLETE;
 }
 
