@@ -357,3 +357,189 @@ TEST(cache_hit_path)
 	hx_compiler_get_stats(&s3);
 	CHECK_EQ(s3.clang_runs, s2.clang_runs + 2);
 }
+
+static const char *globals_src =
+	"global int counter = 5;\n"
+	"global float table[4] = { 1, 2, 3, 4 };\n"
+	"kernel void bump(global int *out) {\n"
+	"  static global int calls;\n"
+	"  out[0] = counter++;\n"
+	"  out[1] = ++calls;\n"
+	"  table[1] += 1.0f;\n"
+	"  out[2] = (int)table[1];\n"
+	"}\n";
+
+TEST(program_globals_persist)
+{
+	int out[3], *po = out;
+	void *args[1] = { &po };
+	hx_cprog *p = cc_build(globals_src, "-cl-std=CL3.0");
+	hx_kernel_code direct = cc_code(p, "bump", 0);
+	hx_kernel_code mirrored = cc_code(p, "bump", HX_CODE_MIRRORED);
+
+	CHECK_EQ(hx_compiler_globals_size(p), 4 + 16 + 4);
+	for (int i = 0; i < 3; i++) {
+		cc_run_1d(&direct, args, 1, 1, &rt_plain, NULL);
+		CHECK_EQ(out[0], 5 + i);
+		CHECK_EQ(out[1], 1 + i);
+		CHECK_EQ(out[2], 3 + i);
+	}
+	/* Both variants share one definition of each variable. */
+	cc_run_1d(&mirrored, args, 1, 1, &rt_plain, NULL);
+	CHECK_EQ(out[0], 8);
+	CHECK_EQ(out[1], 4);
+	CHECK_EQ(out[2], 6);
+	hx_compiler_release(p);
+	/* A new program starts from the initial values. */
+	p = cc_build(globals_src, "-cl-std=CL3.0");
+	direct = cc_code(p, "bump", 0);
+	cc_run_1d(&direct, args, 1, 1, &rt_plain, NULL);
+	CHECK_EQ(out[0], 5);
+	hx_compiler_release(p);
+}
+
+/* ---- a test MMU: the pages of one region map to a shadow copy whose
+ * pages are in reverse order, everything else is identity. ---- */
+enum { MMU_PAGES = 8, PAGE_SZ = 4096 };
+static char *mmu_real, *mmu_shadow;
+static _Atomic unsigned long mmu_calls, mmu_outside;
+
+static void *mmu_translate(struct hx_group *g, uint64_t addr, uint64_t size,
+			   uint32_t access)
+{
+	uint64_t lo = (uint64_t)(uintptr_t)mmu_real;
+
+	mmu_calls++;
+	CHECK(access >= 1 && access <= 3);
+	if (addr < lo || addr >= lo + MMU_PAGES * PAGE_SZ) {
+		mmu_outside++;
+		return (void *)(uintptr_t)addr;
+	}
+	uint64_t page = (addr - lo) / PAGE_SZ, off = (addr - lo) % PAGE_SZ;
+	/* The access must stay in its page: the compiler splits crossers. */
+	CHECK(off + size <= PAGE_SZ);
+	return mmu_shadow + (MMU_PAGES - 1 - page) * PAGE_SZ + off;
+}
+
+static float *shadow_of(float *p)
+{
+	uint64_t d = (uint64_t)((char *)p - mmu_real);
+
+	return (float *)(mmu_shadow + (MMU_PAGES - 1 - d / PAGE_SZ) * PAGE_SZ + d % PAGE_SZ);
+}
+
+static void mmu_setup(void)
+{
+	mmu_real = mmap(NULL, MMU_PAGES * PAGE_SZ, PROT_READ | PROT_WRITE,
+			MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	mmu_shadow = mmap(NULL, MMU_PAGES * PAGE_SZ, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK(mmu_real != MAP_FAILED && mmu_shadow != MAP_FAILED);
+	memset(mmu_real, 0, MMU_PAGES * PAGE_SZ);
+	memset(mmu_shadow, 0, MMU_PAGES * PAGE_SZ);
+}
+
+static const char *mirror_src =
+	"kernel void scale(global const float *in, global float *out,\n"
+	"                  local float *scratch, int n) {\n"
+	"  size_t i = get_global_id(0);\n"
+	"  float priv[4];\n"
+	"  scratch[get_local_id(0)] = in[i];\n"
+	"  priv[i & 3] = scratch[get_local_id(0)] * 2.0f;\n"
+	"  if (i < n) out[i] = priv[i & 3] + 1.0f;\n"
+	"}\n"
+	"kernel void unaligned(global const float *in, global float *out) {\n"
+	"  size_t i = get_global_id(0);\n"
+	"  float4 v = vload4(0, in + 4 * i + 1);\n" /* crosses pages */
+	"  vstore4(v * 3.0f, 0, out + 4 * i + 1);\n"
+	"}\n"
+	"kernel void atomics(global int *c) { atomic_add(c, 1); atom_inc(c + 1); }\n";
+
+TEST(mirrored_shadow_mmu)
+{
+	enum { N = 2048 }; /* 2 pages of floats in, 2 pages out */
+	const hx_rt rt = { cc_no_barrier, cc_no_printf, mmu_translate };
+	static char local_mem[4096];
+	hx_cprog *p = cc_build(mirror_src, "");
+	hx_kernel_code kc = cc_code(p, "scale", HX_CODE_MIRRORED);
+	float *in, *out;
+	int n = N;
+	uint64_t loff = 0;
+	void *args[4] = { &in, &out, &loff, &n };
+
+	mmu_setup();
+	in = (float *)mmu_real;
+	out = (float *)(mmu_real + 2 * PAGE_SZ);
+	for (int i = 0; i < N; i++) {
+		in[i] = -1.0f;              /* the real pages: must not be read */
+		*shadow_of(&in[i]) = (float)i;
+	}
+	CHECK(kc.flags & HX_CODE_MIRRORED);
+	cc_run_1d(&kc, args, N, 128, &rt, local_mem);
+	for (int i = 0; i < N; i++) {
+		CHECK_EQ(*shadow_of(&out[i]), 2.0f * (float)i + 1.0f);
+		CHECK_EQ(out[i], 0.0f); /* nothing written around the MMU */
+	}
+	printf("translate calls for %d loads + %d stores: %lu\n", N, N,
+	       (unsigned long)mmu_calls);
+	/* Once per page run, not per element (4 pages, a TLB per kind). */
+	CHECK(mmu_calls <= 64);
+	/* Private and __local accesses never reach the MMU. */
+	CHECK_EQ(mmu_outside, 0);
+	hx_compiler_release(p);
+}
+
+TEST(mirrored_page_crossing)
+{
+	enum { ITEMS = 1000 };
+	const hx_rt rt = { cc_no_barrier, cc_no_printf, mmu_translate };
+	hx_cprog *p = cc_build(mirror_src, "");
+	hx_kernel_code kc = cc_code(p, "unaligned", HX_CODE_MIRRORED);
+	float *in, *out;
+	void *args[2] = { &in, &out };
+
+	mmu_setup();
+	in = (float *)mmu_real;                 /* 4001 floats: pages 0..3 */
+	out = (float *)(mmu_real + 4 * PAGE_SZ); /* pages 4..7 */
+	for (int i = 0; i < 4 * ITEMS + 1; i++)
+		*shadow_of(&in[i]) = (float)i;
+	cc_run_1d(&kc, args, ITEMS, 100, &rt, NULL);
+	for (int i = 1; i < 4 * ITEMS + 1; i++)
+		CHECK_EQ(*shadow_of(&out[i]), 3.0f * (float)i);
+	CHECK_EQ(*shadow_of(&out[0]), 0.0f);
+	hx_compiler_release(p);
+}
+
+TEST(mirrored_atomics)
+{
+	const hx_rt rt = { cc_no_barrier, cc_no_printf, mmu_translate };
+	hx_cprog *p = cc_build(mirror_src, "");
+	hx_kernel_code kc = cc_code(p, "atomics", HX_CODE_MIRRORED);
+	int *c;
+	void *args[1] = { &c };
+
+	mmu_setup();
+	c = (int *)(mmu_real + PAGE_SZ + 64);
+	cc_run_1d(&kc, args, 300, 30, &rt, NULL);
+	CHECK_EQ(c[0], 0);
+	CHECK_EQ(*(int *)shadow_of((float *)c), 300);
+	CHECK_EQ(*(int *)shadow_of((float *)(c + 1)), 300);
+	hx_compiler_release(p);
+}
+
+TEST(direct_variant_ignores_mmu)
+{
+	const hx_rt rt = { cc_no_barrier, cc_no_printf, mmu_translate };
+	hx_cprog *p = cc_build(mirror_src, "");
+	hx_kernel_code kc = cc_code(p, "atomics", 0);
+	int *c;
+	void *args[1] = { &c };
+
+	mmu_setup();
+	c = (int *)mmu_real;
+	cc_run_1d(&kc, args, 10, 5, &rt, NULL);
+	CHECK_EQ(c[0], 10);
+	CHECK_EQ(mmu_calls, 0);
+	CHECK(!(kc.flags & HX_CODE_MIRRORED));
+	hx_compiler_release(p);
+}

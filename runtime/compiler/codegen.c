@@ -31,12 +31,16 @@ typedef struct cg {
 	LLVMTypeRef i8, i32, i64, ptr, entry_ty;
 	entry_info *e;
 	size_t ne;
+	int variant;
 	hx_buf *log;
 } cg;
 
-void hx_entry_name(const char *kernel, char *out, size_t size)
+/* Both variants live in one JIT: the names differ ('.' cannot occur in
+ * an OpenCL C identifier). */
+void hx_entry_name(const char *kernel, int variant, char *out, size_t size)
 {
-	snprintf(out, size, "__hx_entry_%s", kernel);
+	snprintf(out, size, "__hx_entry_%c.%s",
+		 variant == HX_VARIANT_MIRRORED ? 'm' : 'd', kernel);
 }
 
 /* Pointer to the field at byte offset off of base. */
@@ -134,7 +138,8 @@ static int build_entry(cg *c, entry_info *e)
 
 	if (!vals)
 		return -1;
-	hx_entry_name(LLVMGetValueName2(e->kernel, &len), name, sizeof(name));
+	hx_entry_name(LLVMGetValueName2(e->kernel, &len), c->variant, name,
+		      sizeof(name));
 	e->entry = LLVMAddFunction(c->m, name, c->entry_ty);
 	LLVMPositionBuilderAtEnd(c->b, LLVMAppendBasicBlockInContext(
 					       c->ctx, e->entry, "entry"));
@@ -610,6 +615,7 @@ int hx_codegen(const hx_cprog *p, int variant, void **obj, size_t *obj_size,
 
 	if (!tm || cg_init(&c, p, log))
 		goto out;
+	c.variant = variant;
 	if (make_entries(&c, p))
 		goto out;
 	set_fn_attrs(&c, p->opt_disable);

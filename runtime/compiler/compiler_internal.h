@@ -166,7 +166,7 @@ int hx_codegen(const hx_cprog *p, int variant, void **obj, size_t *obj_size,
 int hx_codegen_globals(const hx_cprog *p, void **obj, size_t *obj_size,
 		       hx_buf *log);
 /* Entry symbol of a kernel in the object files. */
-void hx_entry_name(const char *kernel, char *out, size_t size);
+void hx_entry_name(const char *kernel, int variant, char *out, size_t size);
 /* Mirrored variant: routes global/constant/generic accesses of the entry
  * functions through g->rt->translate. Runs after O3. */
 int hx_mirror_module(LLVMModuleRef m);

@@ -176,7 +176,7 @@ static int load_variant_locked(hx_cprog *p, int v, hx_buf *log)
 	for (size_t i = 0; i < p->num_kernels; i++) {
 		char name[512];
 		const hx_kernel_meta *k = &p->kernels[i];
-		hx_entry_name(k->name, name, sizeof(name));
+		hx_entry_name(k->name, v, name, sizeof(name));
 		code[i].entry = (hx_entry_fn)hx_jit_lookup(p->jit, name, log);
 		if (!code[i].entry) {
 			free(code);
