@@ -543,3 +543,153 @@ TEST(direct_variant_ignores_mmu)
 	CHECK(!(kc.flags & HX_CODE_MIRRORED));
 	hx_compiler_release(p);
 }
+
+TEST(compile_link_headers)
+{
+	const hx_cl_header hdrs[] = {
+		{ "inc/helper.h", "int helper(int x);\n#define OFFSET 7\n" },
+	};
+	const char *lib_src = "#include \"inc/helper.h\"\nint helper(int x) { return 3 * x + OFFSET; }\n";
+	const char *main_src = "#include \"inc/helper.h\"\n"
+			       "kernel void use(global int *a) { size_t i = get_global_id(0); a[i] = helper(a[i]); }\n";
+	hx_cprog *o1 = NULL, *o2 = NULL, *lib = NULL, *exe = NULL;
+	char *log = NULL;
+	int a[32], *pa = a;
+	void *args[1] = { &pa };
+
+	CHECK_CL(hx_compiler_compile(lib_src, "", hdrs, 1, &o1, &log));
+	free(log);
+	CHECK_CL(hx_compiler_compile(main_src, "-DUNUSED", hdrs, 1, &o2, &log));
+	free(log);
+	CHECK_EQ(hx_compiler_binary_type(o1), CL_PROGRAM_BINARY_TYPE_COMPILED_OBJECT);
+	CHECK_EQ(hx_compiler_num_kernels(o2), 1);
+	hx_kernel_code kc;
+	CHECK_ERR(hx_compiler_get_code(o2, 0, 0, &kc), CL_INVALID_PROGRAM_EXECUTABLE);
+	/* A library, then an executable from the library and an object. */
+	CHECK_CL(hx_compiler_link(&o1, 1, "-create-library", &lib, &log));
+	free(log);
+	CHECK_EQ(hx_compiler_binary_type(lib), CL_PROGRAM_BINARY_TYPE_LIBRARY);
+	hx_cprog *in[2] = { o2, lib };
+	CHECK_CL(hx_compiler_link(in, 2, "-cl-fast-relaxed-math", &exe, &log));
+	free(log);
+	CHECK_EQ(hx_compiler_binary_type(exe), CL_PROGRAM_BINARY_TYPE_EXECUTABLE);
+	kc = cc_code(exe, "use", 0);
+	for (int i = 0; i < 32; i++)
+		a[i] = i;
+	cc_run_1d(&kc, args, 32, 8, &rt_plain, NULL);
+	for (int i = 0; i < 32; i++)
+		CHECK_EQ(a[i], 3 * i + 7);
+	hx_compiler_release(exe);
+	/* Missing definition: a link failure with a log line. */
+	exe = NULL;
+	CHECK_ERR(hx_compiler_link(&o2, 1, "", &exe, &log), CL_LINK_PROGRAM_FAILURE);
+	printf("%s", log);
+	CHECK(strstr(log, "helper") != NULL);
+	free(log);
+	CHECK_ERR(hx_compiler_link(&o2, 1, "-cl-std=CL3.0", &exe, &log),
+		  CL_INVALID_LINKER_OPTIONS);
+	free(log);
+	/* A header that is not given: a compile failure naming it. */
+	CHECK_ERR(hx_compiler_compile(main_src, "", NULL, 0, &o1, &log) == CL_SUCCESS
+			  ? 0 : CL_COMPILE_PROGRAM_FAILURE, CL_COMPILE_PROGRAM_FAILURE);
+	CHECK(strstr(log, "inc/helper.h") != NULL);
+	free(log);
+	hx_compiler_release(o1);
+	hx_compiler_release(o2);
+	hx_compiler_release(lib);
+}
+
+TEST(local_memory_loop_mode)
+{
+	const char *src =
+		"kernel void k(global int *out, local int *arg_lm) {\n"
+		"  local int st[64];\n"
+		"  size_t l = get_local_id(0);\n"
+		"  st[l] = (int)get_global_id(0);\n"
+		"  arg_lm[l] = 1000;\n"
+		"  out[get_global_id(0)] = st[l] + arg_lm[l];\n"
+		"}\n";
+	hx_cprog *p = cc_build(src, "");
+	hx_kernel_code kc = cc_code(p, "k", 0);
+	static char lm[4096] __attribute__((aligned(128)));
+	int out[256], *po = out;
+	uint64_t off = 512; /* __local argument after the static 256 bytes */
+	void *args[2] = { &po, &off };
+
+	CHECK_EQ(kc.local_static, 256);
+	memset(lm, 0, sizeof(lm));
+	cc_run_1d(&kc, args, 256, 64, &rt_plain, lm);
+	for (int i = 0; i < 256; i++)
+		CHECK_EQ(out[i], i + 1000);
+	/* Static variables from offset 0, the argument at its offset. */
+	CHECK_EQ(((int *)lm)[5], 192 + 5);
+	CHECK_EQ(((int *)(lm + 512))[5], 1000);
+	hx_compiler_release(p);
+}
+
+static char printf_fmt[64];
+static int printf_count, printf_sum;
+static double printf_float;
+
+static int rec_printf(struct hx_group *g, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	snprintf(printf_fmt, sizeof(printf_fmt), "%s", fmt);
+	printf_sum += va_arg(ap, int);
+	printf_float = va_arg(ap, double);
+	va_end(ap);
+	printf_count++;
+	return 0;
+}
+
+TEST(printf_lowering)
+{
+	const char *src = "kernel void k(float f) { printf(\"id %d f %f\\n\", (int)get_global_id(0), f); }\n";
+	const hx_rt rt = { cc_no_barrier, rec_printf, cc_identity };
+	hx_cprog *p = cc_build(src, "");
+	hx_kernel_code kc = cc_code(p, "k", 0);
+	float f = 2.5f;
+	void *args[1] = { &f };
+
+	CHECK(kc.flags & HX_CODE_USES_PRINTF);
+	cc_run_1d(&kc, args, 10, 5, &rt, NULL);
+	CHECK_EQ(printf_count, 10);
+	CHECK_EQ(printf_sum, 45);
+	CHECK(printf_float == 2.5);
+	CHECK(!strcmp(printf_fmt, "id %d f %f\n"));
+	hx_compiler_release(p);
+}
+
+static void *build_thread(void *arg)
+{
+	char src[512];
+	int id = (int)(intptr_t)arg, out[4], *po = out;
+	void *args[1] = { &po };
+
+	snprintf(src, sizeof(src),
+		 "kernel void k(global int *a) { a[get_global_id(0)] = %d + (int)get_global_id(0); }\n",
+		 id * 100);
+	for (int round = 0; round < 2; round++) {
+		hx_cprog *p = cc_build(src, round ? "-DROUND2" : "");
+		hx_kernel_code kc = cc_code(p, "k", round ? HX_CODE_MIRRORED : 0);
+		const hx_rt rt = { cc_no_barrier, cc_no_printf, cc_identity };
+		cc_run_1d(&kc, args, 4, 2, &rt, NULL);
+		for (int i = 0; i < 4; i++)
+			CHECK_EQ(out[i], id * 100 + i);
+		hx_compiler_release(p);
+	}
+	return NULL;
+}
+
+TEST(concurrent_builds)
+{
+	pthread_t t[4];
+
+	fresh_cache();
+	for (int i = 0; i < 4; i++)
+		CHECK(pthread_create(&t[i], NULL, build_thread, (void *)(intptr_t)i) == 0);
+	for (int i = 0; i < 4; i++)
+		pthread_join(t[i], NULL);
+}
