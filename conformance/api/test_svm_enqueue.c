@@ -360,6 +360,26 @@ TEST(map_orders_behind_wait_list)
 	env_close(&e);
 }
 
+TEST(map_blocking_failed_dependency)
+{
+	struct env e = env_open();
+	char *p = svm(&e, 64);
+	cl_int err;
+	cl_event gate = clCreateUserEvent(e.ctx, &err), ev;
+
+	CHECK_CL(err);
+	CHECK_CL(clSetUserEventStatus(gate, -5));
+	CHECK_ERR(
+	    clEnqueueSVMMap(e.q, CL_TRUE, CL_MAP_READ, p, 64, 1, &gate, &ev),
+	    CL_EXEC_STATUS_ERROR_FOR_EVENTS_IN_WAIT_LIST);
+	CHECK_EQ(event_type(ev), CL_COMMAND_SVM_MAP);
+	CHECK(event_status(ev) < 0);
+	CHECK_CL(clReleaseEvent(ev));
+	CHECK_CL(clReleaseEvent(gate));
+	clSVMFree(e.ctx, p);
+	env_close(&e);
+}
+
 TEST(map_unmap_errors)
 {
 	struct env e = env_open();

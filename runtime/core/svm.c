@@ -230,6 +230,17 @@ static cl_ulong context_max_alloc(cl_context ctx)
 	return m;
 }
 
+/* clSVMAlloc has no error code to return: each rejection is traced
+ * (HMMCL_DEBUG=svm) with the condition that caused it. */
+#define REJECT(cond, code)                                                     \
+	do {                                                                   \
+		if (cond) {                                                    \
+			HX_DEBUG(HX_DBG_SVM, "svm", "clSVMAlloc: %s -> %d",    \
+				 #cond, (code));                               \
+			return (code);                                         \
+		}                                                              \
+	} while (0)
+
 static cl_int check_flags(cl_context ctx, cl_svm_mem_flags flags)
 {
 	const cl_svm_mem_flags access =
@@ -239,26 +250,22 @@ static cl_int check_flags(cl_context ctx, cl_svm_mem_flags flags)
 	cl_device_svm_capabilities caps = hx_svm_context_caps(ctx);
 
 	/* The values in flags must be those of the SVM Memory Flags table. */
-	if (flags & ~known)
-		return CL_INVALID_VALUE;
+	REJECT(flags & ~known, CL_INVALID_VALUE);
 	/* READ_WRITE, WRITE_ONLY and READ_ONLY are mutually exclusive. */
-	if (__builtin_popcountll(flags & access) > 1)
-		return CL_INVALID_VALUE;
-	/* CL_MEM_SVM_ATOMICS is valid only with CL_MEM_SVM_FINE_GRAIN_BUFFER.
-	 */
-	if ((flags & CL_MEM_SVM_ATOMICS) &&
-	    !(flags & CL_MEM_SVM_FINE_GRAIN_BUFFER))
-		return CL_INVALID_VALUE;
+	REJECT(__builtin_popcountll(flags & access) > 1, CL_INVALID_VALUE);
+	/* CL_MEM_SVM_ATOMICS is valid only with FINE_GRAIN_BUFFER. */
+	REJECT((flags & CL_MEM_SVM_ATOMICS) &&
+		   !(flags & CL_MEM_SVM_FINE_GRAIN_BUFFER),
+	       CL_INVALID_VALUE);
 	/* No device in the context supports SVM (optional in 3.0). */
-	if (!caps)
-		return CL_INVALID_OPERATION;
+	REJECT(!caps, CL_INVALID_OPERATION);
 	/* FINE_GRAIN_BUFFER or ATOMICS not supported by at least one device
 	 * in the context. */
-	if ((flags & CL_MEM_SVM_FINE_GRAIN_BUFFER) &&
-	    !(caps & CL_DEVICE_SVM_FINE_GRAIN_BUFFER))
-		return CL_INVALID_VALUE;
-	if ((flags & CL_MEM_SVM_ATOMICS) && !(caps & CL_DEVICE_SVM_ATOMICS))
-		return CL_INVALID_VALUE;
+	REJECT((flags & CL_MEM_SVM_FINE_GRAIN_BUFFER) &&
+		   !(caps & CL_DEVICE_SVM_FINE_GRAIN_BUFFER),
+	       CL_INVALID_VALUE);
+	REJECT((flags & CL_MEM_SVM_ATOMICS) && !(caps & CL_DEVICE_SVM_ATOMICS),
+	       CL_INVALID_VALUE);
 	return CL_SUCCESS;
 }
 
@@ -268,19 +275,16 @@ static cl_int check_alloc(cl_context ctx, cl_svm_mem_flags flags, size_t size,
 	cl_int err;
 
 	/* context must be a valid context. */
-	if (!hx_object_valid(ctx, HX_TYPE_CONTEXT))
-		return CL_INVALID_CONTEXT;
+	REJECT(!hx_object_valid(ctx, HX_TYPE_CONTEXT), CL_INVALID_CONTEXT);
 	err = check_flags(ctx, flags);
 	if (err)
 		return err;
 	/* size is 0 or > CL_DEVICE_MAX_MEM_ALLOC_SIZE of a device. */
-	if (size == 0 || (cl_ulong)size > context_max_alloc(ctx))
-		return CL_INVALID_BUFFER_SIZE;
+	REJECT(size == 0 || (cl_ulong)size > context_max_alloc(ctx),
+	       CL_INVALID_BUFFER_SIZE);
 	/* alignment is not a power of two or cannot be supported. */
-	if (alignment & (alignment - 1))
-		return CL_INVALID_VALUE;
-	if ((size_t)alignment > HX_SVM_MAX_ALIGN)
-		return CL_INVALID_VALUE;
+	REJECT(alignment & (alignment - 1), CL_INVALID_VALUE);
+	REJECT((size_t)alignment > HX_SVM_MAX_ALIGN, CL_INVALID_VALUE);
 	return CL_SUCCESS;
 }
 
