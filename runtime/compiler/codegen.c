@@ -606,6 +606,23 @@ static int verify(cg *c)
 	return 0;
 }
 
+/* HMMCL_DUMP_IR=dir writes the final IR of each generated variant. */
+static void dump_ir(cg *c, const hx_cprog *p, int variant)
+{
+	const char *dir = getenv("HMMCL_DUMP_IR");
+	char path[4096];
+	char *err = NULL;
+
+	if (!dir || !*dir)
+		return;
+	snprintf(path, sizeof(path), "%s/%02x%02x%02x%02x-%s.ll", dir, p->bc_hash[0],
+		 p->bc_hash[1], p->bc_hash[2], p->bc_hash[3],
+		 variant == HX_VARIANT_MIRRORED ? "mirrored" : "direct");
+	if (LLVMPrintModuleToFile(c->m, path, &err))
+		fprintf(stderr, "hmmcl: HMMCL_DUMP_IR: %s\n", err ? err : path);
+	LLVMDisposeMessage(err);
+}
+
 int hx_codegen(const hx_cprog *p, int variant, void **obj, size_t *obj_size,
 	       hx_buf *log)
 {
@@ -634,6 +651,7 @@ int hx_codegen(const hx_cprog *p, int variant, void **obj, size_t *obj_size,
 	     verify(&c)))
 		goto out;
 	atomic_fetch_add(&hx_stat_codegens, 1);
+	dump_ir(&c, p, variant);
 	ret = emit_object(&c, tm, obj, obj_size);
 out:
 	cg_free(&c);
