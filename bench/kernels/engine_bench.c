@@ -77,6 +77,48 @@ static void work(void *const *args, hx_group *g)
 	*sink = x;
 }
 
+/* hmmcl-bench's reduction as a per-item entry: 9 barriers per item. */
+static void reduce(void *const *args, hx_group *g)
+{
+	const float *in = *(float **)args[0];
+	float *out = *(float **)args[1], *tmp = (float *)g->local_mem;
+	uint64_t l = g->local_id[0], n = g->local_size[0];
+
+	tmp[l] = in[g->group_id[0] * n + l];
+	g->rt->barrier(g, 1);
+	for (uint64_t s = n / 2; s > 0; s >>= 1) {
+		if (l < s)
+			tmp[l] += tmp[l + s];
+		g->rt->barrier(g, 1);
+	}
+	if (l == 0)
+		out[g->group_id[0]] = tmp[0];
+}
+
+static double reduce_gbs(hx_engine *e, uint64_t n)
+{
+	float *in = calloc(n, sizeof(float)), *out = calloc(n / 256, sizeof(float));
+	void *args[2] = {&in, &out};
+	hx_ndrange nd = {.work_dim = 1, .global_size = {n, 1, 1},
+			 .local_size = {256, 1, 1}};
+	hx_kernel_code code = {.entry = reduce, .flags = HX_CODE_PER_ITEM};
+	struct hx_launch l = {.code = &code, .args = args, .nd = &nd,
+			      .local_bytes = 1024};
+	double t[5];
+
+	for (int i = 0; i < 5; i++) {
+		double t0 = now();
+
+		if (hx_engine_run(e, &l, NULL))
+			abort();
+		t[i] = now() - t0;
+	}
+	qsort(t, 5, sizeof(double), cmp);
+	free(in);
+	free(out);
+	return n * 4.0 / t[2] / 1e9;
+}
+
 int main(int argc, char **argv)
 {
 	int quick = argc > 1 && !strcmp(argv[1], "--quick");
@@ -106,6 +148,9 @@ int main(int argc, char **argv)
 	tn = median_run(e, work, 0, wargs, quick ? 64 : 1024, 1, quick ? 3 : 7);
 	printf("scaling, compute-bound groups    %8.2fx on %u threads "
 	       "(%.2f ms -> %.2f ms)\n", t1 / tn, nt, t1 * 1e3, tn * 1e3);
+	printf("barrier reduction, per-item      %8.3f GB/s (1 thread %.3f)\n",
+	       reduce_gbs(e, quick ? 1 << 16 : 1 << 22),
+	       reduce_gbs(e1, quick ? 1 << 16 : 1 << 22));
 	hx_engine_destroy(e1);
 	hx_engine_destroy(e);
 	return 0;

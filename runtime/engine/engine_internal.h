@@ -111,7 +111,7 @@ extern const hx_rt hx_rt_engine;
 
 /* fiber.c */
 void hx_fibers_run(struct hx_worker *w, struct hx_job *j, const hx_group *g0);
-void hx_fiber_barrier(struct hx_worker *w);
+void hx_rt_barrier(hx_group *g, uint32_t flags);
 void hx_fiber_switch(void **save_sp, void *new_sp);
 void hx_fiber_trampoline(void);
 

@@ -94,22 +94,6 @@ void hx_run_chunk(struct hx_worker *w, struct hx_job *j, uint64_t first,
 	atomic_fetch_add_explicit(&j->groups_done, done, memory_order_relaxed);
 }
 
-static void rt_barrier(hx_group *g, uint32_t flags)
-{
-	struct hx_worker *w = g->engine;
-
-	(void)flags; /* one thread runs the whole group: program order is enough */
-	atomic_signal_fence(memory_order_seq_cst);
-	if (w->on_fiber) {
-		hx_fiber_barrier(w);
-	} else if (g->local_size[0] * g->local_size[1] * g->local_size[2] > 1) {
-		/* A loop-mode entry cannot stop its items half-way. */
-		w->abort_error = HX_RUN_BAD_BARRIER;
-		hx_group_abort(w);
-	}
-	atomic_signal_fence(memory_order_seq_cst);
-}
-
 static void *rt_translate(hx_group *g, uint64_t addr, uint64_t size,
 			  uint32_t access)
 {
@@ -130,7 +114,7 @@ static void *rt_translate(hx_group *g, uint64_t addr, uint64_t size,
 }
 
 const hx_rt hx_rt_engine = {
-	.barrier = rt_barrier,
+	.barrier = hx_rt_barrier,
 	.printf = hx_rt_printf,
 	.translate = rt_translate,
 };
