@@ -7,7 +7,6 @@
 #include "event.h"
 #include "platform.h"
 
-#include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>

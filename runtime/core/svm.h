@@ -54,6 +54,7 @@ cl_device_svm_capabilities hx_svm_context_caps(cl_context ctx);
 
 /* clSVMAlloc's rules: returns the allocation or NULL with *err set to the
  * reason (CL_INVALID_CONTEXT, CL_INVALID_VALUE, CL_INVALID_BUFFER_SIZE,
+ * CL_INVALID_OPERATION when no device of ctx has SVM,
  * CL_OUT_OF_HOST_MEMORY); clSVMAlloc itself has no error code to report,
  * the reason is traced with HMMCL_DEBUG=svm. */
 void *hx_svm_alloc(cl_context ctx, cl_svm_mem_flags flags, size_t size,
@@ -75,8 +76,9 @@ cl_int hx_svm_check_kernel_arg(cl_context ctx, const void *ptr);
  * device has no SVM capability (SVM is optional in OpenCL 3.0). */
 cl_int hx_svm_check_queue(cl_command_queue q);
 
-/* Where the memory comes from: the one place the SVM manager swaps.
- * align is a power of two >= sizeof(void *). */
+/* Where the memory comes from: the one place the SVM manager swaps (it
+ * replaces these two bodies, nothing else). align is a power of two
+ * >= HX_SVM_DEFAULT_ALIGN; the table records the requested size. */
 void *hx_svm_backing_alloc(size_t size, size_t align, cl_svm_mem_flags flags);
 void hx_svm_backing_free(void *base, size_t size, cl_svm_mem_flags flags);
 
