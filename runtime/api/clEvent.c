@@ -144,6 +144,9 @@ static cl_int enqueue_sync_point(cl_command_queue q, cl_command_type type,
 	err = hx_event_create(q->ctx, q, type, &ev);
 	if (err)
 		return err;
+	/* hx_enqueue takes the creation reference; this one is the
+	 * caller's (or dropped below). */
+	hx_retain(ev);
 	hx_enqueue(ev, nwait, wait, 1, type == CL_COMMAND_BARRIER);
 	if (event)
 		*event = ev;
