@@ -149,6 +149,9 @@ static cl_int kernel_info(cl_device_id dev, cl_device_info param, size_t size,
 		CL_DEVICE_ATOMIC_SCOPE_ALL_DEVICES;
 	const cl_device_atomic_capabilities atomics_min =
 		CL_DEVICE_ATOMIC_ORDER_RELAXED | CL_DEVICE_ATOMIC_SCOPE_WORK_GROUP;
+	/* Fences have a higher mandated minimum: acq_rel as well. */
+	const cl_device_atomic_capabilities fence_min =
+		atomics_min | CL_DEVICE_ATOMIC_ORDER_ACQ_REL;
 
 	switch (param) {
 	case CL_DEVICE_COMPILER_AVAILABLE:
@@ -170,8 +173,9 @@ static cl_int kernel_info(cl_device_id dev, cl_device_info param, size_t size,
 	case CL_DEVICE_GLOBAL_VARIABLE_PREFERRED_TOTAL_SIZE:
 		VAL(size_t, cc ? 65536 : 0);
 	case CL_DEVICE_ATOMIC_MEMORY_CAPABILITIES:
-	case CL_DEVICE_ATOMIC_FENCE_CAPABILITIES:
 		VAL(cl_device_atomic_capabilities, cc ? atomics : atomics_min);
+	case CL_DEVICE_ATOMIC_FENCE_CAPABILITIES:
+		VAL(cl_device_atomic_capabilities, cc ? atomics : fence_min);
 	case CL_DEVICE_NON_UNIFORM_WORK_GROUP_SUPPORT:
 	case CL_DEVICE_WORK_GROUP_COLLECTIVE_FUNCTIONS_SUPPORT:
 	case CL_DEVICE_GENERIC_ADDRESS_SPACE_SUPPORT: VAL(cl_bool, cc);
