@@ -26,7 +26,9 @@ CL_API_ENTRY cl_int CL_API_CALL clGetDeviceIDs(cl_platform_id platform,
 	if (!platform)
 		platform = hx_platform_get();
 	HX_CHECK(HX_VALID(platform, PLATFORM), CL_INVALID_PLATFORM);
-	HX_CHECK(device_type == CL_DEVICE_TYPE_ALL || !(device_type & ~known),
+	/* device_type is not a valid value (0 names no type). */
+	HX_CHECK(device_type == CL_DEVICE_TYPE_ALL ||
+			 (device_type && !(device_type & ~known)),
 		 CL_INVALID_DEVICE_TYPE);
 	/* num_entries is 0 and devices is not NULL, or both are NULL. */
 	HX_CHECK(!(num_entries == 0 && devices), CL_INVALID_VALUE);
