@@ -37,8 +37,9 @@ CL_API_ENTRY cl_context CL_API_CALL clCreateContext(
 	void(CL_CALLBACK *pfn_notify)(const char *, const void *, size_t, void *),
 	void *user_data, cl_int *errcode_ret)
 {
+	cl_device_id unique[HX_MAX_DEVICES];
 	cl_context ctx = NULL;
-	cl_uint i, j;
+	cl_uint i, j, n = 0;
 
 	HX_API_ENTER();
 	HX_TRY(check_properties(properties));
@@ -47,11 +48,14 @@ CL_API_ENTRY cl_context CL_API_CALL clCreateContext(
 	HX_CHECK(pfn_notify || !user_data, CL_INVALID_VALUE);
 	for (i = 0; i < num_devices; i++) {
 		HX_CHECK(hx_device_valid(devices[i]), CL_INVALID_DEVICE);
-		for (j = 0; j < i; j++)
-			HX_CHECK(devices[j] != devices[i], CL_INVALID_DEVICE);
+		/* Duplicate devices specified in devices are ignored. */
+		for (j = 0; j < n && unique[j] != devices[i]; j++)
+			;
+		if (j == n)
+			unique[n++] = devices[i];
 	}
-	HX_TRY(hx_context_create(properties, num_devices, devices, pfn_notify,
-				 user_data, &ctx));
+	HX_TRY(hx_context_create(properties, n, unique, pfn_notify, user_data,
+				 &ctx));
 	HX_API_EXIT_ERRCODE(errcode_ret);
 	return ctx;
 }
