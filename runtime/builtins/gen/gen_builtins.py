@@ -469,8 +469,16 @@ def gen_integer():
                 o.w('OVL %s abs(%s x) { return x; }\n' % (UV, V))
             o.w('OVL %s abs_diff(%s x, %s y) { %s ux = as_%s(x), uy = as_%s(y); '
                 'return x > y ? (%s)(ux - uy) : (%s)(uy - ux); }\n' % (UV, V, V, UV, UV, UV, UV, UV))
-            o.w('OVL %s add_sat(%s x, %s y) { return __builtin_elementwise_add_sat(x, y); }\n' % (V, V, V))
-            o.w('OVL %s sub_sat(%s x, %s y) { return __builtin_elementwise_sub_sat(x, y); }\n' % (V, V, V))
+            if n == 1 and b < 32:
+                # Scalars narrower than int are promoted: saturate in int.
+                lo, hi = LIMITS[T]
+                for name, op in (('add_sat', '+'), ('sub_sat', '-')):
+                    o.w('OVL %s %s(%s x, %s y) { int r = (int)x %s (int)y; '
+                        'return (%s)(r < %d ? %d : r > %d ? %d : r); }\n'
+                        % (V, name, V, V, op, T, lo, lo, hi, hi))
+            else:
+                o.w('OVL %s add_sat(%s x, %s y) { return __builtin_elementwise_add_sat(x, y); }\n' % (V, V, V))
+                o.w('OVL %s sub_sat(%s x, %s y) { return __builtin_elementwise_sub_sat(x, y); }\n' % (V, V, V))
             o.w('OVL %s hadd(%s x, %s y) { return (%s)((x >> 1) + (y >> 1) + (x & y & (%s)1)); }\n' % (V, V, V, V, V))
             o.w('OVL %s rhadd(%s x, %s y) { return (%s)((x >> 1) + (y >> 1) + ((x | y) & (%s)1)); }\n' % (V, V, V, V, V))
             o.w('OVL %s max(%s x, %s y) { return __builtin_elementwise_max(x, y); }\n' % (V, V, V))
@@ -791,53 +799,65 @@ def conv_scalar(dst, src, sat, rnd):
 
 
 CONVERT_HELPERS = r'''
-/* Directed rounding of a 64-bit integer (or a wide 32-bit one) to float or
- * double: convert to nearest, then step one ulp towards the wanted
- * direction when the nearest lies on the wrong side. Comparisons are exact:
- * the rounded value is an integer, compared through __int128.
+/* Directed rounding of a 64-bit integer to float or double: convert to
+ * nearest, then step one ulp towards the wanted direction when the
+ * nearest lies on the wrong side. The comparison is exact: the rounded
+ * value is integral and compared as an integer unless it is out of range.
  * mode: 1 rtz, 2 rtp, 3 rtn. */
-HX_INLINE int hx_wrong_side(__int128 exact, __int128 rounded, int mode)
+HX_INLINE int hx_cmp_s64(double r, long x)
 {
-	if (rounded == exact)
+	if (r >= 0x1p63)
+		return 1;
+	long ri = (long)r;
+	return ri > x ? 1 : ri < x ? -1 : 0;
+}
+
+HX_INLINE int hx_cmp_u64(double r, ulong x)
+{
+	if (r >= 0x1p64)
+		return 1;
+	ulong ri = (ulong)r;
+	return ri > x ? 1 : ri < x ? -1 : 0;
+}
+
+/* -1: step down, 1: step up, 0: keep. c is sign(rounded - exact). */
+HX_INLINE int hx_step(int c, int mode, int neg)
+{
+	if (c == 0)
 		return 0;
 	if (mode == 2)
-		return rounded < exact;
+		return c < 0 ? 1 : 0;
 	if (mode == 3)
-		return rounded > exact;
-	return exact >= 0 ? rounded > exact : rounded < exact;
+		return c > 0 ? -1 : 0;
+	return neg ? (c < 0 ? 1 : 0) : (c > 0 ? -1 : 0);
 }
 
 HX_INLINE float hx_cvt_float_s64(long x, int mode)
 {
 	float f = (float)x;
-	/* f <= 2^63 in magnitude: exact in __int128. */
-	if (hx_wrong_side(x, (__int128)f, mode))
-		f = __builtin_nextafterf(f, (__int128)f > x ? -INFINITY : INFINITY);
-	return f;
+	int s = hx_step(hx_cmp_s64(f, x), mode, x < 0);
+	return s ? __builtin_nextafterf(f, s * INFINITY) : f;
 }
 
 HX_INLINE float hx_cvt_float_u64(ulong x, int mode)
 {
 	float f = (float)x;
-	if (hx_wrong_side(x, (__int128)f, mode == 1 ? 3 : mode))
-		f = __builtin_nextafterf(f, (__int128)f > x ? -INFINITY : INFINITY);
-	return f;
+	int s = hx_step(hx_cmp_u64(f, x), mode, 0);
+	return s ? __builtin_nextafterf(f, s * INFINITY) : f;
 }
 
 HX_INLINE double hx_cvt_double_s64(long x, int mode)
 {
 	double f = (double)x;
-	if (hx_wrong_side(x, (__int128)f, mode))
-		f = __builtin_nextafter(f, (__int128)f > x ? -INFINITY : INFINITY);
-	return f;
+	int s = hx_step(hx_cmp_s64(f, x), mode, x < 0);
+	return s ? __builtin_nextafter(f, s * (double)INFINITY) : f;
 }
 
 HX_INLINE double hx_cvt_double_u64(ulong x, int mode)
 {
 	double f = (double)x;
-	if (hx_wrong_side(x, (__int128)f, mode == 1 ? 3 : mode))
-		f = __builtin_nextafter(f, (__int128)f > x ? -INFINITY : INFINITY);
-	return f;
+	int s = hx_step(hx_cmp_u64(f, x), mode, 0);
+	return s ? __builtin_nextafter(f, s * (double)INFINITY) : f;
 }
 
 HX_INLINE float hx_cvt_f_d(double x, int mode)
@@ -1050,6 +1070,14 @@ def gen_async():
     o.w('OVL void wait_group_events(int num, __generic event_t *list) { __hx_barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE); }\n')
     o.w('#else\n')
     o.w('OVL void wait_group_events(int num, __private event_t *list) { __hx_barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE); }\n')
+    # clang's built-in declarations (-fdeclare-opencl-builtins) take a
+    # generic event list even in 1.2 when the generic-space feature is on,
+    # but 1.2 cannot spell __generic: define that mangled name by label.
+    # The list is not read, and every pointer is 64-bit on the CPU.
+    o.w('void hx_wait_group_events_generic(int num, __private event_t *list) '
+        '__asm__("_Z17wait_group_eventsiPU9CLgeneric9ocl_event");\n')
+    o.w('void hx_wait_group_events_generic(int num, __private event_t *list) '
+        '{ __hx_barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE); }\n')
     o.w('#endif\n')
     return o.text()
 

@@ -26,3 +26,26 @@ hmmcl_test_file(${HX_BI_SRC}/test_layout.c AREA builtins LABELS compiler builtin
   LIBS ${HX_LAYOUT_OBJ} hx_builtins)
 add_dependencies(builtins_test_layout hx_layout_probe)
 target_include_directories(builtins_test_layout PRIVATE ${CMAKE_SOURCE_DIR}/runtime/engine)
+
+# The library executed natively: exec_kernels.cl linked with each dialect's
+# library (only what it needs, internalized), compiled to one object each.
+set(exec_objs "")
+foreach(dialect 12 30)
+  set(kbc ${HX_BI_OUT}/exec_kernels${dialect}.bc)
+  set(lbc ${HX_BI_OUT}/exec_linked${dialect}.bc)
+  set(obj ${HX_BI_OUT}/exec_kernels${dialect}.o)
+  add_custom_command(OUTPUT ${obj}
+    COMMAND ${HMMCL_CLANG} ${HX_CLANG_CL_FLAGS} ${HX_CLANG_CL${dialect}_FLAGS} -Wno-psabi
+            -o ${kbc} ${HX_BI_SRC}/tests/exec_kernels.cl
+    COMMAND ${HX_LLVM_LINK} --only-needed --internalize -o ${lbc} ${kbc}
+            ${HX_BI_OUT}/builtins${dialect}.bc
+    COMMAND ${HMMCL_CLANG} -c -O2 -fPIC -Wno-override-module -o ${obj} ${lbc}
+    DEPENDS ${HX_BI_SRC}/tests/exec_kernels.cl ${HX_BI_OUT}/builtins${dialect}.bc
+    COMMENT "Compiling library execution kernels CL${dialect}")
+  list(APPEND exec_objs ${obj})
+endforeach()
+add_custom_target(hx_exec_kernels DEPENDS ${exec_objs})
+hmmcl_test_file(${HX_BI_SRC}/tests/test_exec.c AREA builtins LABELS compiler builtins
+  LIBS ${exec_objs} m)
+add_dependencies(builtins_test_exec hx_exec_kernels)
+target_include_directories(builtins_test_exec PRIVATE ${CMAKE_SOURCE_DIR}/runtime/engine)

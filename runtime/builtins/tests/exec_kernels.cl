@@ -1,0 +1,353 @@
+/* Kernels run natively by test_exec.c against the library, before (and
+ * independently of) the compiler: linked with the library bitcode,
+ * compiled to an object, called as C functions by a small fiber driver
+ * that implements the contract's intrinsics. Built once per dialect; K()
+ * gives each dialect's kernels their own names. */
+#if __OPENCL_C_VERSION__ >= 200
+#define K(name) name##_cl30
+#define CL2 1
+#else
+#define K(name) name##_cl12
+#define CL2 0
+#endif
+
+#pragma OPENCL EXTENSION cl_khr_fp64 : enable
+
+static size_t flat_id(void)
+{
+	return (get_global_id(1) - get_global_offset(1)) * get_global_size(0) +
+	       get_global_id(0) - get_global_offset(0);
+}
+
+/* 16 values per work-item, in this order. */
+kernel void K(k_workitem)(global ulong *out)
+{
+	global ulong *o = out + 16 * flat_id();
+	o[0] = get_global_id(0);
+	o[1] = get_global_id(1);
+	o[2] = get_local_id(0);
+	o[3] = get_local_id(1);
+	o[4] = get_group_id(0);
+	o[5] = get_group_id(1);
+	o[6] = get_global_size(0);
+	o[7] = get_local_size(0);
+	o[8] = get_num_groups(0);
+	o[9] = get_work_dim();
+	o[10] = get_global_offset(1);
+	o[11] = get_global_id(3) + 10 * get_local_id(7) + 100 * get_group_id(3);
+	o[12] = get_global_size(3) + 10 * get_local_size(3) + 100 * get_num_groups(4);
+#if CL2
+	o[13] = get_local_linear_id();
+	o[14] = get_enqueued_local_size(0);
+	o[15] = get_global_linear_id();
+#else
+	o[13] = o[14] = o[15] = 0;
+#endif
+}
+
+/* Float math: 24 results per input x (y = in[i + 1]). */
+kernel void K(k_math_f)(global const float *in, global float *out, global int *iout)
+{
+	size_t i = get_global_id(0);
+	float x = in[i], y = in[i + 1];
+	global float *o = out + 24 * i;
+	float ip;
+	int e;
+	o[0] = sin(x);
+	o[1] = cos(x);
+	o[2] = exp(x);
+	o[3] = log(x);
+	o[4] = pow(x, y);
+	o[5] = sqrt(x);
+	o[6] = sinpi(x);
+	o[7] = cospi(x);
+	o[8] = atan2(x, y);
+	o[9] = fract(x, &ip);
+	o[10] = ip;
+	o[11] = frexp(x, &e);
+	iout[4 * i] = e;
+	o[12] = rootn(x, 3);
+	o[13] = pown(x, 3);
+	o[14] = fdim(x, y);
+	o[15] = maxmag(x, y);
+	o[16] = round(x);
+	o[17] = rint(x);
+	o[18] = exp10(x);
+	o[19] = tanpi(x);
+	o[20] = lgamma_r(x, &e);
+	iout[4 * i + 1] = e;
+	o[21] = fma(x, y, 1.0f);
+	float4 v = (float4)(x, y, -x, 0.5f);
+	float4 s = sin(v);
+	o[22] = s.x + s.y + s.z + s.w;  /* equals the scalar sum */
+	o[23] = remquo(x, y, &e);
+	iout[4 * i + 2] = e;
+	iout[4 * i + 3] = ilogb(x);
+}
+
+kernel void K(k_math_d)(global const double *in, global double *out)
+{
+	size_t i = get_global_id(0);
+	double x = in[i], y = in[i + 1];
+	global double *o = out + 12 * i;
+	double ip;
+	o[0] = sin(x);
+	o[1] = exp(x);
+	o[2] = log(x);
+	o[3] = pow(x, y);
+	o[4] = sinpi(x);
+	o[5] = cospi(x);
+	o[6] = fract(x, &ip);
+	o[7] = ip;
+	o[8] = hypot(x, y);
+	double3 v = (double3)(x, y, 1.0);
+	o[9] = length(v);
+	o[10] = dot(v, v);
+	o[11] = cbrt(x);
+}
+
+/* Integer functions on int and char/long samples: 20 results each. */
+kernel void K(k_int)(global const int *in, global long *out)
+{
+	size_t i = get_global_id(0);
+	int a = in[i], b = in[i + 1], c = in[i + 2];
+	global long *o = out + 20 * i;
+	o[0] = abs(a);
+	o[1] = abs_diff(a, b);
+	o[2] = add_sat(a, b);
+	o[3] = sub_sat(a, b);
+	o[4] = hadd(a, b);
+	o[5] = rhadd(a, b);
+	o[6] = clz(a);
+#if CL2
+	o[7] = ctz(a);
+#else
+	o[7] = 0;
+#endif
+	o[8] = popcount(a);
+	o[9] = mul_hi(a, b);
+	o[10] = mad_sat(a, b, c);
+	o[11] = rotate(a, b);
+	o[12] = upsample((short)a, (ushort)b);
+	o[13] = add_sat((char)a, (char)b);
+	o[14] = mul_hi((long)a << 20, (long)b << 20);
+	o[15] = mad_sat((long)a << 20, (long)b << 20, (long)c);
+	o[16] = clz((char)a);
+	o[17] = rotate((uchar)a, (uchar)b);
+	int4 v = (int4)(a, b, c, a ^ b);
+	int4 p = popcount(v);
+	o[18] = p.x + p.y + p.z + p.w;
+	o[19] = mul_hi((uint)a, (uint)b);
+}
+
+/* Conversions: 16 results per input float. */
+kernel void K(k_convert)(global const float *in, global long *out)
+{
+	size_t i = get_global_id(0);
+	float x = in[i];
+	global long *o = out + 16 * i;
+	o[0] = convert_int_sat(x);
+	o[1] = convert_int_rte(x);
+	o[2] = convert_int_rtp(x);
+	o[3] = convert_int_rtn(x);
+	o[4] = convert_uchar_sat(x);
+	o[5] = convert_char_sat_rte(x);
+	o[6] = convert_uint_sat(x);
+	o[7] = convert_long_sat(x);
+	o[8] = convert_ushort_sat((int)x * 1000);
+	o[9] = as_int(convert_float_rtz(16777217 * (int)(x != 0)));
+	o[10] = as_int(convert_float_rtp(16777217 * (int)(x != 0)));
+	o[11] = as_int(convert_float_rtn((long)x * 3000000007l));
+	o[12] = as_int(convert_float_rtz(1.0 / 3.0 * (double)x));
+	o[13] = as_int(convert_float_rtp(1.0 / 3.0 * (double)x));
+	int4 r = convert_int4_rte((float4)(x, x + 0.5f, -x, 2.5f));
+	o[14] = r.x + 10 * r.y + 100 * r.z + 1000 * r.w;
+	o[15] = convert_short_sat((double)x * 40000.0);
+}
+
+/* Half stores in every rounding mode, half loads, vload3/vstore3. */
+kernel void K(k_half)(global const float *in, global ushort *hout, global float *fout)
+{
+	size_t i = get_global_id(0);
+	float x = in[i];
+	global half *h = (global half *)hout;
+	vstore_half(x, 5 * i, h);
+	vstore_half_rtz(x, 5 * i + 1, h);
+	vstore_half_rtp(x, 5 * i + 2, h);
+	vstore_half_rtn(x, 5 * i + 3, h);
+	vstore_half_rte((double)x, 5 * i + 4, h);
+	fout[4 * i] = vload_half(5 * i, h);
+	float3 v = vload3(i, in);
+	vstore3(v * 2.0f, i, fout + 4 * 64);
+	float4 w = vload_half4(0, h + 5 * i);
+	fout[4 * i + 1] = w.x + w.y;
+	fout[4 * i + 2] = 0;
+	fout[4 * i + 3] = 0;
+}
+
+/* Relational, common, geometric and shuffle results as ints. */
+kernel void K(k_misc)(global const float *in, global int *out)
+{
+	size_t i = get_global_id(0);
+	float x = in[i], y = in[i + 1];
+	global int *o = out + 24 * i;
+	float4 v = (float4)(x, y, NAN, INFINITY);
+	int4 n = isnan(v);
+	o[0] = n.x + 2 * n.y + 4 * n.z + 8 * n.w;
+	int4 f = isfinite(v);
+	o[1] = f.x + 2 * f.y + 4 * f.z + 8 * f.w;
+	o[2] = isnan(x) + 2 * isinf(y) + 4 * signbit(x) + 8 * isless(x, y);
+	o[3] = any((int4)(0, 0, -1, 0)) + 2 * all((int4)(-1, -1, 1, -1)) + 4 * all((short2)(-1, -5));
+	float4 s = select((float4)1.0f, (float4)2.0f, (int4)(0, -1, 1, INT_MIN));
+	o[4] = (int)(s.x + 10 * s.y + 100 * s.z + 1000 * s.w);
+	o[5] = as_int(bitselect(x, y, as_float(0x80000000)));
+	o[6] = as_int(clamp(x, -1.0f, 1.0f));
+	o[7] = as_int(mix(x, y, 0.25f));
+	o[8] = as_int(step(0.5f, x)) ;
+	o[9] = as_int(smoothstep(0.0f, 2.0f, x));
+	o[10] = as_int(sign(x));
+	float3 c = cross((float3)(x, y, 1.0f), (float3)(1.0f, 2.0f, 3.0f));
+	o[11] = as_int(c.x);
+	o[12] = as_int(c.y);
+	o[13] = as_int(c.z);
+	o[14] = as_int(length((float2)(x, y)));
+	float2 nv = normalize((float2)(x, y));
+	o[15] = as_int(nv.x);
+	o[16] = as_int(distance((float4)(x, y, 0, 0), (float4)(0)));
+	int8 sh = shuffle((int4)(10, 11, 12, 13), (uint8)(3, 2, 1, 0, 7, 4, 5, 6));
+	o[17] = sh.s0 + sh.s1 * 100 + sh.s4 * 10000;
+	int4 sh2 = shuffle2((int2)(1, 2), (int2)(3, 4), (uint4)(3, 0, 2, 5));
+	o[18] = sh2.x * 1000 + sh2.y * 100 + sh2.z * 10 + sh2.w;
+	o[19] = as_int(degrees(x));
+	o[20] = isequal(x, y) + 2 * isnotequal(x, NAN) + 4 * isordered(x, NAN) + 8 * isunordered(x, NAN);
+	o[21] = as_int(native_divide(x, y));
+	o[22] = as_int(half_sqrt(fabs(x)));
+	o[23] = as_int(fast_length((float2)(x, y)));
+}
+
+/* 1.x atomics on global and local memory; out[0..7] global counters. */
+kernel void K(k_atomic1)(global int *g, local int *l, global ulong *g64)
+{
+	int lid = get_local_id(0), gid = get_global_id(0);
+	if (lid == 0) {
+		l[0] = 0;
+		l[1] = 1000;
+	}
+	barrier(CLK_LOCAL_MEM_FENCE);
+	atomic_inc(&g[0]);
+	atomic_add(&g[1], gid);
+	atomic_max(&g[2], gid);
+	atomic_min(&g[3], -gid);
+	atomic_or(&g[4], 1 << (gid & 31));
+	atomic_xor(&g[5], gid);
+	int old = atomic_cmpxchg(&g[6], gid, gid + 1); /* chain: 0 -> N */
+	(void)old;
+	atomic_inc(&l[0]);
+	atomic_sub(&l[1], 2);
+	atom_add(&g64[0], (ulong)gid << 33);
+	atom_inc(&g64[1]);
+	barrier(CLK_LOCAL_MEM_FENCE);
+	if (lid == 0) {
+		atomic_add(&g[7], l[0] + l[1]);
+		(void)atomic_xchg((volatile global float *)&g[8], 2.5f);
+	}
+}
+
+#if CL2
+/* 2.0 atomics with every scope, flags, compare-exchange loops. */
+kernel void K(k_atomic2)(global atomic_int *a, global atomic_long *b, global int *out,
+			 local atomic_int *l)
+{
+	int lid = get_local_id(0), gid = get_global_id(0);
+	if (lid == 0)
+		atomic_init(l, 0);
+	work_group_barrier(CLK_LOCAL_MEM_FENCE);
+	atomic_fetch_add_explicit(&a[0], 1, memory_order_relaxed, memory_scope_all_svm_devices);
+	atomic_fetch_add_explicit(&a[1], gid, memory_order_acq_rel, memory_scope_device);
+	atomic_fetch_max_explicit(&a[2], gid, memory_order_seq_cst, memory_scope_work_group);
+	atomic_fetch_sub(&a[3], 2);
+	/* A spin lock on an atomic_flag guarding a non-atomic update. */
+	global atomic_flag *flag = (global atomic_flag *)&a[4];
+	while (atomic_flag_test_and_set_explicit(flag, memory_order_acquire, memory_scope_all_svm_devices))
+		;
+	out[0] = out[0] + 1;
+	atomic_flag_clear_explicit(flag, memory_order_release, memory_scope_all_svm_devices);
+	int exp = atomic_load(&a[5]);
+	while (!atomic_compare_exchange_weak(&a[5], &exp, exp + 3))
+		;
+	atomic_fetch_add(b, (long)gid << 34);
+	atomic_fetch_or_explicit(l, 1 << (lid & 31), memory_order_relaxed, memory_scope_work_group);
+	atomic_work_item_fence(CLK_GLOBAL_MEM_FENCE, memory_order_seq_cst, memory_scope_all_svm_devices);
+	work_group_barrier(CLK_LOCAL_MEM_FENCE, memory_scope_work_group);
+	if (lid == 0)
+		atomic_fetch_add(&a[6], atomic_load_explicit(l, memory_order_acquire));
+	atomic_store_explicit(&a[7], 42, memory_order_release, memory_scope_device);
+	out[1 + gid] = atomic_exchange(&a[8], gid) >= 0;
+}
+
+/* Collectives: called twice in a row to exercise the scratch parity. */
+kernel void K(k_collective)(global const int *in, global long *out, global double *dout)
+{
+	size_t lid = get_local_id(0), gid = get_global_id(0);
+	int x = in[gid];
+	global long *o = out + 12 * gid;
+	o[0] = work_group_reduce_add(x);
+	o[1] = work_group_reduce_min(x);
+	o[2] = work_group_reduce_max(x);
+	o[3] = work_group_scan_inclusive_add(x);
+	o[4] = work_group_scan_exclusive_add(x);
+	o[5] = work_group_scan_exclusive_min(x);
+	o[6] = work_group_scan_inclusive_max((long)x);
+	o[7] = work_group_broadcast(x, 2);
+	o[8] = work_group_all(x > -1000) + 2 * work_group_any(x == 7) + 4 * work_group_all(x != 7);
+	o[9] = work_group_reduce_add((ulong)x);
+	o[10] = work_group_scan_exclusive_max((uint)(x + 1000));
+	o[11] = lid;
+	dout[2 * gid] = work_group_reduce_add((double)x * 0.5);
+	dout[2 * gid + 1] = work_group_scan_inclusive_min((float)x);
+}
+
+/* Generic pointers to the three named spaces. */
+kernel void K(k_addrspace)(global int *g, local int *l, global int *out)
+{
+	private int p[4];
+	p[0] = 1;
+	generic int *pg = g, *pl = l + get_local_id(0), *pp = &p[1];
+	int r = 0;
+	r |= (to_global(pg) == g) << 0;
+	r |= (to_local(pg) == 0) << 1;
+	r |= (to_private(pg) == 0) << 2;
+	r |= (to_local(pl) == l + get_local_id(0)) << 3;
+	r |= (to_global(pl) == 0) << 4;
+	r |= (to_private(pl) == 0) << 5;
+	r |= (to_private(pp) == &p[1]) << 6;
+	r |= (to_global(pp) == 0) << 7;
+	r |= (to_local(pp) == 0) << 8;
+	r |= (get_fence(pl) == CLK_LOCAL_MEM_FENCE) << 9;
+	r |= (get_fence(pg) == CLK_GLOBAL_MEM_FENCE) << 10;
+	*pp = 5;
+	*pl = 6;
+	r |= (p[1] == 5 && l[get_local_id(0)] == 6) << 11;
+	out[get_global_id(0)] = r;
+}
+#endif
+
+/* Cooperative async copies through local memory, then a barrier. */
+kernel void K(k_async)(global const float4 *src, global float4 *dst, local float4 *tmp,
+		       global const int *s2, global int *d2, local int *t2)
+{
+	size_t n = get_local_size(0) * 2, base = get_group_id(0) * n;
+	event_t e = async_work_group_copy(tmp, src + base, n, 0);
+	event_t e2 = async_work_group_strided_copy(t2, s2 + get_group_id(0), n, 3, 0);
+	wait_group_events(1, &e);
+	wait_group_events(1, &e2);
+	size_t lid = get_local_id(0);
+	tmp[lid] *= 2.0f;
+	t2[lid] += 1;
+	barrier(CLK_LOCAL_MEM_FENCE);
+	e = async_work_group_copy(dst + base, tmp, n, 0);
+	e2 = async_work_group_strided_copy(d2 + get_group_id(0), t2, n, 3, 0);
+	wait_group_events(1, &e);
+	wait_group_events(1, &e2);
+	prefetch(src, 4);
+}

@@ -1,0 +1,817 @@
+/* Runs the library for real, without the compiler or the engine: the
+ * kernels of exec_kernels.cl are linked with each dialect's library
+ * bitcode (llvm-link --only-needed --internalize), compiled to native
+ * code and called here as C functions. This file plays the engine: it
+ * implements the contract's intrinsics and runs each work-item on its own
+ * ucontext fiber so that barriers and collectives work, with each group's
+ * local memory and collective scratch in one block (docs/builtins.md). */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <ucontext.h>
+
+#include "harness.h"
+#include "kernel_abi.h"
+
+#define MAX_ITEMS 64
+#define STACK_SIZE (256 * 1024)
+
+typedef void (*item_fn)(void *ctx);
+
+static struct {
+	hx_ndrange nd;
+	hx_group g;
+	ucontext_t sched;
+	ucontext_t ctx[MAX_ITEMS];
+	char *stack[MAX_ITEMS];
+	uint64_t lid[MAX_ITEMS][3];
+	int done[MAX_ITEMS];
+	int cur, barriers;
+	item_fn fn;
+	void *arg;
+} S;
+
+uint64_t __hx_local_id(uint32_t d)
+{
+	return S.lid[S.cur][d];
+}
+
+void *__hx_group(void)
+{
+	return &S.g;
+}
+
+void __hx_barrier(uint32_t flags)
+{
+	S.barriers++;
+	swapcontext(&S.ctx[S.cur], &S.sched);
+}
+
+static void trampoline(void)
+{
+	S.fn(S.arg);
+	S.done[S.cur] = 1;
+	swapcontext(&S.ctx[S.cur], &S.sched);
+}
+
+/* Round robin: every live item runs to its next barrier (or its end)
+ * before any item runs again, which is barrier semantics for kernels
+ * whose barriers are reached by all items. */
+static void run_group(int n)
+{
+	volatile int live = n;
+	for (int i = 0; i < n; i++) {
+		S.done[i] = 0;
+		getcontext(&S.ctx[i]);
+		S.ctx[i].uc_stack.ss_sp = S.stack[i];
+		S.ctx[i].uc_stack.ss_size = STACK_SIZE;
+		S.ctx[i].uc_link = NULL;
+		makecontext(&S.ctx[i], trampoline, 0);
+	}
+	while (live > 0) {
+		int finished = 0, before = S.barriers;
+		for (int i = 0; i < n; i++) {
+			if (S.done[i])
+				continue;
+			S.cur = i;
+			swapcontext(&S.sched, &S.ctx[i]);
+			finished += S.done[i];
+		}
+		/* A barrier that only some items reach is a kernel bug. */
+		CHECK(finished == 0 || S.barriers == before);
+		live -= finished;
+	}
+}
+
+/* Runs fn(arg) for every work-item of the NDRange, group by group. */
+static void run(uint32_t dims, const uint64_t *gsize, const uint64_t *lsize,
+		const uint64_t *off, size_t local_bytes, item_fn fn, void *arg)
+{
+	memset(&S.nd, 0, sizeof(S.nd));
+	S.nd.work_dim = dims;
+	for (int d = 0; d < 3; d++) {
+		S.nd.global_size[d] = d < (int)dims ? gsize[d] : 1;
+		S.nd.local_size[d] = d < (int)dims ? lsize[d] : 1;
+		S.nd.global_offset[d] = d < (int)dims && off ? off[d] : 0;
+		S.nd.num_groups[d] = (S.nd.global_size[d] + S.nd.local_size[d] - 1) /
+				     S.nd.local_size[d];
+	}
+	for (int i = 0; i < MAX_ITEMS; i++)
+		if (!S.stack[i])
+			S.stack[i] = mmap(NULL, STACK_SIZE, PROT_READ | PROT_WRITE,
+					  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	size_t items = S.nd.local_size[0] * S.nd.local_size[1] * S.nd.local_size[2];
+	CHECK(items <= MAX_ITEMS);
+	char *block = calloc(1, local_bytes + 16 * items + 64);
+	S.g.nd = &S.nd;
+	S.g.local_mem = block;
+	S.g.wg_scratch = block + local_bytes;
+	S.fn = fn;
+	S.arg = arg;
+	for (uint64_t gz = 0; gz < S.nd.num_groups[2]; gz++)
+		for (uint64_t gy = 0; gy < S.nd.num_groups[1]; gy++)
+			for (uint64_t gx = 0; gx < S.nd.num_groups[0]; gx++) {
+				uint64_t gid[3] = { gx, gy, gz }, ls[3];
+				for (int d = 0; d < 3; d++) {
+					uint64_t rest = S.nd.global_size[d] -
+							gid[d] * S.nd.local_size[d];
+					ls[d] = rest < S.nd.local_size[d] ? rest : S.nd.local_size[d];
+					S.g.group_id[d] = gid[d];
+					S.g.local_size[d] = ls[d];
+				}
+				int n = 0;
+				for (uint64_t z = 0; z < ls[2]; z++)
+					for (uint64_t y = 0; y < ls[1]; y++)
+						for (uint64_t x = 0; x < ls[0]; x++) {
+							S.lid[n][0] = x;
+							S.lid[n][1] = y;
+							S.lid[n][2] = z;
+							n++;
+						}
+				run_group(n);
+			}
+	free(block);
+}
+
+/* ------------------------------------------------------------ kernels */
+
+#define KERNELS(D)                                                           \
+	void k_workitem_cl##D(uint64_t *out);                                \
+	void k_math_f_cl##D(const float *in, float *out, int *iout);         \
+	void k_math_d_cl##D(const double *in, double *out);                  \
+	void k_int_cl##D(const int *in, int64_t *out);                       \
+	void k_convert_cl##D(const float *in, int64_t *out);                 \
+	void k_half_cl##D(const float *in, uint16_t *h, float *f);           \
+	void k_misc_cl##D(const float *in, int *out);                        \
+	void k_atomic1_cl##D(int *g, int *l, uint64_t *g64);                 \
+	void k_async_cl##D(const float *src, float *dst, float *tmp,         \
+			   const int *s2, int *d2, int *t2);
+KERNELS(12)
+KERNELS(30)
+void k_atomic2_cl30(int *a, int64_t *b, int *out, int *l);
+void k_collective_cl30(const int *in, int64_t *out, double *dout);
+void k_addrspace_cl30(int *g, int *l, int *out);
+
+struct args {
+	int dialect;
+	void *p[6];
+};
+
+#define CALL(name, ...)                                                      \
+	do {                                                                 \
+		if (a->dialect == 12)                                        \
+			name##_cl12(__VA_ARGS__);                            \
+		else                                                         \
+			name##_cl30(__VA_ARGS__);                            \
+	} while (0)
+
+
+static const int dialects[2] = { 12, 30 };
+
+/* ------------------------------------------------------- work-items */
+
+static void call_workitem(void *p)
+{
+	struct args *a = p;
+	CALL(k_workitem, a->p[0]);
+}
+
+TEST(workitem)
+{
+	for (int k = 0; k < 2; k++) {
+		uint64_t gs[2] = { 7, 4 }, ls[2] = { 3, 2 }, off[2] = { 1, 2 };
+		uint64_t *out = calloc(16 * 28, sizeof(*out));
+		struct args a = { dialects[k], { out } };
+		run(2, gs, ls, off, 0, call_workitem, &a);
+		for (uint64_t y = 0; y < 4; y++)
+			for (uint64_t x = 0; x < 7; x++) {
+				uint64_t *o = out + 16 * (y * 7 + x);
+				uint64_t lsx = x / 3 == 2 ? 1 : 3;
+				CHECK_EQ(o[0], x + 1);
+				CHECK_EQ(o[1], y + 2);
+				CHECK_EQ(o[2], x % 3);
+				CHECK_EQ(o[3], y % 2);
+				CHECK_EQ(o[4], x / 3);
+				CHECK_EQ(o[5], y / 2);
+				CHECK_EQ(o[6], 7);
+				CHECK_EQ(o[7], lsx);
+				CHECK_EQ(o[8], 3);
+				CHECK_EQ(o[9], 2);
+				CHECK_EQ(o[10], 2);
+				CHECK_EQ(o[11], 0);
+				CHECK_EQ(o[12], 111);
+				if (dialects[k] == 30) {
+					CHECK_EQ(o[13], (y % 2) * lsx + x % 3);
+					CHECK_EQ(o[14], 3);
+					CHECK_EQ(o[15], y * 7 + x);
+				}
+			}
+		free(out);
+	}
+}
+
+/* ------------------------------------------------------------- math */
+
+static double ulp_f(double ref)
+{
+	int e = ilogb(ref);
+	return ldexp(1.0, (e < -126 ? -126 : e) - 23);
+}
+
+static int close_f(float got, double ref, double ulps, double abs_tol)
+{
+	if (isnan(ref))
+		return isnan(got);
+	if (isinf(ref) || ref == 0)
+		return (double)got == ref || fabs(got - ref) <= abs_tol;
+	/* A correctly rounded result always passes. */
+	return got == (float)ref || fabs(got - ref) <= ulps * ulp_f(ref) + abs_tol;
+}
+
+static int close_d(double got, double ref, double ulps, double abs_tol)
+{
+	if (isnan(ref))
+		return isnan(got);
+	if (isinf(ref) || ref == 0)
+		return got == ref || fabs(got - ref) <= abs_tol;
+	int e = ilogb(ref);
+	return fabs(got - ref) <= ulps * ldexp(1.0, e - 52) + abs_tol;
+}
+
+#define CHECK_F(got, ref, ulps, abs_tol)                                     \
+	do {                                                                 \
+		float g_ = (got);                                            \
+		double r_ = (ref);                                           \
+		if (!close_f(g_, r_, ulps, abs_tol))                         \
+			hx_test_fail(__FILE__, __LINE__, "%s: got %a want %a (x=%a y=%a)", \
+				     #ref, g_, r_, x, y);                    \
+	} while (0)
+
+#define CHECK_D(got, ref, ulps, abs_tol)                                     \
+	do {                                                                 \
+		double g_ = (got), r_ = (ref);                               \
+		if (!close_d(g_, r_, ulps, abs_tol))                         \
+			hx_test_fail(__FILE__, __LINE__, "%s: got %a want %a (x=%a y=%a)", \
+				     #ref, g_, r_, x, y);                    \
+	} while (0)
+
+/* References for the pi functions: exact reduction, long double. */
+static double sinpi_ref(double x)
+{
+	return (double)sinl(M_PIl * fmodl(x, 2.0L));
+}
+
+static double cospi_ref(double x)
+{
+	return (double)cosl(M_PIl * fmodl(x, 2.0L));
+}
+
+static double tanpi_ref(double x)
+{
+	/* The spec's poles: +inf at even n + 0.5, -inf at odd n + 0.5. */
+	if (fabs(fmod(x, 1.0)) == 0.5)
+		return fmod(fabs(floor(x)), 2.0) == 0 ? INFINITY : -INFINITY;
+	return (double)tanl(M_PIl * fmodl(x, 1.0L));
+}
+
+static const float math_in[17] = { 0.5f, 1.25f, 2.0f, 3.7f, 0.1f, 10.0f, 7.5f, -2.5f, 100.0f,
+				    0.001f, 1.0f, -0.75f, 4.0f, 33.3f, 0.25f, 1e-3f, 2.5f };
+
+static void call_math_f(void *p)
+{
+	struct args *a = p;
+	CALL(k_math_f, a->p[0], a->p[1], a->p[2]);
+}
+
+TEST(math_float)
+{
+	for (int k = 0; k < 2; k++) {
+		float *out = calloc(24 * 16, sizeof(float));
+		int *iout = calloc(4 * 16, sizeof(int));
+		struct args a = { dialects[k], { (void *)math_in, out, iout } };
+		uint64_t gs = 16, ls = 4;
+		run(1, &gs, &ls, NULL, 0, call_math_f, &a);
+		for (int i = 0; i < 16; i++) {
+			float x = math_in[i], y = math_in[i + 1], *o = out + 24 * i;
+			int e, q, s;
+			CHECK_F(o[0], sin(x), 2, 0);
+			CHECK_F(o[1], cos(x), 2, 0);
+			CHECK_F(o[2], exp(x), 2, 0);
+			CHECK_F(o[3], log(x), 2, 0);
+			CHECK_F(o[4], pow(x, y), 2, 0);
+			CHECK_F(o[5], sqrt(x), 0, 0);
+			CHECK_F(o[6], sinpi_ref(x), 2, 1e-7);
+			CHECK_F(o[7], cospi_ref(x), 2, 1e-7);
+			CHECK_F(o[8], atan2(x, y), 2, 0);
+			CHECK_F(o[9], fminf(x - floorf(x), 0x1.fffffep-1f), 0, 0);
+			CHECK_F(o[10], floor(x), 0, 0);
+			CHECK_F(o[11], frexp(x, &e), 0, 0);
+			CHECK_EQ(iout[4 * i], e);
+			CHECK_F(o[12], cbrt(x), 2, 0);
+			CHECK_F(o[13], (double)x * x * x, 1, 0);
+			CHECK_F(o[14], x > y ? x - y : 0, 0, 0);
+			CHECK_F(o[15], fabsf(x) > fabsf(y) ? x : fabsf(y) > fabsf(x) ? y : fmaxf(x, y), 0, 0);
+			CHECK_F(o[16], round(x), 0, 0);
+			CHECK_F(o[17], rint(x), 0, 0);
+			CHECK_F(o[18], pow(10.0, x), 2, 0);
+			CHECK_F(o[19], tanpi_ref(x), 2, 1e-6);
+			CHECK_F(o[20], lgamma_r(x, &s), 2, 1e-7);
+			CHECK_EQ(iout[4 * i + 1], s);
+			CHECK_F(o[21], fmaf(x, y, 1.0f), 0, 0);
+			CHECK_F(o[22], sinf(x) + sinf(y) + sinf(-x) + sinf(0.5f), 2, 1e-6);
+			CHECK_F(o[23], remquof(x, y, &q), 0, 0);
+			CHECK_EQ(iout[4 * i + 2] & 0x7f, q & 0x7f);
+			CHECK_EQ(iout[4 * i + 3], ilogbf(x));
+		}
+		free(out);
+		free(iout);
+	}
+}
+
+static void call_math_d(void *p)
+{
+	struct args *a = p;
+	CALL(k_math_d, a->p[0], a->p[1]);
+}
+
+TEST(math_double)
+{
+	double in[17];
+	for (int i = 0; i < 17; i++)
+		in[i] = math_in[i] * 1.000000001;
+	for (int k = 0; k < 2; k++) {
+		double *out = calloc(12 * 16, sizeof(double));
+		struct args a = { dialects[k], { in, out } };
+		uint64_t gs = 16, ls = 8;
+		run(1, &gs, &ls, NULL, 0, call_math_d, &a);
+		for (int i = 0; i < 16; i++) {
+			double x = in[i], y = in[i + 1], *o = out + 12 * i;
+			CHECK_D(o[0], sin(x), 1, 0);
+			CHECK_D(o[1], exp(x), 1, 0);
+			CHECK_D(o[2], log(x), 1, 0);
+			CHECK_D(o[3], pow(x, y), 1, 0);
+			CHECK_D(o[4], sinpi_ref(x), 4, 1e-15);
+			CHECK_D(o[5], cospi_ref(x), 4, 1e-15);
+			CHECK_D(o[6], x - floor(x), 0, 0);
+			CHECK_D(o[7], floor(x), 0, 0);
+			CHECK_D(o[8], hypot(x, y), 1, 0);
+			CHECK_D(o[9], sqrt(x * x + y * y + 1), 2, 0);
+			CHECK_D(o[10], x * x + y * y + 1, 2, 0);
+			CHECK_D(o[11], cbrt(x), 1, 0);
+		}
+		free(out);
+	}
+}
+
+/* ---------------------------------------------------------- integer */
+
+static int64_t clamp64(int64_t v, int64_t lo, int64_t hi)
+{
+	return v < lo ? lo : v > hi ? hi : v;
+}
+
+static int64_t clamp128(__int128 v)
+{
+	return v < INT64_MIN ? INT64_MIN : v > INT64_MAX ? INT64_MAX : (int64_t)v;
+}
+
+static void call_int(void *p)
+{
+	struct args *a = p;
+	CALL(k_int, a->p[0], a->p[1]);
+}
+
+TEST(integer)
+{
+	enum { N = 32 };
+	int in[N + 2] = { INT32_MIN, INT32_MAX, 0, -1, 1, INT32_MAX, INT32_MIN, 7, -7, 255, 256, -129 };
+	uint32_t r = 12345;
+	for (int i = 12; i < N + 2; i++) {
+		r = r * 1103515245u + 12345u;
+		in[i] = (int)(r ^ (r << 7));
+	}
+	for (int k = 0; k < 2; k++) {
+		int64_t *out = calloc(20 * N, sizeof(int64_t));
+		struct args a = { dialects[k], { in, out } };
+		uint64_t gs = N, ls = 8;
+		run(1, &gs, &ls, NULL, 0, call_int, &a);
+		for (int i = 0; i < N; i++) {
+			int32_t x = in[i], y = in[i + 1], z = in[i + 2];
+			uint32_t ux = (uint32_t)x, uy = (uint32_t)y;
+			int64_t *o = out + 20 * i;
+			int64_t X = x, Y = y;
+			CHECK_EQ(o[0], X < 0 ? -X : X);
+			CHECK_EQ(o[1], (uint32_t)(X > Y ? X - Y : Y - X));
+			CHECK_EQ(o[2], clamp64(X + Y, INT32_MIN, INT32_MAX));
+			CHECK_EQ(o[3], clamp64(X - Y, INT32_MIN, INT32_MAX));
+			CHECK_EQ(o[4], (X + Y) >> 1);
+			CHECK_EQ(o[5], (X + Y + 1) >> 1);
+			CHECK_EQ(o[6], x == 0 ? 32 : __builtin_clz(ux));
+			if (dialects[k] == 30)
+				CHECK_EQ(o[7], x == 0 ? 32 : __builtin_ctz(ux));
+			CHECK_EQ(o[8], __builtin_popcount(ux));
+			CHECK_EQ(o[9], (X * Y) >> 32);
+			CHECK_EQ(o[10], clamp64(X * Y + z, INT32_MIN, INT32_MAX));
+			CHECK_EQ(o[11], (int32_t)((ux << (uy & 31)) | (ux >> ((32 - (uy & 31)) & 31))));
+			CHECK_EQ(o[12], (int32_t)(((uint32_t)(uint16_t)(int16_t)x << 16) | (uint16_t)y));
+			CHECK_EQ(o[13], clamp64((int8_t)x + (int8_t)y, -128, 127));
+			__int128 p = (__int128)(X * (1 << 20)) * (Y * (1 << 20));
+			CHECK_EQ(o[14], (int64_t)(p >> 64));
+			CHECK_EQ(o[15], clamp128(p + z));
+			CHECK_EQ(o[16], (uint8_t)x == 0 ? 8 : __builtin_clz((uint8_t)x) - 24);
+			uint8_t bx = (uint8_t)x, by = (uint8_t)y & 7;
+			CHECK_EQ(o[17], (uint8_t)((bx << by) | (bx >> ((8 - by) & 7))));
+			CHECK_EQ(o[18], __builtin_popcount(ux) + __builtin_popcount(uy) +
+						__builtin_popcount((uint32_t)z) + __builtin_popcount(ux ^ uy));
+			CHECK_EQ(o[19], ((uint64_t)ux * uy) >> 32);
+		}
+		free(out);
+	}
+}
+
+/* ------------------------------------------------------- conversions */
+
+static int64_t sat_round(double v, double lo, double hi)
+{
+	if (isnan(v))
+		return 0;
+	return v < lo ? (int64_t)lo : v > hi ? (int64_t)hi : (int64_t)v;
+}
+
+static float float_dir(long double exact, int up)
+{
+	float f = (float)exact;
+	if (up && (long double)f < exact)
+		f = nextafterf(f, INFINITY);
+	if (!up && (long double)f > exact)
+		f = nextafterf(f, -INFINITY);
+	return f;
+}
+
+static int32_t bits_of(float f)
+{
+	int32_t b;
+	memcpy(&b, &f, 4);
+	return b;
+}
+
+static void call_convert(void *p)
+{
+	struct args *a = p;
+	CALL(k_convert, a->p[0], a->p[1]);
+}
+
+TEST(convert)
+{
+	static const float in[16] = { 0.5f, 1.5f, 2.5f, -0.5f, -1.5f, 3e9f, -3e9f, 1e20f,
+				      -1e20f, NAN, 300.7f, -129.5f, 127.5f, 0.0f, 65535.6f, 0.3f };
+	for (int k = 0; k < 2; k++) {
+		int64_t *out = calloc(16 * 16, sizeof(int64_t));
+		struct args a = { dialects[k], { (void *)in, out } };
+		uint64_t gs = 16, ls = 4;
+		run(1, &gs, &ls, NULL, 0, call_convert, &a);
+		for (int i = 0; i < 16; i++) {
+			float x = in[i];
+			int64_t *o = out + 16 * i;
+			int small = !isnan(x) && fabsf(x) < 1e6f;
+			CHECK_EQ(o[0], sat_round(trunc(x), INT32_MIN, INT32_MAX));
+			if (small) {
+				CHECK_EQ(o[1], (int64_t)rint(x));
+				CHECK_EQ(o[2], (int64_t)ceil(x));
+				CHECK_EQ(o[3], (int64_t)floor(x));
+				CHECK_EQ(o[8], clamp64((int64_t)(int)x * 1000, 0, 65535));
+				long double v = (long double)(int64_t)x * 3000000007.0L;
+				CHECK_EQ(o[11], bits_of(float_dir(v, 0)));
+				CHECK_EQ(o[14], (int64_t)rintf(x) + 10 * (int64_t)rintf(x + 0.5f) +
+							100 * (int64_t)rintf(-x) + 2000);
+			}
+			CHECK_EQ(o[4], sat_round(trunc(x), 0, 255));
+			CHECK_EQ(o[5], sat_round(rint(x), -128, 127));
+			CHECK_EQ(o[6], sat_round(trunc(x), 0, 4294967295.0));
+			CHECK_EQ(o[7], isnan(x) ? 0 : x >= 0x1p63 ? INT64_MAX : x <= -0x1p63 ? INT64_MIN : (int64_t)x);
+			CHECK_EQ(o[9], bits_of(x != 0 ? 16777216.0f : 0.0f));
+			CHECK_EQ(o[10], bits_of(x != 0 ? 16777218.0f : 0.0f));
+			double d = 1.0 / 3.0 * (double)x;
+			if (!isnan(x)) {
+				CHECK_EQ(o[12], bits_of(d >= 0 ? float_dir(d, 0) : float_dir(d, 1)));
+				CHECK_EQ(o[13], bits_of(float_dir(d, 1)));
+			}
+			CHECK_EQ(o[15], sat_round(trunc((double)x * 40000.0), -32768, 32767));
+		}
+		free(out);
+	}
+}
+
+/* ------------------------------------------------------------- half */
+
+static uint16_t h_rte(float x)
+{
+	_Float16 h = (_Float16)x;
+	uint16_t b;
+	memcpy(&b, &h, 2);
+	return b;
+}
+
+static float h_to_f(uint16_t b)
+{
+	_Float16 h;
+	memcpy(&h, &b, 2);
+	return (float)h;
+}
+
+/* Directed rounding from the nearest half: one step when on the wrong side. */
+static uint16_t h_dir(float x, int mode)
+{
+	uint16_t h = h_rte(x);
+	float back = h_to_f(h);
+	int neg = h & 0x8000, mag = h & 0x7fff;
+	if (isnan(x) || back == x)
+		return h;
+	int up = (mode == 2 && back < x) || (mode == 1 && neg && back < x);
+	int down = (mode == 3 && back > x) || (mode == 1 && !neg && back > x);
+	if (up)
+		return neg ? (mag == 0 ? 0x0001 : h - 1) : h + 1;
+	if (down)
+		return (neg || mag == 0) ? (mag == 0 ? 0x8001 : h + 1) : h - 1;
+	return h;
+}
+
+static void call_half(void *p)
+{
+	struct args *a = p;
+	CALL(k_half, a->p[0], a->p[1], a->p[2]);
+}
+
+TEST(half)
+{
+	float in[64] = { 65519.0f, 65520.0f, 1e-8f, -1e-8f, 5.96e-8f, 1.0f / 3, -1.0f / 3, 70000.0f,
+			 -70000.0f, NAN, INFINITY, 0.1f, 2049.0f, -2049.0f, 1e-5f, 3.0e-5f };
+	for (int i = 16; i < 64; i++)
+		in[i] = (float)i / 7;
+	for (int k = 0; k < 2; k++) {
+		uint16_t *h = calloc(5 * 16 + 8, 2);
+		float *f = calloc(256 + 64, sizeof(float));
+		struct args a = { dialects[k], { in, h, f } };
+		uint64_t gs = 16, ls = 4;
+		run(1, &gs, &ls, NULL, 0, call_half, &a);
+		for (int i = 0; i < 16; i++) {
+			float x = in[i];
+			uint16_t *o = h + 5 * i;
+			if (isnan(x)) {
+				CHECK((o[0] & 0x7c00) == 0x7c00 && (o[0] & 0x3ff) != 0);
+				continue;
+			}
+			CHECK_EQ(o[0], h_rte(x));
+			CHECK_EQ(o[1], h_dir(x, 1));
+			CHECK_EQ(o[2], h_dir(x, 2));
+			CHECK_EQ(o[3], h_dir(x, 3));
+			CHECK_EQ(o[4], h_rte(x));
+			CHECK_EQ(bits_of(f[4 * i]), bits_of(h_to_f(o[0])));
+			CHECK_EQ(bits_of(f[4 * i + 1]), bits_of(h_to_f(o[0]) + h_to_f(o[1])));
+			for (int c = 0; c < 3; c++)
+				CHECK_EQ(bits_of(f[256 + 3 * i + c]), bits_of(in[3 * i + c] * 2.0f));
+		}
+		free(h);
+		free(f);
+	}
+}
+
+/* ------------------------------------- relational, common, geometric */
+
+static float f_of(int32_t b)
+{
+	float f;
+	memcpy(&f, &b, 4);
+	return f;
+}
+
+static void call_misc(void *p)
+{
+	struct args *a = p;
+	CALL(k_misc, a->p[0], a->p[1]);
+}
+
+TEST(misc)
+{
+	static const float in[9] = { 0.5f, -1.25f, 3.0f, NAN, 0.0f, -0.0f, INFINITY, 0.5f, 2.0f };
+	for (int k = 0; k < 2; k++) {
+		int *out = calloc(24 * 8, sizeof(int));
+		struct args a = { dialects[k], { (void *)in, out } };
+		uint64_t gs = 8, ls = 8;
+		run(1, &gs, &ls, NULL, 0, call_misc, &a);
+		for (int i = 0; i < 8; i++) {
+			float x = in[i], y = in[i + 1];
+			int *o = out + 24 * i;
+			CHECK_EQ(o[0], -((int)!!isnan(x) + 2 * !!isnan(y) + 4));
+			CHECK_EQ(o[1], -((int)!!isfinite(x) + 2 * !!isfinite(y)));
+			CHECK_EQ(o[2], !!isnan(x) + 2 * !!isinf(y) + 4 * !!signbit(x) + 8 * (x < y));
+			CHECK_EQ(o[3], 5);
+			CHECK_EQ(o[4], 2121);
+			CHECK_EQ(o[5], (bits_of(x) & 0x7fffffff) | (bits_of(y) & (int)0x80000000));
+			CHECK_EQ(o[6], bits_of(fminf(fmaxf(x, -1.0f), 1.0f)));
+			if (!isnan(x) && !isnan(y) && !isinf(x) && !isinf(y)) {
+				CHECK_F(f_of(o[7]), x + (y - x) * 0.25f, 1, 0);
+				CHECK_F(f_of(o[11]), y * 3 - 2.0f, 1, 0);
+				CHECK_F(f_of(o[12]), 1.0f - x * 3, 1, 0);
+				CHECK_F(f_of(o[13]), x * 2 - y, 1, 0);
+				CHECK_F(f_of(o[23]), sqrtf(x * x + y * y), 1, 0);
+				double l = sqrt((double)x * x + (double)y * y);
+				CHECK_EQ(o[14], bits_of((float)l));
+				CHECK_EQ(o[15], bits_of(l == 0 ? x : (float)(x / l)));
+				CHECK_EQ(o[16], bits_of((float)l));
+			}
+			if (!isnan(x)) {
+				CHECK_EQ(o[8], bits_of(x < 0.5f ? 0.0f : 1.0f));
+				float t = fminf(fmaxf(x / 2.0f, 0), 1);
+				CHECK_F(f_of(o[9]), t * t * (3 - 2 * t), 2, 0);
+				CHECK_EQ(o[10], bits_of(x > 0 ? 1.0f : x < 0 ? -1.0f : x));
+			} else {
+				CHECK_EQ(o[10], 0);
+			}
+			CHECK_EQ(o[17], 131213);
+			CHECK_EQ(o[18], 4132);
+			CHECK_EQ(o[19], bits_of(x * (float)57.295779513082320876798154814105));
+			CHECK_EQ(o[20], (x == y) + 10);
+			CHECK_EQ(o[21], bits_of(x / y));
+			CHECK_EQ(o[22], bits_of(sqrtf(fabsf(x))));
+		}
+		free(out);
+	}
+}
+
+/* ----------------------------------------------------------- atomics */
+
+static void call_atomic1(void *p)
+{
+	struct args *a = p;
+	CALL(k_atomic1, a->p[0], (int *)S.g.local_mem, a->p[1]);
+}
+
+TEST(atomics_1x)
+{
+	for (int k = 0; k < 2; k++) {
+		int g[9] = { 0, 0, -1, 0, 0, 0, 0, 0, 0 };
+		uint64_t g64[2] = { 0, 0 }, sum64 = 0;
+		struct args a = { dialects[k], { g, g64 } };
+		uint64_t gs = 24, ls = 8;
+		run(1, &gs, &ls, NULL, 8, call_atomic1, &a);
+		int x = 0;
+		for (int i = 0; i < 24; i++) {
+			x ^= i;
+			sum64 += (uint64_t)i << 33;
+		}
+		CHECK_EQ(g[0], 24);
+		CHECK_EQ(g[1], 276);
+		CHECK_EQ(g[2], 23);
+		CHECK_EQ(g[3], -23);
+		CHECK_EQ(g[4], 0xffffff);
+		CHECK_EQ(g[5], x);
+		CHECK_EQ(g[6], 24);
+		CHECK_EQ(g[7], 3 * (8 + 1000 - 16));
+		CHECK_EQ(g[8], bits_of(2.5f));
+		CHECK(g64[0] == sum64);
+		CHECK_EQ(g64[1], 24);
+	}
+}
+
+static void call_atomic2(void *p)
+{
+	struct args *a = p;
+	k_atomic2_cl30(a->p[0], a->p[1], a->p[2], (int *)S.g.local_mem);
+}
+
+TEST(atomics_2x)
+{
+	int at[9] = { 0, 0, -1, 0, 0, 0, 0, 0, 0 }, out[17] = { 0 };
+	int64_t b = 0, sum = 0;
+	struct args a = { 30, { at, &b, out } };
+	uint64_t gs = 16, ls = 8;
+	run(1, &gs, &ls, NULL, 4, call_atomic2, &a);
+	for (int i = 0; i < 16; i++)
+		sum += (int64_t)i << 34;
+	CHECK_EQ(at[0], 16);
+	CHECK_EQ(at[1], 120);
+	CHECK_EQ(at[2], 15);
+	CHECK_EQ(at[3], -32);
+	CHECK_EQ(at[4], 0);
+	CHECK_EQ(out[0], 16);
+	CHECK_EQ(at[5], 48);
+	CHECK(b == sum);
+	CHECK_EQ(at[6], 2 * 255);
+	CHECK_EQ(at[7], 42);
+	for (int i = 0; i < 16; i++)
+		CHECK_EQ(out[1 + i], 1);
+}
+
+/* ------------------------------------------------------- collectives */
+
+static void call_collective(void *p)
+{
+	struct args *a = p;
+	k_collective_cl30(a->p[0], a->p[1], a->p[2]);
+}
+
+TEST(collectives)
+{
+	enum { N = 13, L = 5 };
+	int in[N] = { 3, -4, 7, 10, 2, -8, 5, 5, 1, 0, 9, -2, 6 };
+	int64_t *out = calloc(12 * N, sizeof(int64_t));
+	double *dout = calloc(2 * N, sizeof(double));
+	struct args a = { 30, { in, out, dout } };
+	uint64_t gs = N, ls = L;
+	run(1, &gs, &ls, NULL, 0, call_collective, &a);
+	for (int g0 = 0; g0 < N; g0 += L) {
+		int n = N - g0 < L ? N - g0 : L;
+		int64_t sum = 0, mn = INT32_MAX, mx = INT32_MIN, all = 1, any7 = 0, no7 = 1;
+		for (int j = 0; j < n; j++) {
+			int v = in[g0 + j];
+			sum += v;
+			mn = v < mn ? v : mn;
+			mx = v > mx ? v : mx;
+			all &= v > -1000;
+			any7 |= v == 7;
+			no7 &= v != 7;
+		}
+		int64_t inc = 0, emin = INT32_MAX, imax = INT64_MIN, emax = 0;
+		float fmin_ = INFINITY;
+		for (int j = 0; j < n; j++) {
+			int v = in[g0 + j];
+			int64_t *o = out + 12 * (g0 + j);
+			CHECK_EQ(o[0], sum);
+			CHECK_EQ(o[1], mn);
+			CHECK_EQ(o[2], mx);
+			CHECK_EQ(o[4], inc);
+			inc += v;
+			CHECK_EQ(o[3], inc);
+			CHECK_EQ(o[5], emin);
+			emin = v < emin ? v : emin;
+			imax = v > imax ? v : imax;
+			CHECK_EQ(o[6], imax);
+			CHECK_EQ(o[7], in[g0 + 2]);
+			CHECK_EQ(o[8], all + 2 * any7 + 4 * no7);
+			CHECK_EQ(o[9], sum);
+			CHECK_EQ(o[10], emax);
+			emax = (uint32_t)(v + 1000) > emax ? (uint32_t)(v + 1000) : emax;
+			CHECK_EQ(o[11], j);
+			CHECK(dout[2 * (g0 + j)] == sum * 0.5);
+			fmin_ = v < fmin_ ? v : fmin_;
+			CHECK(dout[2 * (g0 + j) + 1] == fmin_);
+		}
+	}
+	free(out);
+	free(dout);
+}
+
+/* ------------------------------------------------- generic pointers */
+
+static void call_addrspace(void *p)
+{
+	struct args *a = p;
+	k_addrspace_cl30(a->p[0], (int *)S.g.local_mem, a->p[1]);
+}
+
+TEST(address_spaces)
+{
+	int *g = calloc(4, sizeof(int)), out[4] = { 0 };
+	struct args a = { 30, { g, out } };
+	uint64_t gs = 4, ls = 4;
+	run(1, &gs, &ls, NULL, 16, call_addrspace, &a);
+	for (int i = 0; i < 4; i++)
+		CHECK_EQ(out[i], 0xfff);
+	free(g);
+}
+
+/* ------------------------------------------------------- async copies */
+
+static void call_async(void *p)
+{
+	struct args *a = p;
+	char *l = S.g.local_mem;
+	CALL(k_async, a->p[0], a->p[1], (float *)l, a->p[2], a->p[3], (int *)(l + 128));
+}
+
+TEST(async_copy)
+{
+	for (int k = 0; k < 2; k++) {
+		float src[64], dst[64] = { 0 };
+		int s2[24], d2[24] = { 0 };
+		for (int i = 0; i < 64; i++)
+			src[i] = (float)i;
+		for (int i = 0; i < 24; i++)
+			s2[i] = 100 + i;
+		struct args a = { dialects[k], { src, dst, s2, d2 } };
+		uint64_t gs = 8, ls = 4;
+		run(1, &gs, &ls, NULL, 160, call_async, &a);
+		for (int g = 0; g < 2; g++)
+			for (int e = 0; e < 8; e++) {
+				for (int c = 0; c < 4; c++) {
+					int i = 4 * (8 * g + e) + c;
+					CHECK(dst[i] == src[i] * (e < 4 ? 2 : 1));
+				}
+				CHECK_EQ(d2[g + 3 * e], s2[g + 3 * e] + (e < 4));
+			}
+		CHECK_EQ(d2[2], 0);
+	}
+}
