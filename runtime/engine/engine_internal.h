@@ -88,6 +88,7 @@ struct hx_worker {
 	void *main_sp;
 	uint64_t nfib, cur, arrived, returned;
 	int fiber_error;
+	int stacks_dirty;        /* fibers were abandoned (ASan shadow stale) */
 	void *alt_stack;
 #ifdef HX_ASAN
 	const void *main_bottom;

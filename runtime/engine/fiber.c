@@ -12,6 +12,7 @@
 #include <stdlib.h>
 
 #ifdef HX_ASAN
+#include <sanitizer/asan_interface.h>
 #include <sanitizer/common_interface_defs.h>
 #endif
 
@@ -59,6 +60,7 @@ static void advance(struct hx_worker *w, int returned)
 
 	if (w->arrived && w->returned) {
 		w->fiber_error = HX_RUN_DIVERGENT_BARRIER;
+		w->stacks_dirty = 1;
 		switch_to_main(w, &self->sp, 1);
 		return;
 	}
@@ -119,6 +121,12 @@ void hx_fibers_run(struct hx_worker *w, struct hx_job *j, const hx_group *g0)
 	uint64_t lx = g0->local_size[0], ly = g0->local_size[1];
 	uint64_t n = lx * ly * g0->local_size[2];
 
+#ifdef HX_ASAN
+	/* Fibers abandoned mid-kernel left their frames poisoned. */
+	if (w->stacks_dirty)
+		__asan_unpoison_memory_region(w->stacks, w->stacks_len);
+	w->stacks_dirty = 0;
+#endif
 	for (uint64_t i = 0; i < n; i++) {
 		struct hx_fiber *f = &w->fibers[i];
 

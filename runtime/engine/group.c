@@ -35,6 +35,7 @@ static int run_one(struct hx_worker *w, struct hx_job *j, hx_group *g)
 		if (w->on_fiber)
 			__sanitizer_finish_switch_fiber(NULL, NULL, NULL);
 #endif
+		w->stacks_dirty |= w->on_fiber;
 		w->on_fiber = 0;
 		fail_aborted(w, j);
 		return 1;

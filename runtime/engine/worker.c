@@ -151,6 +151,7 @@ static int grow_stacks(struct hx_worker *w, uint64_t n, uint64_t size)
 	w->stacks_len = len;
 	w->stack_size = size;
 	w->fiber_cap = n;
+	w->stacks_dirty = 1; /* the range may reuse poisoned ASan shadow */
 	return 0;
 }
 
