@@ -658,3 +658,41 @@ TEST(migrate_orders_behind_wait_list)
 	clSVMFree(e.ctx, a);
 	env_close(&e);
 }
+
+TEST(out_of_order_queue_follows_events)
+{
+	struct env e;
+	int *a, *b, v = 9, i;
+	cl_event fill, copy;
+
+	e.ctx = hx_test_context(&e.dev);
+	e.q = hx_test_queue(e.ctx, e.dev,
+			    CL_QUEUE_OUT_OF_ORDER_EXEC_MODE_ENABLE |
+				CL_QUEUE_PROFILING_ENABLE);
+	a = svm(&e, 4096 * sizeof(int));
+	b = svm(&e, 4096 * sizeof(int));
+	CHECK_CL(clEnqueueSVMMemFill(e.q, a, &v, sizeof(v), 4096 * sizeof(int),
+				     0, NULL, &fill));
+	CHECK_CL(clEnqueueSVMMemcpy(e.q, CL_TRUE, b, a, 4096 * sizeof(int), 1,
+				    &fill, &copy));
+	for (i = 0; i < 4096; i++)
+		CHECK_EQ(b[i], 9);
+	/* Profiling: the copy started after the fill ended. */
+	{
+		cl_ulong fill_end = 0, copy_start = 0;
+
+		CHECK_CL(clGetEventProfilingInfo(fill, CL_PROFILING_COMMAND_END,
+						 sizeof(fill_end), &fill_end,
+						 NULL));
+		CHECK_CL(clGetEventProfilingInfo(
+		    copy, CL_PROFILING_COMMAND_START, sizeof(copy_start),
+		    &copy_start, NULL));
+		CHECK(fill_end > 0);
+		CHECK(copy_start >= fill_end);
+	}
+	finish_event(fill, CL_COMMAND_SVM_MEMFILL);
+	finish_event(copy, CL_COMMAND_SVM_MEMCPY);
+	clSVMFree(e.ctx, a);
+	clSVMFree(e.ctx, b);
+	env_close(&e);
+}
