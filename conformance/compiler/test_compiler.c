@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -15,11 +16,15 @@
 
 static const hx_rt rt_plain = { cc_no_barrier, cc_no_printf, cc_identity };
 
-/* A fresh, empty cache directory for tests that count clang runs. */
+/* A fresh, empty cache directory (inside the test cache when CTest sets
+ * one) for tests that count clang runs. */
 static void fresh_cache(void)
 {
-	char *dir = strdup("/tmp/hmmcl-cc-test-XXXXXX");
+	static char dir[4096];
+	const char *base = getenv("HMMCL_CACHE_DIR");
 
+	snprintf(dir, sizeof(dir), "%s/fresh-XXXXXX", base && *base ? base : "/tmp");
+	mkdir(base && *base ? base : "/tmp", 0700);
 	CHECK(mkdtemp(dir) != NULL);
 	setenv("HMMCL_CACHE_DIR", dir, 1);
 	unsetenv("HMMCL_CACHE");
