@@ -3,28 +3,34 @@
  * clang lowers to_global(p) etc. to calls of __to_global(generic i8 *),
  * __to_local and __to_private, defined here under those names. A generic
  * pointer is classified at run time, on the address alone:
- *   - __local: inside [g->local_mem, g->wg_scratch). The engine allocates
- *     a group's local memory and its collective scratch as one block,
- *     local memory first (docs/builtins.md), so the scratch start is the
- *     end of the local memory.
+ *   - __local: inside the group's local memory, which starts at
+ *     g->local_mem and is at most HX_LOCAL_MAX bytes (the device's
+ *     CL_DEVICE_LOCAL_MEM_SIZE). When the engine places the collective
+ *     scratch right after the local memory (wg_scratch - local_mem within
+ *     that bound), the scratch start is used as the tighter end.
  *   - __private: on the running work-item's stack, i.e. within
  *     HX_PRIVATE_WINDOW bytes above the current stack pointer (the
  *     caller's frames hold the work-item's private variables; a private
  *     pointer can only reach the current item's own stack).
  *   - __global: everything else.
+ * The ABI carries neither the local size nor the stack bounds, so both
+ * ends are bounds, not exact: see docs/builtins.md (known gaps).
  */
 #include "hx_lib.h"
 
 #if defined(__opencl_c_generic_address_space)
 
-#define HX_PRIVATE_WINDOW (512ul * 1024)
+#define HX_PRIVATE_WINDOW (64ul * 1024)
+#define HX_LOCAL_MAX (64ul * 1024)
 #define HX_RED_ZONE 128ul
 
 HX_INLINE int hx_is_local(ulong a)
 {
 	__private const hx_group_cl *g = hx_grp();
-	return g->wg_scratch > g->local_mem && a >= g->local_mem &&
-	       a < g->wg_scratch;
+	ulong lo = g->local_mem, hi = lo + HX_LOCAL_MAX;
+	if (g->wg_scratch > lo && g->wg_scratch < hi)
+		hi = g->wg_scratch;
+	return a >= lo && a < hi;
 }
 
 HX_INLINE int hx_is_private(ulong a)

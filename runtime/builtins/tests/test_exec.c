@@ -59,17 +59,21 @@ static void trampoline(void)
 /* Round robin: every live item runs to its next barrier (or its end)
  * before any item runs again, which is barrier semantics for kernels
  * whose barriers are reached by all items. */
+static void init_fiber(int i)
+{
+	S.done[i] = 0;
+	getcontext(&S.ctx[i]);
+	S.ctx[i].uc_stack.ss_sp = S.stack[i];
+	S.ctx[i].uc_stack.ss_size = STACK_SIZE;
+	S.ctx[i].uc_link = NULL;
+	makecontext(&S.ctx[i], trampoline, 0);
+}
+
 static void run_group(int n)
 {
-	volatile int live = n;
-	for (int i = 0; i < n; i++) {
-		S.done[i] = 0;
-		getcontext(&S.ctx[i]);
-		S.ctx[i].uc_stack.ss_sp = S.stack[i];
-		S.ctx[i].uc_stack.ss_size = STACK_SIZE;
-		S.ctx[i].uc_link = NULL;
-		makecontext(&S.ctx[i], trampoline, 0);
-	}
+	int live = n;
+	for (int i = 0; i < n; i++)
+		init_fiber(i);
 	while (live > 0) {
 		int finished = 0, before = S.barriers;
 		for (int i = 0; i < n; i++) {
