@@ -17,7 +17,9 @@ cl_int hx_info(size_t size, void *value, size_t *size_ret, const void *src,
 				    CL_INVALID_VALUE);
 			return CL_INVALID_VALUE;
 		}
-		memcpy(value, src, n);
+		/* Empty values (no properties, no ILs) have src NULL. */
+		if (n)
+			memcpy(value, src, n);
 	}
 	if (size_ret)
 		*size_ret = n;
