@@ -69,9 +69,16 @@ static void *pool_main(void *p)
 	}
 }
 
+static cpu_set_t main_affinity;
+
+/* The main thread takes slice 0 pinned to CPU 0: floating, it could share
+ * a CPU with the pool thread it waits for. */
 static void pool_start(void)
 {
 	int nt = (int)sysconf(_SC_NPROCESSORS_ONLN);
+
+	pthread_getaffinity_np(pthread_self(), sizeof(main_affinity), &main_affinity);
+	pin(0);
 
 	pool.nt = nt < 1 ? 1 : nt > 64 ? 64 : nt;
 	for (int i = 1; i < pool.nt; i++)
@@ -83,6 +90,7 @@ static void pool_stop(void)
 	atomic_store(&pool.stop, 1);
 	for (int i = 1; i < pool.nt; i++)
 		pthread_join(pool.th[i], NULL);
+	pthread_setaffinity_np(pthread_self(), sizeof(main_affinity), &main_affinity);
 }
 
 /* Median wall time (s) of running j->fn over [0, n) on every core. */
@@ -99,7 +107,7 @@ static double run(struct job *j, int reps)
 		atomic_fetch_add(&pool.gen, 1);
 		do_slice(0);
 		while (atomic_load(&pool.done) != (unsigned)pool.nt - 1)
-			;
+			sched_yield();
 		if (r >= 0)
 			t[r] = bench_now() - t0;
 	}
