@@ -159,6 +159,9 @@ TEST(create_with_properties)
 				    &n));
 	CHECK_EQ(n, sizeof(cl_mem_properties));
 	CHECK_EQ(got[0], 0);
+	CHECK_ERR(clGetMemObjectInfo(m, CL_MEM_PROPERTIES,
+				     sizeof(cl_mem_properties) - 1, got, &n),
+		  CL_INVALID_VALUE);
 	CHECK_CL(clReleaseMemObject(m));
 	CHECK(clCreateBufferWithProperties(e.ctx, bad, 0, 64, NULL, &err) ==
 	      NULL);
@@ -201,6 +204,30 @@ TEST(retain_release)
 	CHECK_ERR(clReleaseMemObject(WRONG_TYPE(e.q, cl_mem)),
 		  CL_INVALID_MEM_OBJECT);
 	env_free(&e);
+}
+
+TEST(buffer_keeps_context)
+{
+	struct env e = env_new(0);
+	cl_mem m = new_buffer(e.ctx, 0, 64, NULL);
+	cl_context ctx = NULL;
+	cl_uint rc = 0;
+
+	CHECK_CL(clGetContextInfo(e.ctx, CL_CONTEXT_REFERENCE_COUNT,
+				  sizeof(rc), &rc, NULL));
+	CHECK_EQ(rc, 3); /* ours, the queue's, the buffer's */
+	CHECK_CL(clReleaseCommandQueue(e.q));
+	CHECK_CL(clReleaseContext(e.ctx));
+	CHECK_CL(clGetMemObjectInfo(m, CL_MEM_CONTEXT, sizeof(ctx), &ctx,
+				    NULL));
+	CHECK(ctx == e.ctx);
+	CHECK_CL(clGetContextInfo(ctx, CL_CONTEXT_REFERENCE_COUNT, sizeof(rc),
+				  &rc, NULL));
+	CHECK_EQ(rc, 1);
+	CHECK_CL(clReleaseMemObject(m));
+	CHECK_ERR(clGetContextInfo(ctx, CL_CONTEXT_REFERENCE_COUNT,
+				   sizeof(rc), &rc, NULL),
+		  CL_INVALID_CONTEXT);
 }
 
 TEST(read_write)
