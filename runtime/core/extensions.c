@@ -3,8 +3,9 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Only what works end to end is listed. Kernel-language extensions
- * (fp64, int64 atomics, ...) join the device list with the compiler. */
+/* Only what works end to end is listed. The kernel-language extensions
+ * are the ones the compiler enables (runtime/compiler/clang_flags.h) and
+ * the builtin library implements. */
 static const struct {
 	const char *name;
 	cl_version version;
@@ -13,6 +14,20 @@ static const struct {
 	{"cl_khr_icd", CL_MAKE_VERSION(1, 0, 0), HX_EXT_PLATFORM},
 	{"cl_khr_extended_versioning", CL_MAKE_VERSION(1, 0, 0),
 	 HX_EXT_PLATFORM | HX_EXT_DEVICE},
+	{"cl_khr_byte_addressable_store", CL_MAKE_VERSION(1, 0, 0),
+	 HX_EXT_DEVICE},
+	{"cl_khr_fp64", CL_MAKE_VERSION(1, 0, 0), HX_EXT_DEVICE},
+	{"cl_khr_global_int32_base_atomics", CL_MAKE_VERSION(1, 0, 0),
+	 HX_EXT_DEVICE},
+	{"cl_khr_global_int32_extended_atomics", CL_MAKE_VERSION(1, 0, 0),
+	 HX_EXT_DEVICE},
+	{"cl_khr_local_int32_base_atomics", CL_MAKE_VERSION(1, 0, 0),
+	 HX_EXT_DEVICE},
+	{"cl_khr_local_int32_extended_atomics", CL_MAKE_VERSION(1, 0, 0),
+	 HX_EXT_DEVICE},
+	{"cl_khr_int64_base_atomics", CL_MAKE_VERSION(1, 0, 0), HX_EXT_DEVICE},
+	{"cl_khr_int64_extended_atomics", CL_MAKE_VERSION(1, 0, 0),
+	 HX_EXT_DEVICE},
 };
 
 void hx_extensions_string(enum hx_ext_scope scope, char *buf, size_t size)

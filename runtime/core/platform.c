@@ -116,9 +116,9 @@ static void init_device(struct _cl_device_id *dev, cl_uint index,
 		dev->max_alloc_size = dev->global_mem_size;
 	dev->cache_size = t->cache_size;
 	dev->cacheline_size = t->cacheline;
-	dev->local_mem_size = HX_LOCAL_MEM_SIZE;
+	dev->local_mem_size = HX_DEVICE_LOCAL_MEM_SIZE;
 	dev->numa_nodes = t->numa;
-	dev->compiler_available = CL_FALSE;
+	dev->compiler_available = CL_TRUE;
 	/* Fine-grain buffers hold on the host side: SVM memory is host
 	 * memory the host uses in place, without map/unmap. Fine-grain
 	 * system and atomics wait for kernels on /dev/hmm. */

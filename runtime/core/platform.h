@@ -7,15 +7,13 @@
 #ifndef HMMCL_CORE_PLATFORM_H
 #define HMMCL_CORE_PLATFORM_H
 
+#include "engine/engine.h" /* device limits: work-group, local, printf */
 #include "object.h"
 
 #define HX_MAX_DEVICES 16
 #define HX_PLATFORM_NAME "hmmcl"
 #define HX_PLATFORM_VENDOR "hmmcl project"
 #define HX_VERSION_STRING "0.1.0"
-#define HX_MAX_WORK_GROUP_SIZE 1024
-#define HX_LOCAL_MEM_SIZE (256 * 1024)
-#define HX_PRINTF_BUFFER_SIZE (1024 * 1024)
 #define HX_MEM_BASE_ADDR_ALIGN_BITS 1024 /* 128 bytes: one AVX-512 line pair */
 
 struct _cl_device_id {

@@ -166,6 +166,16 @@ static void unlink_inflight_locked(cl_event ev, struct deferred *d)
 	ev->q_prev = ev->q_next = NULL;
 	q->ninflight--;
 	defer_release(d, ev); /* the queue's reference */
+	/* A completed command orders nothing: drop the queue's ordering
+	 * references now, or queue and event would hold each other. */
+	if (q->last == ev) {
+		q->last = NULL;
+		defer_release(d, ev);
+	}
+	if (q->barrier == ev) {
+		q->barrier = NULL;
+		defer_release(d, ev);
+	}
 }
 
 /* Ends ev with status (CL_COMPLETE or negative) and resolves its
