@@ -4,6 +4,7 @@
 #include "api.h"
 
 #include "../core/context.h"
+#include "../core/event.h"
 
 #include <CL/cl_egl.h>
 #include <CL/cl_gl.h>
@@ -59,6 +60,7 @@ CL_API_ENTRY cl_int CL_API_CALL clGetGLObjectInfo(cl_mem memobj,
 						  cl_GLuint *name)
 {
 	HX_API_ENTER();
+	HX_CHECK(HX_VALID(memobj, MEM), CL_INVALID_MEM_OBJECT);
 	/* No memory object is a GL object. */
 	HX_CHECK(0 && "not a GL object", CL_INVALID_GL_OBJECT);
 	HX_API_EXIT();
@@ -70,18 +72,26 @@ CL_API_ENTRY cl_int CL_API_CALL clGetGLTextureInfo(cl_mem memobj,
 						   size_t *size_ret)
 {
 	HX_API_ENTER();
+	HX_CHECK(HX_VALID(memobj, MEM), CL_INVALID_MEM_OBJECT);
 	HX_CHECK(0 && "not a GL texture", CL_INVALID_GL_OBJECT);
 	HX_API_EXIT();
 }
 
 static cl_int no_acquire(cl_command_queue q, cl_uint num_objects,
-			 const cl_mem *mem_objects)
+			 const cl_mem *mem_objects, cl_uint nwait,
+			 const cl_event *wait)
 {
+	cl_uint i;
+
 	HX_API_ENTER();
 	HX_CHECK(HX_VALID(q, QUEUE), CL_INVALID_COMMAND_QUEUE);
-	HX_CHECK(num_objects == 0 || mem_objects, CL_INVALID_VALUE);
-	/* Nothing to acquire: no memory object comes from GL or EGL. */
-	HX_CHECK(num_objects == 0, CL_INVALID_GL_OBJECT);
+	/* num_objects is 0 and mem_objects is not NULL, or the reverse. */
+	HX_CHECK((num_objects == 0) == (mem_objects == NULL),
+		 CL_INVALID_VALUE);
+	for (i = 0; i < num_objects; i++)
+		HX_CHECK(HX_VALID(mem_objects[i], MEM), CL_INVALID_MEM_OBJECT);
+	HX_TRY(hx_check_wait_list(q->ctx, nwait, wait));
+	/* The queue's context was not created from a GL or EGL context. */
 	HX_CHECK(0 && "context has no GL/EGL share group", CL_INVALID_CONTEXT);
 	HX_API_EXIT();
 }
@@ -90,28 +100,28 @@ CL_API_ENTRY cl_int CL_API_CALL clEnqueueAcquireGLObjects(
 	cl_command_queue q, cl_uint n, const cl_mem *objs, cl_uint nwait,
 	const cl_event *wait, cl_event *event)
 {
-	return no_acquire(q, n, objs);
+	return no_acquire(q, n, objs, nwait, wait);
 }
 
 CL_API_ENTRY cl_int CL_API_CALL clEnqueueReleaseGLObjects(
 	cl_command_queue q, cl_uint n, const cl_mem *objs, cl_uint nwait,
 	const cl_event *wait, cl_event *event)
 {
-	return no_acquire(q, n, objs);
+	return no_acquire(q, n, objs, nwait, wait);
 }
 
 CL_API_ENTRY cl_int CL_API_CALL clEnqueueAcquireEGLObjectsKHR(
 	cl_command_queue q, cl_uint n, const cl_mem *objs, cl_uint nwait,
 	const cl_event *wait, cl_event *event)
 {
-	return no_acquire(q, n, objs);
+	return no_acquire(q, n, objs, nwait, wait);
 }
 
 CL_API_ENTRY cl_int CL_API_CALL clEnqueueReleaseEGLObjectsKHR(
 	cl_command_queue q, cl_uint n, const cl_mem *objs, cl_uint nwait,
 	const cl_event *wait, cl_event *event)
 {
-	return no_acquire(q, n, objs);
+	return no_acquire(q, n, objs, nwait, wait);
 }
 
 CL_API_ENTRY cl_int CL_API_CALL clGetGLContextInfoKHR(
