@@ -3,6 +3,9 @@
 #include "cl_util.h"
 #include "harness.h"
 
+#include <CL/cl_egl.h>
+#include <CL/cl_gl.h>
+
 static cl_uint ctx_uint(cl_context ctx, cl_context_info p)
 {
 	cl_uint v = 0;
@@ -339,4 +342,70 @@ TEST(context_outlives_its_release)
 	CHECK_CL(clReleaseEvent(ev));
 	CHECK_EQ(norder, 1);
 	CHECK_EQ(order[0], 7);
+}
+
+/* GL and EGL sharing: no hmmcl context comes from a GL or EGL context,
+ * so each entry point fails with the error for that case, after the
+ * usual handle and argument checks. */
+TEST(gl_egl_sharing_unsupported)
+{
+	cl_device_id dev;
+	cl_context ctx = hx_test_context(&dev);
+	cl_command_queue q = hx_test_queue(ctx, dev, 0);
+	cl_mem not_mem = (cl_mem)ctx;
+	cl_context_properties props[] = {
+		CL_CONTEXT_PLATFORM, (cl_context_properties)hx_test_platform(),
+		CL_GL_CONTEXT_KHR, 1, 0};
+	cl_gl_object_type type;
+	cl_GLuint name;
+	cl_int err = 0;
+	size_t n;
+
+	CHECK(clCreateFromGLBuffer(ctx, CL_MEM_READ_WRITE, 1, &err) == NULL);
+	CHECK_ERR(err, CL_INVALID_CONTEXT);
+	CHECK(clCreateFromGLTexture(ctx, CL_MEM_READ_WRITE, 0x0DE1, 0, 1,
+				    &err) == NULL);
+	CHECK_ERR(err, CL_INVALID_CONTEXT);
+	CHECK(clCreateFromGLRenderbuffer(ctx, CL_MEM_READ_WRITE, 1, &err) ==
+	      NULL);
+	CHECK_ERR(err, CL_INVALID_CONTEXT);
+	CHECK(clCreateFromGLBuffer((cl_context)q, CL_MEM_READ_WRITE, 1,
+				   &err) == NULL);
+	CHECK_ERR(err, CL_INVALID_CONTEXT);
+	CHECK(clCreateEventFromGLsyncKHR(ctx, NULL, &err) == NULL);
+	CHECK_ERR(err, CL_INVALID_CONTEXT);
+	CHECK(clCreateEventFromEGLSyncKHR(ctx, NULL, NULL, &err) == NULL);
+	CHECK_ERR(err, CL_INVALID_CONTEXT);
+	CHECK(clCreateFromEGLImageKHR(ctx, NULL, NULL, CL_MEM_READ_WRITE, NULL,
+				      &err) == NULL);
+	CHECK_ERR(err, CL_INVALID_CONTEXT);
+	CHECK_ERR(clGetGLObjectInfo(not_mem, &type, &name),
+		  CL_INVALID_MEM_OBJECT);
+	CHECK_ERR(clGetGLTextureInfo(not_mem, CL_GL_TEXTURE_TARGET,
+				     sizeof(name), &name, NULL),
+		  CL_INVALID_MEM_OBJECT);
+	CHECK_ERR(clGetGLContextInfoKHR(props, CL_CURRENT_DEVICE_FOR_GL_CONTEXT_KHR,
+					sizeof(dev), &dev, &n),
+		  CL_INVALID_GL_SHAREGROUP_REFERENCE_KHR);
+	CHECK_ERR(clEnqueueAcquireGLObjects(q, 0, NULL, 0, NULL, NULL),
+		  CL_INVALID_CONTEXT);
+	CHECK_ERR(clEnqueueReleaseGLObjects(q, 0, NULL, 0, NULL, NULL),
+		  CL_INVALID_CONTEXT);
+	CHECK_ERR(clEnqueueAcquireGLObjects(q, 1, NULL, 0, NULL, NULL),
+		  CL_INVALID_VALUE);
+	CHECK_ERR(clEnqueueAcquireGLObjects(q, 0, &not_mem, 0, NULL, NULL),
+		  CL_INVALID_VALUE);
+	CHECK_ERR(clEnqueueAcquireGLObjects(q, 1, &not_mem, 0, NULL, NULL),
+		  CL_INVALID_MEM_OBJECT);
+	CHECK_ERR(clEnqueueAcquireGLObjects(q, 0, NULL, 1, NULL, NULL),
+		  CL_INVALID_EVENT_WAIT_LIST);
+	CHECK_ERR(clEnqueueAcquireEGLObjectsKHR(q, 0, NULL, 0, NULL, NULL),
+		  CL_INVALID_CONTEXT);
+	CHECK_ERR(clEnqueueReleaseEGLObjectsKHR(q, 0, NULL, 0, NULL, NULL),
+		  CL_INVALID_CONTEXT);
+	CHECK_ERR(clEnqueueAcquireGLObjects((cl_command_queue)ctx, 0, NULL, 0,
+					    NULL, NULL),
+		  CL_INVALID_COMMAND_QUEUE);
+	CHECK_CL(clReleaseCommandQueue(q));
+	CHECK_CL(clReleaseContext(ctx));
 }
