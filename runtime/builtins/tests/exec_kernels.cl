@@ -351,3 +351,42 @@ kernel void K(k_async)(global const float4 *src, global float4 *dst, local float
 	wait_group_events(1, &e2);
 	prefetch(src, 4);
 }
+
+/* Vector paths: loads/stores in every space, split conversions and
+ * integer functions, unsigned select masks, aligned half triples. */
+kernel void K(k_vec)(global const int *in, global int *out, constant float *cf,
+		     local int *lm, global ushort *h)
+{
+	size_t i = get_global_id(0);
+	global int *o = out + 16 * i;
+	int p[8];
+	int4 v = vload4(i, in);
+	vstore4(v, 1, p);
+	vstore8(vload8(0, p), i, lm);
+	int2 w = vload2(1, lm + 8 * i + 2);
+	o[0] = w.x;
+	o[1] = w.y;
+	uchar4 c = convert_uchar4_sat(v >> 20);
+	o[2] = as_int(c);
+	int4 z = clz(v);
+	o[3] = z.x + (z.y << 8) + (z.z << 16) + (z.w << 24);
+	int4 s = select((int4)(1, 2, 3, 4), (int4)(5, 6, 7, 8), (uint4)(0x80000000u, 0, 0xffffffffu, 1));
+	o[4] = s.x + 10 * s.y + 100 * s.z + 1000 * s.w;
+	float4 f = vload4(0, cf);
+	o[5] = (int)(f.x + f.y + f.z + f.w);
+	vstorea_half3((float3)(1.0f, 2.0f, 3.0f) * (float)i, i, (global half *)h);
+	float3 b = vloada_half3(i, (global half *)h);
+	o[6] = (int)(b.x + b.y + b.z);
+	short8 sh = convert_short8_sat_rtn((float8)(v.x, v.y, v.z, v.w, -1e9f, 1e9f, 0.5f, -0.5f));
+	o[7] = sh.s4;
+	o[8] = sh.s5;
+	o[9] = sh.s6 + 10 * sh.s7;
+	long2 m = mul_hi((long2)(v.x, v.y) << 40, (long2)(v.z, v.w) << 40);
+	o[10] = (int)m.x;
+	o[11] = (int)m.y;
+	int3 r = rotate(v.xyz, (int3)(1, 31, 32));
+	o[12] = r.x;
+	o[13] = r.y;
+	o[14] = r.z;
+	o[15] = any(v < 0) + 2 * all(v.xy >= (int2)INT_MIN);
+}

@@ -150,6 +150,8 @@ static void run(uint32_t dims, const uint64_t *gsize, const uint64_t *lsize,
 	void k_half_cl##D(const float *in, uint16_t *h, float *f);           \
 	void k_misc_cl##D(const float *in, int *out);                        \
 	void k_atomic1_cl##D(int *g, int *l, uint64_t *g64);                 \
+	void k_vec_cl##D(const int *in, int *out, const float *cf, int *lm,   \
+			 uint16_t *h);                                               \
 	void k_async_cl##D(const float *src, float *dst, float *tmp,         \
 			   const int *s2, int *d2, int *t2);
 KERNELS(12)
@@ -817,5 +819,69 @@ TEST(async_copy)
 				CHECK_EQ(d2[g + 3 * e], s2[g + 3 * e] + (e < 4));
 			}
 		CHECK_EQ(d2[2], 0);
+	}
+}
+
+/* --------------------------------------------------------- vectors */
+
+static void call_vec(void *p)
+{
+	struct args *a = p;
+	CALL(k_vec, a->p[0], a->p[1], a->p[2], (int *)S.g.local_mem, a->p[3]);
+}
+
+static int64_t shl40(int32_t x)
+{
+	return (int64_t)((uint64_t)(int64_t)x << 40);
+}
+
+static int clz32(int32_t x)
+{
+	return x == 0 ? 32 : __builtin_clz((uint32_t)x);
+}
+
+TEST(vectors)
+{
+	enum { N = 8 };
+	int in[4 * N + 4];
+	float cf[4] = { 1.5f, 2.5f, 3.0f, 4.0f };
+	for (int i = 0; i < 4 * N + 4; i++)
+		in[i] = (i * 2654435761u) >> (i % 5 * 4);
+	in[1] = -3;
+	in[2] = 0;
+	for (int k = 0; k < 2; k++) {
+		int *out = calloc(16 * N, sizeof(int));
+		uint16_t *h = calloc(4 * N, 2);
+		struct args a = { dialects[k], { in, out, cf, h } };
+		uint64_t gs = N, ls = N;
+		run(1, &gs, &ls, NULL, 4 * 8 * N, call_vec, &a);
+		for (int i = 0; i < N; i++) {
+			int *o = out + 16 * i, *v = in + 4 * i;
+			CHECK_EQ(o[0], v[0]);
+			CHECK_EQ(o[1], v[1]);
+			uint8_t c[4];
+			for (int j = 0; j < 4; j++)
+				c[j] = (uint8_t)clamp64(v[j] >> 20, 0, 255);
+			int32_t cw;
+			memcpy(&cw, c, 4);
+			CHECK_EQ(o[2], cw);
+			CHECK_EQ(o[3], clz32(v[0]) + (clz32(v[1]) << 8) + (clz32(v[2]) << 16) +
+					       (clz32(v[3]) << 24));
+			CHECK_EQ(o[4], 5 + 10 * 2 + 100 * 7 + 1000 * 4);
+			CHECK_EQ(o[5], 11);
+			CHECK_EQ(o[6], 6 * i);
+			CHECK_EQ(o[7], -32768);
+			CHECK_EQ(o[8], 32767);
+			CHECK_EQ(o[9], 0 + 10 * -1);
+			CHECK_EQ(o[10], (int)(((__int128)shl40(v[0]) * shl40(v[2])) >> 64));
+			CHECK_EQ(o[11], (int)(((__int128)shl40(v[1]) * shl40(v[3])) >> 64));
+			uint32_t u0 = v[0], u1 = v[1];
+			CHECK_EQ(o[12], (int32_t)((u0 << 1) | (u0 >> 31)));
+			CHECK_EQ(o[13], (int32_t)((u1 << 31) | (u1 >> 1)));
+			CHECK_EQ(o[14], v[2]);
+			CHECK_EQ(o[15], (v[0] < 0 || v[1] < 0 || v[2] < 0 || v[3] < 0) + 2);
+		}
+		free(out);
+		free(h);
 	}
 }
