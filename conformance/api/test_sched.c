@@ -801,3 +801,163 @@ TEST(chain_across_two_queues)
 	CHECK_CL(clReleaseCommandQueue(q2));
 	teardown(&e);
 }
+
+#define REGISTRARS 4
+#define PER_REGISTRAR 300
+
+static int cb_calls[REGISTRARS * PER_REGISTRAR];
+
+static void CL_CALLBACK count_cb(cl_event ev, cl_int st, void *ud)
+{
+	(void)ev;
+	if (st == CL_COMPLETE)
+		__atomic_add_fetch(&cb_calls[(intptr_t)ud], 1,
+				   __ATOMIC_SEQ_CST);
+}
+
+struct registrar {
+	cl_event ev;
+	int base, failures;
+};
+
+static void *register_many(void *arg)
+{
+	struct registrar *r = arg;
+	int i;
+
+	for (i = 0; i < PER_REGISTRAR; i++)
+		if (clSetEventCallback(r->ev, CL_COMPLETE, count_cb,
+				       (void *)(intptr_t)(r->base + i)))
+			r->failures++;
+	return NULL;
+}
+
+/* Callbacks registered from several threads while the event completes:
+ * each runs exactly once, whether registered before or after. */
+TEST(callbacks_race_with_completion)
+{
+	struct env e = setup(0);
+	cl_event u = user_event(e.ctx), m = marker(e.q, 1, &u);
+	struct registrar r[REGISTRARS];
+	pthread_t t[REGISTRARS];
+	int i, missing = 0;
+
+	for (i = 0; i < REGISTRARS; i++) {
+		r[i].ev = i % 2 ? u : m;
+		r[i].base = i * PER_REGISTRAR;
+		r[i].failures = 0;
+		CHECK_EQ(pthread_create(&t[i], NULL, register_many, &r[i]), 0);
+	}
+	usleep(200);
+	CHECK_CL(clSetUserEventStatus(u, CL_COMPLETE));
+	for (i = 0; i < REGISTRARS; i++) {
+		pthread_join(t[i], NULL);
+		CHECK_EQ(r[i].failures, 0);
+	}
+	CHECK_CL(clFinish(e.q));
+	for (i = 0; i < 2000; i++) {
+		int j;
+
+		missing = 0;
+		for (j = 0; j < REGISTRARS * PER_REGISTRAR; j++)
+			missing += __atomic_load_n(&cb_calls[j],
+						   __ATOMIC_SEQ_CST) == 0;
+		if (!missing)
+			break;
+		usleep(1000);
+	}
+	CHECK_EQ(missing, 0);
+	for (i = 0; i < REGISTRARS * PER_REGISTRAR; i++)
+		CHECK_EQ(cb_calls[i], 1);
+	release_all((cl_event[]){u, m}, 2);
+	teardown(&e);
+}
+
+static void *create_release_worker(void *arg)
+{
+	cl_device_id dev = arg;
+	cl_context ctx;
+	cl_command_queue q;
+	cl_event u, m;
+	cl_int err;
+	cl_uint n;
+	intptr_t failures = 0;
+	int i;
+
+	for (i = 0; i < 100; i++) {
+		ctx = clCreateContext(NULL, 1, &dev, NULL, NULL, &err);
+		if (err) {
+			failures++;
+			continue;
+		}
+		q = clCreateCommandQueueWithProperties(ctx, dev, NULL, &err);
+		failures += err != CL_SUCCESS;
+		u = clCreateUserEvent(ctx, &err);
+		failures += err != CL_SUCCESS;
+		failures += clEnqueueMarkerWithWaitList(q, 1, &u, &m) != 0;
+		failures += clReleaseCommandQueue(q) != 0;
+		failures += clSetUserEventStatus(u, CL_COMPLETE) != 0;
+		failures += clWaitForEvents(1, &m) != 0;
+		failures += clGetContextInfo(ctx, CL_CONTEXT_NUM_DEVICES,
+					     sizeof(n), &n, NULL) != 0;
+		failures += clReleaseEvent(m) != 0;
+		failures += clReleaseEvent(u) != 0;
+		failures += clReleaseContext(ctx) != 0;
+	}
+	return (void *)failures;
+}
+
+/* Objects created, used and released from many threads at once. */
+TEST(many_threads_create_release)
+{
+	pthread_t t[THREADS];
+	void *ret;
+	int i;
+
+	for (i = 0; i < THREADS; i++)
+		CHECK_EQ(pthread_create(&t[i], NULL, create_release_worker,
+					hx_test_device(0)),
+			 0);
+	for (i = 0; i < THREADS; i++) {
+		pthread_join(t[i], &ret);
+		CHECK_EQ((intptr_t)ret, 0);
+	}
+}
+
+static void *retain_release_worker(void *arg)
+{
+	cl_event ev = arg;
+	intptr_t failures = 0;
+	int i;
+
+	for (i = 0; i < 2000; i++) {
+		failures += clRetainEvent(ev) != 0;
+		failures += clReleaseEvent(ev) != 0;
+	}
+	return (void *)failures;
+}
+
+/* Concurrent retain/release of one event leaves its count intact. */
+TEST(many_threads_retain_release)
+{
+	cl_context ctx = hx_test_context(NULL);
+	cl_event u = user_event(ctx);
+	pthread_t t[THREADS];
+	cl_uint refs = 0;
+	void *ret;
+	int i;
+
+	for (i = 0; i < THREADS; i++)
+		CHECK_EQ(pthread_create(&t[i], NULL, retain_release_worker, u),
+			 0);
+	for (i = 0; i < THREADS; i++) {
+		pthread_join(t[i], &ret);
+		CHECK_EQ((intptr_t)ret, 0);
+	}
+	CHECK_CL(clGetEventInfo(u, CL_EVENT_REFERENCE_COUNT, sizeof(refs),
+				&refs, NULL));
+	CHECK_EQ(refs, 1);
+	CHECK_CL(clSetUserEventStatus(u, CL_COMPLETE));
+	CHECK_CL(clReleaseEvent(u));
+	CHECK_CL(clReleaseContext(ctx));
+}
