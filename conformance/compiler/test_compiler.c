@@ -767,3 +767,97 @@ TEST(mirrored_struct_copy_memcpy)
 	CHECK_EQ(mmu_outside, 0);
 	hx_compiler_release(p);
 }
+
+TEST(ndrange_3d_byvalue_args)
+{
+	const char *src =
+		"typedef struct { int a; float b; char c[9]; } S;\n"
+		"constant int weights[3] = { 1, 100, 10000 };\n"
+		"kernel void inner(global int *o, int v) { o[0] = v; }\n"
+		"kernel void k3(global int *out, S s, int4 v, float3 f, uchar u) {\n"
+		"  size_t x = get_global_id(0), y = get_global_id(1), z = get_global_id(2);\n"
+		"  size_t idx = (z * get_global_size(1) + y) * get_global_size(0) + x;\n"
+		"  int w = (int)(x * weights[0] + y * weights[1] + z * weights[2]);\n"
+		"  if (idx == 0) inner(out + 1000, s.a + s.c[8] + v.w + (int)f.z + u);\n"
+		"  else out[idx] = w + (int)get_local_id(2) * 1000000;\n"
+		"}\n";
+	hx_cprog *p = cc_build(src, NULL);
+	hx_kernel_code kc = cc_code(p, "k3", 0);
+	struct { int a; float b; char c[9]; } s = { 5, 0, { 0, 0, 0, 0, 0, 0, 0, 0, 40 } };
+	int v[4] = { 0, 0, 0, 300 }, out[1001], *po = out;
+	float f[4] = { 0, 0, 7000, 0 };
+	unsigned char u = 200;
+	void *args[5] = { &po, &s, v, f, &u };
+	hx_ndrange nd = { 0 };
+	const uint64_t gs[3] = { 10, 6, 4 }, ls[3] = { 5, 3, 2 };
+	static char scratch[16 * 1024];
+
+	CHECK_EQ(hx_compiler_kernel(p, (size_t)hx_compiler_find_kernel(p, "k3"))->args[1].size, 20);
+	memset(out, 0xff, sizeof(out));
+	nd.work_dim = 3;
+	for (int d = 0; d < 3; d++) {
+		nd.global_size[d] = gs[d];
+		nd.local_size[d] = ls[d];
+		nd.num_groups[d] = gs[d] / ls[d];
+	}
+	for (uint64_t gz = 0; gz < 2; gz++)
+		for (uint64_t gy = 0; gy < 2; gy++)
+			for (uint64_t gx = 0; gx < 2; gx++) {
+				hx_group g = { 0 };
+				g.nd = &nd;
+				g.rt = &rt_plain;
+				g.group_id[0] = gx, g.group_id[1] = gy, g.group_id[2] = gz;
+				for (int d = 0; d < 3; d++)
+					g.local_size[d] = ls[d];
+				g.wg_scratch = scratch;
+				kc.entry(args, &g);
+			}
+	CHECK_EQ(out[1000], 5 + 40 + 300 + 7000 + 200);
+	for (int z = 0; z < 4; z++)
+		for (int y = 0; y < 6; y++)
+			for (int x = 0; x < 10; x++) {
+				int idx = (z * 6 + y) * 10 + x;
+				if (idx)
+					CHECK_EQ(out[idx], x + 100 * y + 10000 * z + (z % 2) * 1000000);
+			}
+	hx_compiler_release(p);
+}
+
+TEST(include_relative_dir)
+{
+	char dir[] = "/tmp/hmmcl-inc-XXXXXX", path[256];
+	const char *src = "#include \"myinc.h\"\nkernel void k(global int *a) { a[0] = FROM_HEADER; }\n";
+	int out = 0, *po = &out;
+	void *args[1] = { &po };
+	FILE *f;
+
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof(path), "%s/sub", dir);
+	CHECK(mkdir(path, 0700) == 0);
+	snprintf(path, sizeof(path), "%s/sub/myinc.h", dir);
+	f = fopen(path, "w");
+	CHECK(f != NULL);
+	fprintf(f, "#define FROM_HEADER 1234\n");
+	fclose(f);
+	/* A relative -I is relative to the application's directory. */
+	CHECK(chdir(dir) == 0);
+	hx_cprog *p = cc_build(src, "-I sub");
+	hx_kernel_code kc = cc_code(p, "k", 0);
+	cc_run_1d(&kc, args, 1, 1, &rt_plain, NULL);
+	CHECK_EQ(out, 1234);
+	hx_compiler_release(p);
+	/* The header changes: the cached build must not be reused. */
+	f = fopen(path, "w");
+	CHECK(f != NULL);
+	fprintf(f, "#define FROM_HEADER 5678 /* longer */\n");
+	fclose(f);
+	p = cc_build(src, "-I sub");
+	kc = cc_code(p, "k", 0);
+	cc_run_1d(&kc, args, 1, 1, &rt_plain, NULL);
+	CHECK_EQ(out, 5678);
+	hx_compiler_release(p);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/sub", dir);
+	rmdir(path);
+	rmdir(dir);
+}

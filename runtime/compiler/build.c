@@ -128,9 +128,11 @@ out:
 	return ret;
 }
 
+/* The raw options and the clang arguments made from them (relative -I
+ * paths are absolute there: another directory is another key). */
 static void source_key(uint8_t key[32], const char *what, const char *source,
-		       const char *options, const hx_cl_header *headers,
-		       size_t nh, int dialect)
+		       const char *options, const hx_options *o,
+		       const hx_cl_header *headers, size_t nh, int dialect)
 {
 	hx_sha256 s;
 
@@ -140,6 +142,8 @@ static void source_key(uint8_t key[32], const char *what, const char *source,
 	hx_sha256_str(&s, what);
 	hx_sha256_str(&s, source);
 	hx_sha256_str(&s, options);
+	for (int i = 0; i < o->nargs; i++)
+		hx_sha256_str(&s, o->args[i]);
 	for (size_t i = 0; i < nh; i++) {
 		hx_sha256_str(&s, headers[i].name);
 		hx_sha256_str(&s, headers[i].source);
@@ -149,36 +153,39 @@ static void source_key(uint8_t key[32], const char *what, const char *source,
 	hx_sha256_final(&s, key);
 }
 
-/* A cache entry is the build log (so a cached build reports the same
- * warnings) followed by the program binary. */
+/* A cache entry: u64 length + build log (a cached build reports the same
+ * warnings), u64 length + dependencies (files included from -I
+ * directories: a changed one makes the entry stale), program binary. */
 static bool cache_load(const uint8_t key[32], const char *kind,
 		       uint32_t type, hx_cprog **out, hx_buf *log)
 {
-	void *data;
+	char *data;
 	size_t size;
-	uint64_t loglen;
+	uint64_t loglen, deplen;
 	bool ok;
 
-	if (!hx_cache_get(key, kind, &data, &size))
+	if (!hx_cache_get(key, kind, (void **)&data, &size))
 		return false;
-	ok = size >= 8 && (memcpy(&loglen, data, 8), loglen <= size - 8) &&
-	     hx_compiler_load_binary((char *)data + 8 + loglen, size - 8 - loglen,
-				     out) == CL_SUCCESS;
+	ok = size >= 16 && (memcpy(&loglen, data, 8), loglen <= size - 16) &&
+	     (memcpy(&deplen, data + 8 + loglen, 8), deplen <= size - 16 - loglen) &&
+	     hx_frontend_deps_valid(data + 16 + loglen, deplen) &&
+	     hx_compiler_load_binary(data + 16 + loglen + deplen,
+				     size - 16 - loglen - deplen, out) == CL_SUCCESS;
 	if (ok && (*out)->binary_type != type) {
 		hx_compiler_release(*out);
 		ok = false;
 	}
 	if (ok)
-		hx_buf_append(log, (char *)data + 8, loglen);
+		hx_buf_append(log, data + 8, loglen);
 	free(data);
 	return ok;
 }
 
 static void cache_store(const uint8_t key[32], const char *kind,
-			const hx_cprog *p, const hx_buf *log)
+			const hx_cprog *p, const hx_buf *log, const hx_buf *deps)
 {
 	hx_buf entry = { 0 };
-	uint64_t loglen = log->len;
+	uint64_t loglen = log->len, deplen = deps->len;
 	void *data;
 	size_t size;
 
@@ -186,6 +193,8 @@ static void cache_store(const uint8_t key[32], const char *kind,
 		return;
 	if (!hx_buf_append(&entry, &loglen, 8) &&
 	    !hx_buf_append(&entry, log->data ? log->data : "", log->len) &&
+	    !hx_buf_append(&entry, &deplen, 8) &&
+	    !hx_buf_append(&entry, deps->data ? deps->data : "", deps->len) &&
 	    !hx_buf_append(&entry, data, size))
 		hx_cache_put(key, kind, entry.data, entry.len);
 	free(entry.data);
@@ -205,7 +214,7 @@ int hx_compiler_compile(const char *source, const char *options,
 			const hx_cl_header *headers, size_t num_headers,
 			hx_cprog **out, char **log_out)
 {
-	hx_buf log = { 0 };
+	hx_buf log = { 0 }, deps = { 0 };
 	hx_options o;
 	uint8_t key[32];
 	void *bc;
@@ -218,25 +227,26 @@ int hx_compiler_compile(const char *source, const char *options,
 		hx_buf_printf(&log, "error: invalid compile options: %s\n", options);
 		return finish(ret, &log, log_out);
 	}
-	source_key(key, "compile", source, options, headers, num_headers, 0);
+	source_key(key, "compile", source, options, &o, headers, num_headers, 0);
 	if (!cache_load(key, "obj", CL_PROGRAM_BINARY_TYPE_COMPILED_OBJECT, out, &log)) {
 		ret = hx_frontend_compile(source, headers, num_headers, &o, &bc,
-					  &bc_size, &log);
+					  &bc_size, &log, &deps);
 		if (ret == CL_SUCCESS)
 			ret = hx_cprog_create(CL_PROGRAM_BINARY_TYPE_COMPILED_OBJECT,
 					      o.dialect, o.opt_disable, bc, bc_size,
 					      out, &log);
 		if (ret == CL_SUCCESS)
-			cache_store(key, "obj", *out, &log);
+			cache_store(key, "obj", *out, &log, &deps);
 	}
 	hx_options_free(&o);
+	free(deps.data);
 	return finish(ret, &log, log_out);
 }
 
 int hx_compiler_build(const char *source, const char *options, hx_cprog **out,
 		      char **log_out)
 {
-	hx_buf log = { 0 };
+	hx_buf log = { 0 }, deps = { 0 };
 	hx_options o;
 	uint8_t key[32];
 	void *bc = NULL;
@@ -249,20 +259,22 @@ int hx_compiler_build(const char *source, const char *options, hx_cprog **out,
 		hx_buf_printf(&log, "error: invalid build options: %s\n", options);
 		return finish(ret, &log, log_out);
 	}
-	source_key(key, "build", source, options, NULL, 0, o.dialect);
+	source_key(key, "build", source, options, &o, NULL, 0, o.dialect);
 	if (!cache_load(key, "exe", CL_PROGRAM_BINARY_TYPE_EXECUTABLE, out, &log)) {
-		ret = hx_frontend_compile(source, NULL, 0, &o, &bc, &bc_size, &log);
+		ret = hx_frontend_compile(source, NULL, 0, &o, &bc, &bc_size, &log,
+					  &deps);
 		if (ret == CL_SUCCESS)
 			ret = link_bitcode(&bc, &bc_size, 1, o.dialect,
 					   o.opt_disable, false, out, &log);
 		free(bc);
 		if (ret == CL_SUCCESS)
-			cache_store(key, "exe", *out, &log);
+			cache_store(key, "exe", *out, &log, &deps);
 		else if (ret == CL_COMPILE_PROGRAM_FAILURE ||
 			 ret == CL_LINK_PROGRAM_FAILURE)
 			ret = CL_BUILD_PROGRAM_FAILURE;
 	}
 	hx_options_free(&o);
+	free(deps.data);
 	return finish(ret, &log, log_out);
 }
 

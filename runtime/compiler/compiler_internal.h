@@ -68,7 +68,10 @@ void hx_options_free(hx_options *o);
  * CL_COMPILE_PROGRAM_FAILURE; the diagnostics go to log. */
 int hx_frontend_compile(const char *source, const hx_cl_header *headers,
 			size_t num_headers, const hx_options *o, void **bc,
-			size_t *bc_size, hx_buf *log);
+			size_t *bc_size, hx_buf *log, hx_buf *deps);
+/* deps from hx_frontend_compile ("size mtime path" lines): do the files
+ * still have that size and mtime? */
+bool hx_frontend_deps_valid(const char *deps, size_t len);
 /* Path and identity of the clang binary, for the cache key. */
 const char *hx_frontend_clang_path(void);
 void hx_frontend_identity(hx_sha256 *s);

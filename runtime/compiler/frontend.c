@@ -112,10 +112,70 @@ static char **make_argv(const hx_options *o)
 	for (int i = 0; i < o->nargs; i++)
 		argv[n++] = o->args[i];
 	argv[n++] = "-I.";
+	/* Dependencies: files from -I directories must invalidate the cache. */
+	argv[n++] = "-MD";
+	argv[n++] = "-MF";
+	argv[n++] = "deps.d";
 	argv[n++] = "input.cl";
 	argv[n++] = "-o";
 	argv[n++] = "output.bc";
 	return argv;
+}
+
+/* Appends "size mtime path" lines for the absolute paths of a make-style
+ * dependency file (the relative ones are the temporary directory's own). */
+static void parse_deps(const char *text, hx_buf *deps)
+{
+	const char *s = strchr(text, ':');
+	char path[4096];
+
+	while (s && *s) {
+		size_t n = 0;
+		s++;
+		while (*s == ' ' || *s == '\t' || *s == '\n' ||
+		       (*s == '\\' && s[1] == '\n'))
+			s += *s == '\\' ? 2 : 1;
+		while (*s && *s != ' ' && *s != '\t' && *s != '\n' && n + 1 < sizeof(path)) {
+			if (*s == '\\' && s[1] == ' ')
+				s++;
+			else if (*s == '\\' && s[1] == '\n')
+				break;
+			path[n++] = *s++;
+		}
+		path[n] = 0;
+		struct stat st;
+		if (path[0] == '/' && stat(path, &st) == 0)
+			hx_buf_printf(deps, "%lld %lld.%09ld %s\n", (long long)st.st_size,
+				      (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec, path);
+		if (!*s)
+			break;
+		s--;
+	}
+}
+
+bool hx_frontend_deps_valid(const char *deps, size_t len)
+{
+	const char *s = deps, *end = deps + len;
+
+	while (s < end) {
+		const char *nl = memchr(s, '\n', (size_t)(end - s));
+		char line[4200], path[4096], cur[64], want[64];
+		long long size;
+		struct stat st;
+		if (!nl || (size_t)(nl - s) >= sizeof(line))
+			return false;
+		memcpy(line, s, (size_t)(nl - s));
+		line[nl - s] = 0;
+		if (sscanf(line, "%lld %63s %4095[^\n]", &size, want, path) != 3 ||
+		    stat(path, &st) != 0)
+			return false;
+		snprintf(cur, sizeof(cur), "%lld.%09ld", (long long)st.st_mtim.tv_sec,
+			 st.st_mtim.tv_nsec);
+		if (st.st_size != size || strcmp(cur, want))
+			return false;
+		s = nl + 1;
+	}
+	return true;
 }
 
 /* Runs clang in dir (relative names keep the diagnostics readable:
@@ -162,11 +222,13 @@ static void append_file(hx_buf *log, const char *dir, const char *name)
 static int compile_in(const char *dir, const char *source,
 		      const hx_cl_header *headers, size_t num_headers,
 		      const hx_options *o, void **bc, size_t *bc_size,
-		      hx_buf *log)
+		      hx_buf *log, hx_buf *deps)
 {
 	char path[4200];
 	char **argv;
 	int status = 0;
+	void *text;
+	size_t size;
 
 	if (write_file(dir, "input.cl", source))
 		return CL_OUT_OF_RESOURCES;
@@ -187,6 +249,11 @@ static int compile_in(const char *dir, const char *source,
 	append_file(log, dir, "log.txt");
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
 		return CL_COMPILE_PROGRAM_FAILURE;
+	snprintf(path, sizeof(path), "%s/deps.d", dir);
+	if (deps && read_file(path, &text, &size) == 0) {
+		parse_deps(text, deps);
+		free(text);
+	}
 	snprintf(path, sizeof(path), "%s/output.bc", dir);
 	if (read_file(path, bc, bc_size))
 		return CL_OUT_OF_RESOURCES;
@@ -195,7 +262,7 @@ static int compile_in(const char *dir, const char *source,
 
 int hx_frontend_compile(const char *source, const hx_cl_header *headers,
 			size_t num_headers, const hx_options *o, void **bc,
-			size_t *bc_size, hx_buf *log)
+			size_t *bc_size, hx_buf *log, hx_buf *deps)
 {
 	const char *tmp = getenv("TMPDIR");
 	char dir[4096];
@@ -212,7 +279,8 @@ int hx_frontend_compile(const char *source, const hx_cl_header *headers,
 		hx_buf_printf(log, "error: mkdtemp %s: %s\n", dir, strerror(errno));
 		return CL_OUT_OF_RESOURCES;
 	}
-	ret = compile_in(dir, source, headers, num_headers, o, bc, bc_size, log);
+	ret = compile_in(dir, source, headers, num_headers, o, bc, bc_size, log,
+			 deps);
 	nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 	return ret;
 }
