@@ -28,8 +28,8 @@ static inline void env_free(struct env *e)
 	CHECK_CL(clReleaseContext(e->ctx));
 }
 
-static inline cl_mem new_buffer(cl_context ctx, cl_mem_flags flags,
-				size_t size, void *host_ptr)
+static inline cl_mem new_buffer(cl_context ctx, cl_mem_flags flags, size_t size,
+				void *host_ptr)
 {
 	cl_int err = 1;
 	cl_mem m = clCreateBuffer(ctx, flags, size, host_ptr, &err);
@@ -64,8 +64,8 @@ static inline void check_bytes(const unsigned char *got,
 static inline void read_all(cl_command_queue q, cl_mem m, void *out,
 			    size_t size)
 {
-	CHECK_CL(clEnqueueReadBuffer(q, m, CL_TRUE, 0, size, out, 0, NULL,
-				     NULL));
+	CHECK_CL(
+	    clEnqueueReadBuffer(q, m, CL_TRUE, 0, size, out, 0, NULL, NULL));
 }
 
 /* A handle that is valid for another object type. */

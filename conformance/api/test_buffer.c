@@ -11,10 +11,15 @@
 TEST(create_every_flag)
 {
 	static const cl_mem_flags ok[] = {
-		0, CL_MEM_READ_WRITE, CL_MEM_WRITE_ONLY, CL_MEM_READ_ONLY,
-		CL_MEM_ALLOC_HOST_PTR, CL_MEM_HOST_WRITE_ONLY,
-		CL_MEM_HOST_READ_ONLY, CL_MEM_HOST_NO_ACCESS,
-		CL_MEM_READ_ONLY | CL_MEM_HOST_NO_ACCESS | CL_MEM_ALLOC_HOST_PTR,
+	    0,
+	    CL_MEM_READ_WRITE,
+	    CL_MEM_WRITE_ONLY,
+	    CL_MEM_READ_ONLY,
+	    CL_MEM_ALLOC_HOST_PTR,
+	    CL_MEM_HOST_WRITE_ONLY,
+	    CL_MEM_HOST_READ_ONLY,
+	    CL_MEM_HOST_NO_ACCESS,
+	    CL_MEM_READ_ONLY | CL_MEM_HOST_NO_ACCESS | CL_MEM_ALLOC_HOST_PTR,
 	};
 	struct env e = env_new(0);
 	cl_mem_flags got;
@@ -68,8 +73,8 @@ TEST(create_use_host_ptr)
 	check_bytes(got, host, N);
 	/* The buffer is the application's memory: a write lands there. */
 	pattern_bytes(want, N, 3);
-	CHECK_CL(clEnqueueWriteBuffer(e.q, m, CL_TRUE, 0, N, want, 0, NULL,
-				      NULL));
+	CHECK_CL(
+	    clEnqueueWriteBuffer(e.q, m, CL_TRUE, 0, N, want, 0, NULL, NULL));
 	check_bytes(host, want, N);
 	CHECK_CL(clReleaseMemObject(m));
 	free(host);
@@ -89,8 +94,8 @@ TEST(create_errors)
 	CHECK_ERR(err, CL_INVALID_CONTEXT);
 	CHECK(clCreateBuffer(dead, 0, 64, NULL, &err) == NULL);
 	CHECK_ERR(err, CL_INVALID_CONTEXT);
-	CHECK(clCreateBuffer(WRONG_TYPE(e.q, cl_context), 0, 64, NULL,
-			     &err) == NULL);
+	CHECK(clCreateBuffer(WRONG_TYPE(e.q, cl_context), 0, 64, NULL, &err) ==
+	      NULL);
 	CHECK_ERR(err, CL_INVALID_CONTEXT);
 	CHECK(clCreateBuffer(e.ctx, 0, 0, NULL, &err) == NULL);
 	CHECK_ERR(err, CL_INVALID_BUFFER_SIZE);
@@ -103,14 +108,15 @@ TEST(create_errors)
 	/* Invalid and mutually exclusive flags. */
 	{
 		static const cl_mem_flags bad[] = {
-			(cl_mem_flags)1 << 40, CL_MEM_SVM_FINE_GRAIN_BUFFER,
-			CL_MEM_KERNEL_READ_AND_WRITE,
-			CL_MEM_READ_WRITE | CL_MEM_READ_ONLY,
-			CL_MEM_WRITE_ONLY | CL_MEM_READ_ONLY,
-			CL_MEM_HOST_READ_ONLY | CL_MEM_HOST_WRITE_ONLY,
-			CL_MEM_HOST_NO_ACCESS | CL_MEM_HOST_READ_ONLY,
-			CL_MEM_USE_HOST_PTR | CL_MEM_ALLOC_HOST_PTR,
-			CL_MEM_USE_HOST_PTR | CL_MEM_COPY_HOST_PTR,
+		    (cl_mem_flags)1 << 40,
+		    CL_MEM_SVM_FINE_GRAIN_BUFFER,
+		    CL_MEM_KERNEL_READ_AND_WRITE,
+		    CL_MEM_READ_WRITE | CL_MEM_READ_ONLY,
+		    CL_MEM_WRITE_ONLY | CL_MEM_READ_ONLY,
+		    CL_MEM_HOST_READ_ONLY | CL_MEM_HOST_WRITE_ONLY,
+		    CL_MEM_HOST_NO_ACCESS | CL_MEM_HOST_READ_ONLY,
+		    CL_MEM_USE_HOST_PTR | CL_MEM_ALLOC_HOST_PTR,
+		    CL_MEM_USE_HOST_PTR | CL_MEM_COPY_HOST_PTR,
 		};
 		unsigned i;
 
@@ -155,8 +161,8 @@ TEST(create_with_properties)
 					 NULL, &err);
 	CHECK_CL(err);
 	got[0] = 77;
-	CHECK_CL(clGetMemObjectInfo(m, CL_MEM_PROPERTIES, sizeof(got), got,
-				    &n));
+	CHECK_CL(
+	    clGetMemObjectInfo(m, CL_MEM_PROPERTIES, sizeof(got), got, &n));
 	CHECK_EQ(n, sizeof(cl_mem_properties));
 	CHECK_EQ(got[0], 0);
 	CHECK_ERR(clGetMemObjectInfo(m, CL_MEM_PROPERTIES,
@@ -185,12 +191,12 @@ TEST(retain_release)
 	cl_uint rc = 0;
 
 	CHECK_CL(clRetainMemObject(m));
-	CHECK_CL(clGetMemObjectInfo(m, CL_MEM_REFERENCE_COUNT, sizeof(rc),
-				    &rc, NULL));
+	CHECK_CL(clGetMemObjectInfo(m, CL_MEM_REFERENCE_COUNT, sizeof(rc), &rc,
+				    NULL));
 	CHECK_EQ(rc, 2);
 	CHECK_CL(clReleaseMemObject(m));
-	CHECK_CL(clGetMemObjectInfo(m, CL_MEM_REFERENCE_COUNT, sizeof(rc),
-				    &rc, NULL));
+	CHECK_CL(clGetMemObjectInfo(m, CL_MEM_REFERENCE_COUNT, sizeof(rc), &rc,
+				    NULL));
 	CHECK_EQ(rc, 1);
 	CHECK_CL(clReleaseMemObject(m));
 	/* Released, NULL and wrong-type handles. */
@@ -213,20 +219,20 @@ TEST(buffer_keeps_context)
 	cl_context ctx = NULL;
 	cl_uint rc = 0;
 
-	CHECK_CL(clGetContextInfo(e.ctx, CL_CONTEXT_REFERENCE_COUNT,
-				  sizeof(rc), &rc, NULL));
+	CHECK_CL(clGetContextInfo(e.ctx, CL_CONTEXT_REFERENCE_COUNT, sizeof(rc),
+				  &rc, NULL));
 	CHECK_EQ(rc, 3); /* ours, the queue's, the buffer's */
 	CHECK_CL(clReleaseCommandQueue(e.q));
 	CHECK_CL(clReleaseContext(e.ctx));
-	CHECK_CL(clGetMemObjectInfo(m, CL_MEM_CONTEXT, sizeof(ctx), &ctx,
-				    NULL));
+	CHECK_CL(
+	    clGetMemObjectInfo(m, CL_MEM_CONTEXT, sizeof(ctx), &ctx, NULL));
 	CHECK(ctx == e.ctx);
 	CHECK_CL(clGetContextInfo(ctx, CL_CONTEXT_REFERENCE_COUNT, sizeof(rc),
 				  &rc, NULL));
 	CHECK_EQ(rc, 1);
 	CHECK_CL(clReleaseMemObject(m));
-	CHECK_ERR(clGetContextInfo(ctx, CL_CONTEXT_REFERENCE_COUNT,
-				   sizeof(rc), &rc, NULL),
+	CHECK_ERR(clGetContextInfo(ctx, CL_CONTEXT_REFERENCE_COUNT, sizeof(rc),
+				   &rc, NULL),
 		  CL_INVALID_CONTEXT);
 }
 
@@ -239,29 +245,29 @@ TEST(read_write)
 	cl_event ev;
 
 	pattern_bytes(want, N, 4);
-	CHECK_CL(clEnqueueWriteBuffer(e.q, m, CL_TRUE, 0, N, want, 0, NULL,
-				      NULL));
+	CHECK_CL(
+	    clEnqueueWriteBuffer(e.q, m, CL_TRUE, 0, N, want, 0, NULL, NULL));
 	/* A partial overwrite, non-blocking, waited on through its event. */
 	pattern_bytes(want + 100, 300, 5);
-	CHECK_CL(clEnqueueWriteBuffer(e.q, m, CL_FALSE, 100, 300, want + 100,
-				      0, NULL, &ev));
+	CHECK_CL(clEnqueueWriteBuffer(e.q, m, CL_FALSE, 100, 300, want + 100, 0,
+				      NULL, &ev));
 	CHECK_CL(clWaitForEvents(1, &ev));
-	CHECK_CL(clGetEventInfo(ev, CL_EVENT_COMMAND_TYPE, sizeof(type),
-				&type, NULL));
+	CHECK_CL(clGetEventInfo(ev, CL_EVENT_COMMAND_TYPE, sizeof(type), &type,
+				NULL));
 	CHECK_EQ(type, CL_COMMAND_WRITE_BUFFER);
 	CHECK_CL(clReleaseEvent(ev));
 	memset(got, 0xee, N);
-	CHECK_CL(clEnqueueReadBuffer(e.q, m, CL_FALSE, 0, N, got, 0, NULL,
-				     &ev));
+	CHECK_CL(
+	    clEnqueueReadBuffer(e.q, m, CL_FALSE, 0, N, got, 0, NULL, &ev));
 	CHECK_CL(clWaitForEvents(1, &ev));
-	CHECK_CL(clGetEventInfo(ev, CL_EVENT_COMMAND_TYPE, sizeof(type),
-				&type, NULL));
+	CHECK_CL(clGetEventInfo(ev, CL_EVENT_COMMAND_TYPE, sizeof(type), &type,
+				NULL));
 	CHECK_EQ(type, CL_COMMAND_READ_BUFFER);
 	CHECK_CL(clReleaseEvent(ev));
 	check_bytes(got, want, N);
 	/* The last byte alone. */
-	CHECK_CL(clEnqueueReadBuffer(e.q, m, CL_TRUE, N - 1, 1, got, 0, NULL,
-				     NULL));
+	CHECK_CL(
+	    clEnqueueReadBuffer(e.q, m, CL_TRUE, N - 1, 1, got, 0, NULL, NULL));
 	CHECK_EQ(got[0], want[N - 1]);
 	CHECK_CL(clReleaseMemObject(m));
 	env_free(&e);
@@ -285,8 +291,8 @@ TEST(read_write_errors)
 		  CL_INVALID_COMMAND_QUEUE);
 	CHECK_ERR(clEnqueueReadBuffer(dq, m, 1, 0, 8, buf, 0, NULL, NULL),
 		  CL_INVALID_COMMAND_QUEUE);
-	CHECK_ERR(clEnqueueWriteBuffer(WRONG_TYPE(m, cl_command_queue), m, 1,
-				       0, 8, buf, 0, NULL, NULL),
+	CHECK_ERR(clEnqueueWriteBuffer(WRONG_TYPE(m, cl_command_queue), m, 1, 0,
+				       8, buf, 0, NULL, NULL),
 		  CL_INVALID_COMMAND_QUEUE);
 	CHECK_ERR(clEnqueueReadBuffer(e.q, NULL, 1, 0, 8, buf, 0, NULL, NULL),
 		  CL_INVALID_MEM_OBJECT);
@@ -297,17 +303,16 @@ TEST(read_write_errors)
 		  CL_INVALID_MEM_OBJECT);
 	CHECK_ERR(clEnqueueReadBuffer(e.q, other, 1, 0, 8, buf, 0, NULL, NULL),
 		  CL_INVALID_CONTEXT);
-	CHECK_ERR(clEnqueueWriteBuffer(e.q, other, 1, 0, 8, buf, 0, NULL,
-				       NULL),
+	CHECK_ERR(clEnqueueWriteBuffer(e.q, other, 1, 0, 8, buf, 0, NULL, NULL),
 		  CL_INVALID_CONTEXT);
 	/* Bounds, size 0, NULL ptr. */
 	CHECK_ERR(clEnqueueReadBuffer(e.q, m, 1, 60, 8, buf, 0, NULL, NULL),
 		  CL_INVALID_VALUE);
 	CHECK_ERR(clEnqueueWriteBuffer(e.q, m, 1, 65, 0, buf, 0, NULL, NULL),
 		  CL_INVALID_VALUE);
-	CHECK_ERR(clEnqueueReadBuffer(e.q, m, 1, SIZE_MAX, 2, buf, 0, NULL,
-				      NULL),
-		  CL_INVALID_VALUE);
+	CHECK_ERR(
+	    clEnqueueReadBuffer(e.q, m, 1, SIZE_MAX, 2, buf, 0, NULL, NULL),
+	    CL_INVALID_VALUE);
 	CHECK_ERR(clEnqueueReadBuffer(e.q, m, 1, 0, 0, buf, 0, NULL, NULL),
 		  CL_INVALID_VALUE);
 	CHECK_ERR(clEnqueueReadBuffer(e.q, m, 1, 0, 8, NULL, 0, NULL, NULL),
@@ -372,7 +377,8 @@ TEST(host_access_flags)
 TEST(copy)
 {
 	struct env e = env_new(0);
-	cl_mem a = new_buffer(e.ctx, 0, N, NULL), b = new_buffer(e.ctx, 0, N, NULL);
+	cl_mem a = new_buffer(e.ctx, 0, N, NULL),
+	       b = new_buffer(e.ctx, 0, N, NULL);
 	unsigned char want[N], got[N], init[N];
 	cl_command_type type = 0;
 	cl_event ev;
@@ -383,8 +389,8 @@ TEST(copy)
 	CHECK_CL(clEnqueueWriteBuffer(e.q, b, 0, 0, N, init, 0, NULL, NULL));
 	CHECK_CL(clEnqueueCopyBuffer(e.q, a, b, 10, 1000, 500, 0, NULL, &ev));
 	CHECK_CL(clWaitForEvents(1, &ev));
-	CHECK_CL(clGetEventInfo(ev, CL_EVENT_COMMAND_TYPE, sizeof(type),
-				&type, NULL));
+	CHECK_CL(clGetEventInfo(ev, CL_EVENT_COMMAND_TYPE, sizeof(type), &type,
+				NULL));
 	CHECK_EQ(type, CL_COMMAND_COPY_BUFFER);
 	CHECK_CL(clReleaseEvent(ev));
 	read_all(e.q, b, got, N);
@@ -407,10 +413,10 @@ TEST(copy_errors)
 	cl_mem b = new_buffer(e.ctx, 0, 256, NULL);
 	cl_mem other = new_buffer(o.ctx, 0, 1024, NULL);
 	cl_buffer_region r1 = {0, 512}, r2 = {256, 512};
-	cl_mem s1 = clCreateSubBuffer(a, 0, CL_BUFFER_CREATE_TYPE_REGION, &r1,
-				      NULL);
-	cl_mem s2 = clCreateSubBuffer(a, 0, CL_BUFFER_CREATE_TYPE_REGION, &r2,
-				      NULL);
+	cl_mem s1 =
+	    clCreateSubBuffer(a, 0, CL_BUFFER_CREATE_TYPE_REGION, &r1, NULL);
+	cl_mem s2 =
+	    clCreateSubBuffer(a, 0, CL_BUFFER_CREATE_TYPE_REGION, &r2, NULL);
 
 	CHECK_ERR(clEnqueueCopyBuffer(NULL, a, b, 0, 0, 8, 0, NULL, NULL),
 		  CL_INVALID_COMMAND_QUEUE);
@@ -464,15 +470,15 @@ TEST(fill_every_pattern_size)
 	for (ps = 1; ps <= 128; ps *= 2) {
 		pattern_bytes(want, N, (unsigned)ps);
 		pattern_bytes(pat, sizeof(pat), 100 + (unsigned)ps);
-		CHECK_CL(clEnqueueWriteBuffer(e.q, m, 0, 0, N, want, 0, NULL,
-					      NULL));
+		CHECK_CL(
+		    clEnqueueWriteBuffer(e.q, m, 0, 0, N, want, 0, NULL, NULL));
 		off = 3 * ps;
 		size = ps * (N / ps / 2 + 1);
 		CHECK_CL(clEnqueueFillBuffer(e.q, m, pat, ps, off, size, 0,
 					     NULL, &ev));
 		read_all(e.q, m, got, N);
-		CHECK_CL(clGetEventInfo(ev, CL_EVENT_COMMAND_TYPE,
-					sizeof(type), &type, NULL));
+		CHECK_CL(clGetEventInfo(ev, CL_EVENT_COMMAND_TYPE, sizeof(type),
+					&type, NULL));
 		CHECK_EQ(type, CL_COMMAND_FILL_BUFFER);
 		CHECK_CL(clReleaseEvent(ev));
 		for (i = 0; i < size; i++)
@@ -493,8 +499,8 @@ TEST(fill_errors)
 		  CL_INVALID_COMMAND_QUEUE);
 	CHECK_ERR(clEnqueueFillBuffer(e.q, NULL, pat, 4, 0, 16, 0, NULL, NULL),
 		  CL_INVALID_MEM_OBJECT);
-	CHECK_ERR(clEnqueueFillBuffer(e.q, dead_buffer(e.ctx), pat, 4, 0, 16,
-				      0, NULL, NULL),
+	CHECK_ERR(clEnqueueFillBuffer(e.q, dead_buffer(e.ctx), pat, 4, 0, 16, 0,
+				      NULL, NULL),
 		  CL_INVALID_MEM_OBJECT);
 	CHECK_ERR(clEnqueueFillBuffer(e.q, m, NULL, 4, 0, 16, 0, NULL, NULL),
 		  CL_INVALID_VALUE);
@@ -510,9 +516,9 @@ TEST(fill_errors)
 		  CL_INVALID_VALUE);
 	CHECK_ERR(clEnqueueFillBuffer(e.q, m, pat, 4, 248, 16, 0, NULL, NULL),
 		  CL_INVALID_VALUE);
-	CHECK_ERR(clEnqueueFillBuffer(e.q, m, pat, 4, 0, 16, 0, &(cl_event){0},
-				      NULL),
-		  CL_INVALID_EVENT_WAIT_LIST);
+	CHECK_ERR(
+	    clEnqueueFillBuffer(e.q, m, pat, 4, 0, 16, 0, &(cl_event){0}, NULL),
+	    CL_INVALID_EVENT_WAIT_LIST);
 	CHECK_CL(clReleaseMemObject(m));
 	env_free(&e);
 }
@@ -545,8 +551,7 @@ TEST(blocking_read_behind_failed_event)
 	/* The event fails while the read blocks on it. */
 	memset(got, 0xab, sizeof(got));
 	pthread_create(&t, NULL, fail_thread, &f);
-	CHECK_ERR(clEnqueueReadBuffer(e.q, m, CL_TRUE, 0, 64, got, 1, &u,
-				      &rev),
+	CHECK_ERR(clEnqueueReadBuffer(e.q, m, CL_TRUE, 0, 64, got, 1, &u, &rev),
 		  CL_EXEC_STATUS_ERROR_FOR_EVENTS_IN_WAIT_LIST);
 	pthread_join(t, NULL);
 	CHECK_EQ(got[0], 0xab); /* the read did not run */
@@ -555,12 +560,11 @@ TEST(blocking_read_behind_failed_event)
 	CHECK(st < 0);
 	CHECK_CL(clReleaseEvent(rev));
 	/* An event that failed before the call. */
-	CHECK_ERR(clEnqueueReadBuffer(e.q, m, CL_TRUE, 0, 64, got, 1, &u,
-				      NULL),
+	CHECK_ERR(clEnqueueReadBuffer(e.q, m, CL_TRUE, 0, 64, got, 1, &u, NULL),
 		  CL_EXEC_STATUS_ERROR_FOR_EVENTS_IN_WAIT_LIST);
-	CHECK_ERR(clEnqueueWriteBuffer(e.q, m, CL_TRUE, 0, 64, got, 1, &u,
-				       NULL),
-		  CL_EXEC_STATUS_ERROR_FOR_EVENTS_IN_WAIT_LIST);
+	CHECK_ERR(
+	    clEnqueueWriteBuffer(e.q, m, CL_TRUE, 0, 64, got, 1, &u, NULL),
+	    CL_EXEC_STATUS_ERROR_FOR_EVENTS_IN_WAIT_LIST);
 	CHECK_EQ(got[0], 0xab);
 	CHECK_CL(clReleaseEvent(u));
 	/* The queue goes on. */
@@ -573,13 +577,14 @@ TEST(blocking_read_behind_failed_event)
 TEST(migrate)
 {
 	struct env e = env_new(0);
-	cl_mem a = new_buffer(e.ctx, 0, 256, NULL), b = new_buffer(e.ctx, 0, 64, NULL);
+	cl_mem a = new_buffer(e.ctx, 0, 256, NULL),
+	       b = new_buffer(e.ctx, 0, 64, NULL);
 	cl_mem both[2] = {a, b};
 	static const cl_mem_migration_flags ok[] = {
-		0, CL_MIGRATE_MEM_OBJECT_HOST,
-		CL_MIGRATE_MEM_OBJECT_CONTENT_UNDEFINED,
-		CL_MIGRATE_MEM_OBJECT_HOST |
-			CL_MIGRATE_MEM_OBJECT_CONTENT_UNDEFINED};
+	    0, CL_MIGRATE_MEM_OBJECT_HOST,
+	    CL_MIGRATE_MEM_OBJECT_CONTENT_UNDEFINED,
+	    CL_MIGRATE_MEM_OBJECT_HOST |
+		CL_MIGRATE_MEM_OBJECT_CONTENT_UNDEFINED};
 	cl_event u = clCreateUserEvent(e.ctx, NULL), ev, wev;
 	unsigned char want[256], got[256];
 	cl_command_type type = 0;
@@ -592,8 +597,8 @@ TEST(migrate)
 	/* A real command that orders: it waits for u, and a later write
 	 * in the in-order queue waits for it. */
 	CHECK_CL(clEnqueueMigrateMemObjects(e.q, 1, &a, 0, 1, &u, &ev));
-	CHECK_CL(clGetEventInfo(ev, CL_EVENT_COMMAND_TYPE, sizeof(type),
-				&type, NULL));
+	CHECK_CL(clGetEventInfo(ev, CL_EVENT_COMMAND_TYPE, sizeof(type), &type,
+				NULL));
 	CHECK_EQ(type, CL_COMMAND_MIGRATE_MEM_OBJECTS);
 	pattern_bytes(want, 256, 9);
 	CHECK_CL(clEnqueueWriteBuffer(e.q, a, CL_FALSE, 0, 256, want, 0, NULL,
@@ -622,7 +627,8 @@ TEST(migrate)
 TEST(migrate_errors)
 {
 	struct env e = env_new(0), o = env_new(0);
-	cl_mem a = new_buffer(e.ctx, 0, 64, NULL), other = new_buffer(o.ctx, 0, 64, NULL);
+	cl_mem a = new_buffer(e.ctx, 0, 64, NULL),
+	       other = new_buffer(o.ctx, 0, 64, NULL);
 	cl_mem list[2] = {a, NULL}, mixed[2] = {a, other};
 
 	CHECK_ERR(clEnqueueMigrateMemObjects(NULL, 1, &a, 0, 0, NULL, NULL),
@@ -638,8 +644,7 @@ TEST(migrate_errors)
 		  CL_INVALID_MEM_OBJECT);
 	CHECK_ERR(clEnqueueMigrateMemObjects(e.q, 2, mixed, 0, 0, NULL, NULL),
 		  CL_INVALID_CONTEXT);
-	CHECK_ERR(clEnqueueMigrateMemObjects(e.q, 1, &a, 1 << 5, 0, NULL,
-					     NULL),
+	CHECK_ERR(clEnqueueMigrateMemObjects(e.q, 1, &a, 1 << 5, 0, NULL, NULL),
 		  CL_INVALID_VALUE);
 	CHECK_ERR(clEnqueueMigrateMemObjects(e.q, 1, &a, 0, 1, NULL, NULL),
 		  CL_INVALID_EVENT_WAIT_LIST);
@@ -705,9 +710,9 @@ TEST(destructor_callbacks)
 	norder = 0;
 	CHECK_ERR(clSetMemObjectDestructorCallback(NULL, record, NULL),
 		  CL_INVALID_MEM_OBJECT);
-	CHECK_ERR(clSetMemObjectDestructorCallback(dead_buffer(e.ctx), record,
-						   NULL),
-		  CL_INVALID_MEM_OBJECT);
+	CHECK_ERR(
+	    clSetMemObjectDestructorCallback(dead_buffer(e.ctx), record, NULL),
+	    CL_INVALID_MEM_OBJECT);
 	CHECK_ERR(clSetMemObjectDestructorCallback(m, NULL, NULL),
 		  CL_INVALID_VALUE);
 	CHECK_CL(clSetMemObjectDestructorCallback(m, record, (void *)1));
@@ -730,8 +735,8 @@ TEST(destructor_waits_for_users)
 	struct env e = env_new(0);
 	cl_mem m = new_buffer(e.ctx, 0, 256, NULL);
 	cl_buffer_region r = {128, 128};
-	cl_mem sub = clCreateSubBuffer(m, 0, CL_BUFFER_CREATE_TYPE_REGION, &r,
-				       NULL);
+	cl_mem sub =
+	    clCreateSubBuffer(m, 0, CL_BUFFER_CREATE_TYPE_REGION, &r, NULL);
 	cl_event u = clCreateUserEvent(e.ctx, NULL);
 	unsigned char data[128];
 

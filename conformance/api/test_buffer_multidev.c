@@ -22,11 +22,11 @@ TEST(two_device_queues)
 	pattern_bytes(want, 8192, 1);
 	/* Written through device 0, filled in part and read back through
 	 * device 1 behind the first write's event. */
-	CHECK_CL(clEnqueueWriteBuffer(q0, m, CL_FALSE, 0, 8192, want, 0, NULL,
-				      &w));
+	CHECK_CL(
+	    clEnqueueWriteBuffer(q0, m, CL_FALSE, 0, 8192, want, 0, NULL, &w));
 	CHECK_CL(clEnqueueFillBuffer(q1, s, &pat, 1, 0, 128, 1, &w, &f));
-	CHECK_CL(clEnqueueReadBuffer(q1, m, CL_TRUE, 0, 8192, got, 1, &f,
-				     NULL));
+	CHECK_CL(
+	    clEnqueueReadBuffer(q1, m, CL_TRUE, 0, 8192, got, 1, &f, NULL));
 	memset(want + 4096, pat, 128);
 	check_bytes(got, want, 8192);
 	CHECK_CL(clReleaseEvent(w));
@@ -49,9 +49,9 @@ TEST(queue_of_other_context)
 	unsigned char buf[64];
 
 	CHECK_CL(err);
-	CHECK_ERR(clEnqueueReadBuffer(q1, m, CL_TRUE, 0, 64, buf, 0, NULL,
-				      NULL),
-		  CL_INVALID_CONTEXT);
+	CHECK_ERR(
+	    clEnqueueReadBuffer(q1, m, CL_TRUE, 0, 64, buf, 0, NULL, NULL),
+	    CL_INVALID_CONTEXT);
 	CHECK_ERR(clEnqueueMigrateMemObjects(q1, 1, &m, 0, 0, NULL, NULL),
 		  CL_INVALID_CONTEXT);
 	CHECK_CL(clReleaseMemObject(m));

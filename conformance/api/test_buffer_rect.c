@@ -17,8 +17,8 @@ static void ref_copy(unsigned char *dst, const size_t *dorg, size_t drow,
 			for (x = 0; x < region[0]; x++)
 				dst[(dorg[2] + z) * dslice +
 				    (dorg[1] + y) * drow + dorg[0] + x] =
-					src[(sorg[2] + z) * sslice +
-					    (sorg[1] + y) * srow + sorg[0] + x];
+				    src[(sorg[2] + z) * sslice +
+					(sorg[1] + y) * srow + sorg[0] + x];
 }
 
 struct rect_case {
@@ -27,14 +27,14 @@ struct rect_case {
 };
 
 static const struct rect_case cases[] = {
-	/* explicit pitches, 3D */
-	{{3, 2, 1}, {1, 1, 0}, {10, 4, 3}, 20, 100, 16, 80},
-	/* zero pitches take their defaults */
-	{{0, 0, 0}, {0, 0, 0}, {7, 5, 2}, 0, 0, 0, 0},
-	{{5, 1, 0}, {2, 0, 1}, {7, 5, 2}, 16, 0, 12, 0},
-	/* 1D and 2D shapes */
-	{{100, 0, 0}, {9, 0, 0}, {50, 1, 1}, 0, 0, 0, 0},
-	{{4, 7, 0}, {0, 3, 0}, {32, 9, 1}, 64, 0, 40, 0},
+    /* explicit pitches, 3D */
+    {{3, 2, 1}, {1, 1, 0}, {10, 4, 3}, 20, 100, 16, 80},
+    /* zero pitches take their defaults */
+    {{0, 0, 0}, {0, 0, 0}, {7, 5, 2}, 0, 0, 0, 0},
+    {{5, 1, 0}, {2, 0, 1}, {7, 5, 2}, 16, 0, 12, 0},
+    /* 1D and 2D shapes */
+    {{100, 0, 0}, {9, 0, 0}, {50, 1, 1}, 0, 0, 0, 0},
+    {{4, 7, 0}, {0, 3, 0}, {32, 9, 1}, 64, 0, 40, 0},
 };
 
 static size_t dflt(size_t pitch, size_t v)
@@ -57,12 +57,12 @@ TEST(write_then_read)
 		size_t hslice = dflt(k->hslice, k->region[1] * hrow);
 
 		pattern_bytes(ref, SZ, c);
-		CHECK_CL(clEnqueueWriteBuffer(e.q, m, 1, 0, SZ, ref, 0, NULL,
-					      NULL));
+		CHECK_CL(
+		    clEnqueueWriteBuffer(e.q, m, 1, 0, SZ, ref, 0, NULL, NULL));
 		pattern_bytes(host, SZ, 50 + c);
 		CHECK_CL(clEnqueueWriteBufferRect(
-			e.q, m, CL_TRUE, k->borg, k->horg, k->region, k->brow,
-			k->bslice, k->hrow, k->hslice, host, 0, NULL, NULL));
+		    e.q, m, CL_TRUE, k->borg, k->horg, k->region, k->brow,
+		    k->bslice, k->hrow, k->hslice, host, 0, NULL, NULL));
 		ref_copy(ref, k->borg, brow, bslice, host, k->horg, hrow,
 			 hslice, k->region);
 		read_all(e.q, m, got, SZ);
@@ -71,8 +71,8 @@ TEST(write_then_read)
 		memset(got, 0x11, SZ);
 		memset(host, 0x11, SZ);
 		CHECK_CL(clEnqueueReadBufferRect(
-			e.q, m, CL_TRUE, k->borg, k->horg, k->region, k->brow,
-			k->bslice, k->hrow, k->hslice, got, 0, NULL, NULL));
+		    e.q, m, CL_TRUE, k->borg, k->horg, k->region, k->brow,
+		    k->bslice, k->hrow, k->hslice, got, 0, NULL, NULL));
 		ref_copy(host, k->horg, hrow, hslice, ref, k->borg, brow,
 			 bslice, k->region);
 		check_bytes(got, host, SZ);
@@ -87,7 +87,8 @@ TEST(write_then_read)
 TEST(copy_rect)
 {
 	struct env e = env_new(0);
-	cl_mem a = new_buffer(e.ctx, 0, SZ, NULL), b = new_buffer(e.ctx, 0, SZ, NULL);
+	cl_mem a = new_buffer(e.ctx, 0, SZ, NULL),
+	       b = new_buffer(e.ctx, 0, SZ, NULL);
 	unsigned char *ra = malloc(SZ), *rb = malloc(SZ), *got = malloc(SZ);
 	size_t so[3] = {3, 2, 1}, d_o[3] = {1, 4, 2}, region[3] = {9, 5, 3};
 	size_t zero[3] = {0, 0, 0}, r2[3] = {8, 4, 1}, d2[3] = {16, 0, 0};
@@ -101,8 +102,8 @@ TEST(copy_rect)
 	CHECK_CL(clEnqueueCopyBufferRect(e.q, a, b, so, d_o, region, 16, 128,
 					 24, 240, 0, NULL, &ev));
 	CHECK_CL(clWaitForEvents(1, &ev));
-	CHECK_CL(clGetEventInfo(ev, CL_EVENT_COMMAND_TYPE, sizeof(type),
-				&type, NULL));
+	CHECK_CL(clGetEventInfo(ev, CL_EVENT_COMMAND_TYPE, sizeof(type), &type,
+				NULL));
 	CHECK_EQ(type, CL_COMMAND_COPY_BUFFER_RECT);
 	CHECK_CL(clReleaseEvent(ev));
 	ref_copy(rb, d_o, 24, 240, ra, so, 16, 128, region);
@@ -110,8 +111,8 @@ TEST(copy_rect)
 	check_bytes(got, rb, SZ);
 	/* Default pitches, and two disjoint rectangles of one buffer with
 	 * the same pitches: rows [0, 8) and [16, 24) of 32-byte rows. */
-	CHECK_CL(clEnqueueCopyBufferRect(e.q, a, b, zero, zero, region, 0, 0,
-					 0, 0, 0, NULL, NULL));
+	CHECK_CL(clEnqueueCopyBufferRect(e.q, a, b, zero, zero, region, 0, 0, 0,
+					 0, 0, NULL, NULL));
 	ref_copy(rb, zero, 9, 45, ra, zero, 9, 45, region);
 	read_all(e.q, b, got, SZ);
 	check_bytes(got, rb, SZ);
@@ -131,25 +132,26 @@ TEST(copy_rect)
 TEST(rect_errors)
 {
 	struct env e = env_new(0), o = env_new(0);
-	cl_mem m = new_buffer(e.ctx, 0, 1024, NULL), other = new_buffer(o.ctx, 0, 64, NULL);
+	cl_mem m = new_buffer(e.ctx, 0, 1024, NULL),
+	       other = new_buffer(o.ctx, 0, 64, NULL);
 	size_t org[3] = {0, 0, 0}, region[3] = {8, 4, 2}, zr[3] = {8, 0, 2};
 	size_t far[3] = {0, 0, 40};
 	unsigned char host[4096];
 
-#define RD(q, mem, bo, ho, rg, br, bs, hr, hs, p)                           \
-	clEnqueueReadBufferRect(q, mem, 1, bo, ho, rg, br, bs, hr, hs, p, 0,  \
+#define RD(q, mem, bo, ho, rg, br, bs, hr, hs, p)                              \
+	clEnqueueReadBufferRect(q, mem, 1, bo, ho, rg, br, bs, hr, hs, p, 0,   \
 				NULL, NULL)
-#define WR(q, mem, bo, ho, rg, br, bs, hr, hs, p)                           \
-	clEnqueueWriteBufferRect(q, mem, 1, bo, ho, rg, br, bs, hr, hs, p, 0, \
+#define WR(q, mem, bo, ho, rg, br, bs, hr, hs, p)                              \
+	clEnqueueWriteBufferRect(q, mem, 1, bo, ho, rg, br, bs, hr, hs, p, 0,  \
 				 NULL, NULL)
 	CHECK_CL(RD(e.q, m, org, org, region, 0, 0, 0, 0, host));
 	CHECK_ERR(RD(NULL, m, org, org, region, 0, 0, 0, 0, host),
 		  CL_INVALID_COMMAND_QUEUE);
 	CHECK_ERR(WR(e.q, NULL, org, org, region, 0, 0, 0, 0, host),
 		  CL_INVALID_MEM_OBJECT);
-	CHECK_ERR(RD(e.q, dead_buffer(e.ctx), org, org, region, 0, 0, 0, 0,
-		     host),
-		  CL_INVALID_MEM_OBJECT);
+	CHECK_ERR(
+	    RD(e.q, dead_buffer(e.ctx), org, org, region, 0, 0, 0, 0, host),
+	    CL_INVALID_MEM_OBJECT);
 	CHECK_ERR(RD(e.q, other, org, org, region, 0, 0, 0, 0, host),
 		  CL_INVALID_CONTEXT);
 	/* NULL pointers and a zero region element. */
@@ -161,8 +163,7 @@ TEST(rect_errors)
 		  CL_INVALID_VALUE);
 	CHECK_ERR(WR(e.q, m, org, org, region, 0, 0, 0, 0, NULL),
 		  CL_INVALID_VALUE);
-	CHECK_ERR(RD(e.q, m, org, org, zr, 0, 0, 0, 0, host),
-		  CL_INVALID_VALUE);
+	CHECK_ERR(RD(e.q, m, org, org, zr, 0, 0, 0, 0, host), CL_INVALID_VALUE);
 	/* Buffer pitches: row < region[0], slice < region[1] * row, slice
 	 * not a multiple of row. */
 	CHECK_ERR(RD(e.q, m, org, org, region, 7, 0, 0, 0, host),
@@ -204,18 +205,19 @@ TEST(rect_errors)
 TEST(copy_rect_errors)
 {
 	struct env e = env_new(0), o = env_new(0);
-	cl_mem a = new_buffer(e.ctx, 0, 4096, NULL), other = new_buffer(o.ctx, 0, 4096, NULL);
+	cl_mem a = new_buffer(e.ctx, 0, 4096, NULL),
+	       other = new_buffer(o.ctx, 0, 4096, NULL);
 	size_t org[3] = {0, 0, 0}, region[3] = {8, 4, 2}, zr[3] = {0, 4, 2};
 	size_t near[3] = {4, 1, 0}, far[3] = {0, 0, 100};
 	cl_buffer_region r1 = {0, 2048}, r2 = {1024, 2048};
-	cl_mem s1 = clCreateSubBuffer(a, 0, CL_BUFFER_CREATE_TYPE_REGION, &r1,
-				      NULL);
-	cl_mem s2 = clCreateSubBuffer(a, 0, CL_BUFFER_CREATE_TYPE_REGION, &r2,
-				      NULL);
+	cl_mem s1 =
+	    clCreateSubBuffer(a, 0, CL_BUFFER_CREATE_TYPE_REGION, &r1, NULL);
+	cl_mem s2 =
+	    clCreateSubBuffer(a, 0, CL_BUFFER_CREATE_TYPE_REGION, &r2, NULL);
 	size_t s1o[3] = {0, 0, 1}, s2o[3] = {0, 0, 0}, flat[3] = {8, 4, 1};
 
-#define CP(q, s, d, so, d_o, rg, sr, ss, dr, ds)                            \
-	clEnqueueCopyBufferRect(q, s, d, so, d_o, rg, sr, ss, dr, ds, 0, NULL,  \
+#define CP(q, s, d, so, d_o, rg, sr, ss, dr, ds)                               \
+	clEnqueueCopyBufferRect(q, s, d, so, d_o, rg, sr, ss, dr, ds, 0, NULL, \
 				NULL)
 	CHECK_ERR(CP(NULL, a, a, org, far, region, 0, 0, 0, 0),
 		  CL_INVALID_COMMAND_QUEUE);

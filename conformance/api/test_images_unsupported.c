@@ -35,8 +35,8 @@ TEST(create_image)
 	CHECK(clCreateImageWithProperties(e.ctx, props, 0, &fmt, &desc, NULL,
 					  &err) == NULL);
 	CHECK_ERR(err, CL_INVALID_OPERATION);
-	CHECK(clCreateImageWithProperties(WRONG_TYPE(e.q, cl_context), props,
-					  0, &fmt, &desc, NULL, &err) == NULL);
+	CHECK(clCreateImageWithProperties(WRONG_TYPE(e.q, cl_context), props, 0,
+					  &fmt, &desc, NULL, &err) == NULL);
 	CHECK_ERR(err, CL_INVALID_CONTEXT);
 	err = 0;
 	CHECK(clCreateImage2D(e.ctx, 0, &fmt, 16, 16, 0, NULL, &err) == NULL);
@@ -60,9 +60,8 @@ TEST(supported_image_formats)
 	cl_image_format out[4];
 	cl_uint n = 99;
 
-	CHECK_CL(clGetSupportedImageFormats(e.ctx, CL_MEM_READ_WRITE,
-					    CL_MEM_OBJECT_IMAGE2D, 0, NULL,
-					    &n));
+	CHECK_CL(clGetSupportedImageFormats(
+	    e.ctx, CL_MEM_READ_WRITE, CL_MEM_OBJECT_IMAGE2D, 0, NULL, &n));
 	CHECK_EQ(n, 0);
 	n = 99;
 	CHECK_CL(clGetSupportedImageFormats(e.ctx, CL_MEM_KERNEL_READ_AND_WRITE,
@@ -83,8 +82,8 @@ TEST(supported_image_formats)
 	CHECK_ERR(clGetSupportedImageFormats(e.ctx, 0, CL_MEM_OBJECT_PIPE, 0,
 					     NULL, &n),
 		  CL_INVALID_VALUE);
-	CHECK_ERR(clGetSupportedImageFormats(e.ctx, 0, CL_MEM_OBJECT_IMAGE2D,
-					     0, out, &n),
+	CHECK_ERR(clGetSupportedImageFormats(e.ctx, 0, CL_MEM_OBJECT_IMAGE2D, 0,
+					     out, &n),
 		  CL_INVALID_VALUE);
 	env_free(&e);
 }
@@ -99,12 +98,12 @@ TEST(image_info_and_commands)
 	cl_int err;
 
 	/* A buffer is not an image, and no image can exist. */
-	CHECK_ERR(clGetImageInfo(buf, CL_IMAGE_WIDTH, sizeof(pitch), &pitch,
-				 NULL),
-		  CL_INVALID_MEM_OBJECT);
-	CHECK_ERR(clGetImageInfo(NULL, CL_IMAGE_WIDTH, sizeof(pitch), &pitch,
-				 NULL),
-		  CL_INVALID_MEM_OBJECT);
+	CHECK_ERR(
+	    clGetImageInfo(buf, CL_IMAGE_WIDTH, sizeof(pitch), &pitch, NULL),
+	    CL_INVALID_MEM_OBJECT);
+	CHECK_ERR(
+	    clGetImageInfo(NULL, CL_IMAGE_WIDTH, sizeof(pitch), &pitch, NULL),
+	    CL_INVALID_MEM_OBJECT);
 	CHECK_ERR(clEnqueueReadImage(e.q, buf, 1, org, region, 0, 0, host, 0,
 				     NULL, NULL),
 		  CL_INVALID_MEM_OBJECT);
@@ -114,21 +113,21 @@ TEST(image_info_and_commands)
 	CHECK_ERR(clEnqueueWriteImage(e.q, buf, 1, org, region, 0, 0, host, 0,
 				      NULL, NULL),
 		  CL_INVALID_MEM_OBJECT);
-	CHECK_ERR(clEnqueueWriteImage(NULL, buf, 1, org, region, 0, 0, host,
-				      0, NULL, NULL),
+	CHECK_ERR(clEnqueueWriteImage(NULL, buf, 1, org, region, 0, 0, host, 0,
+				      NULL, NULL),
 		  CL_INVALID_COMMAND_QUEUE);
-	CHECK_ERR(clEnqueueCopyImage(e.q, buf, buf, org, org, region, 0, NULL,
-				     NULL),
-		  CL_INVALID_MEM_OBJECT);
-	CHECK_ERR(clEnqueueCopyImage(NULL, buf, buf, org, org, region, 0, NULL,
-				     NULL),
-		  CL_INVALID_COMMAND_QUEUE);
-	CHECK_ERR(clEnqueueFillImage(e.q, buf, color, org, region, 0, NULL,
-				     NULL),
-		  CL_INVALID_MEM_OBJECT);
-	CHECK_ERR(clEnqueueFillImage(NULL, buf, color, org, region, 0, NULL,
-				     NULL),
-		  CL_INVALID_COMMAND_QUEUE);
+	CHECK_ERR(
+	    clEnqueueCopyImage(e.q, buf, buf, org, org, region, 0, NULL, NULL),
+	    CL_INVALID_MEM_OBJECT);
+	CHECK_ERR(
+	    clEnqueueCopyImage(NULL, buf, buf, org, org, region, 0, NULL, NULL),
+	    CL_INVALID_COMMAND_QUEUE);
+	CHECK_ERR(
+	    clEnqueueFillImage(e.q, buf, color, org, region, 0, NULL, NULL),
+	    CL_INVALID_MEM_OBJECT);
+	CHECK_ERR(
+	    clEnqueueFillImage(NULL, buf, color, org, region, 0, NULL, NULL),
+	    CL_INVALID_COMMAND_QUEUE);
 	CHECK_ERR(clEnqueueCopyImageToBuffer(e.q, buf, buf, org, region, 0, 0,
 					     NULL, NULL),
 		  CL_INVALID_MEM_OBJECT);
@@ -155,8 +154,8 @@ TEST(image_info_and_commands)
 TEST(samplers)
 {
 	struct env e = env_new(0);
-	cl_sampler_properties props[] = {CL_SAMPLER_NORMALIZED_COORDS,
-					 CL_TRUE, 0};
+	cl_sampler_properties props[] = {CL_SAMPLER_NORMALIZED_COORDS, CL_TRUE,
+					 0};
 	cl_uint rc;
 	cl_int err = 0;
 
@@ -194,8 +193,7 @@ TEST(pipes)
 	CHECK_ERR(err, CL_INVALID_CONTEXT);
 	CHECK_ERR(clGetPipeInfo(buf, CL_PIPE_PACKET_SIZE, sizeof(v), &v, NULL),
 		  CL_INVALID_MEM_OBJECT);
-	CHECK_ERR(clGetPipeInfo(NULL, CL_PIPE_PACKET_SIZE, sizeof(v), &v,
-				NULL),
+	CHECK_ERR(clGetPipeInfo(NULL, CL_PIPE_PACKET_SIZE, sizeof(v), &v, NULL),
 		  CL_INVALID_MEM_OBJECT);
 	CHECK_CL(clReleaseMemObject(buf));
 	env_free(&e);

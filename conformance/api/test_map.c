@@ -23,12 +23,12 @@ TEST(map_read_write)
 
 	pattern_bytes(want, 4096, 1);
 	CHECK_CL(clEnqueueWriteBuffer(e.q, m, 1, 0, 4096, want, 0, NULL, NULL));
-	p = clEnqueueMapBuffer(e.q, m, CL_TRUE, CL_MAP_READ | CL_MAP_WRITE,
-			       100, 1000, 0, NULL, &ev, &err);
+	p = clEnqueueMapBuffer(e.q, m, CL_TRUE, CL_MAP_READ | CL_MAP_WRITE, 100,
+			       1000, 0, NULL, &ev, &err);
 	CHECK_CL(err);
 	CHECK(p != NULL);
-	CHECK_CL(clGetEventInfo(ev, CL_EVENT_COMMAND_TYPE, sizeof(type),
-				&type, NULL));
+	CHECK_CL(clGetEventInfo(ev, CL_EVENT_COMMAND_TYPE, sizeof(type), &type,
+				NULL));
 	CHECK_EQ(type, CL_COMMAND_MAP_BUFFER);
 	CHECK_CL(clReleaseEvent(ev));
 	check_bytes(p, want + 100, 1000);
@@ -38,8 +38,8 @@ TEST(map_read_write)
 	memcpy(want + 100, p, 1000);
 	CHECK_CL(clEnqueueUnmapMemObject(e.q, m, p, 0, NULL, &ev));
 	CHECK_CL(clWaitForEvents(1, &ev));
-	CHECK_CL(clGetEventInfo(ev, CL_EVENT_COMMAND_TYPE, sizeof(type),
-				&type, NULL));
+	CHECK_CL(clGetEventInfo(ev, CL_EVENT_COMMAND_TYPE, sizeof(type), &type,
+				NULL));
 	CHECK_EQ(type, CL_COMMAND_UNMAP_MEM_OBJECT);
 	CHECK_CL(clReleaseEvent(ev));
 	CHECK_EQ(map_count(m), 0);
@@ -59,8 +59,8 @@ TEST(map_pointer_is_buffer_memory)
 
 	/* Two maps of one buffer are views of one memory, the first byte
 	 * aligned to CL_DEVICE_MEM_BASE_ADDR_ALIGN (1024 bits). */
-	p0 = clEnqueueMapBuffer(e.q, m, 1, CL_MAP_WRITE, 0, 4096, 0, NULL,
-				NULL, &err);
+	p0 = clEnqueueMapBuffer(e.q, m, 1, CL_MAP_WRITE, 0, 4096, 0, NULL, NULL,
+				&err);
 	CHECK_CL(err);
 	CHECK_EQ((uintptr_t)p0 % 128, 0);
 	p1 = clEnqueueMapBuffer(e.q, m, 1, CL_MAP_READ, 64, 64, 0, NULL, NULL,
@@ -90,12 +90,13 @@ TEST(map_pointer_is_buffer_memory)
 TEST(map_errors)
 {
 	struct env e = env_new(0), o = env_new(0);
-	cl_mem m = new_buffer(e.ctx, 0, 256, NULL), other = new_buffer(o.ctx, 0, 64, NULL);
+	cl_mem m = new_buffer(e.ctx, 0, 256, NULL),
+	       other = new_buffer(o.ctx, 0, 64, NULL);
 	cl_int err;
 
-#define MAP(q, mem, fl, off, sz)                                             \
-	(err = 1, clEnqueueMapBuffer(q, mem, 1, fl, off, sz, 0, NULL, NULL,  \
-				     &err))
+#define MAP(q, mem, fl, off, sz)                                               \
+	(err = 1,                                                              \
+	 clEnqueueMapBuffer(q, mem, 1, fl, off, sz, 0, NULL, NULL, &err))
 	CHECK(MAP(NULL, m, CL_MAP_READ, 0, 8) == NULL);
 	CHECK_ERR(err, CL_INVALID_COMMAND_QUEUE);
 	CHECK(MAP(e.q, NULL, CL_MAP_READ, 0, 8) == NULL);
@@ -167,7 +168,8 @@ TEST(map_host_access)
 TEST(unmap_errors)
 {
 	struct env e = env_new(0), o = env_new(0);
-	cl_mem m = new_buffer(e.ctx, 0, 256, NULL), m2 = new_buffer(e.ctx, 0, 256, NULL);
+	cl_mem m = new_buffer(e.ctx, 0, 256, NULL),
+	       m2 = new_buffer(e.ctx, 0, 256, NULL);
 	cl_mem other = new_buffer(o.ctx, 0, 64, NULL);
 	unsigned char *p;
 	cl_int err;
@@ -210,14 +212,14 @@ TEST(map_behind_failed_event)
 	cl_int err = 1, st = 0;
 
 	CHECK_CL(clSetUserEventStatus(u, -5));
-	p = clEnqueueMapBuffer(e.q, m, CL_TRUE, CL_MAP_READ, 0, 64, 1, &u,
-			       NULL, &err);
+	p = clEnqueueMapBuffer(e.q, m, CL_TRUE, CL_MAP_READ, 0, 64, 1, &u, NULL,
+			       &err);
 	CHECK(p == NULL);
 	CHECK_ERR(err, CL_EXEC_STATUS_ERROR_FOR_EVENTS_IN_WAIT_LIST);
 	CHECK_EQ(map_count(m), 0);
 	/* A non-blocking map returns its pointer; its event reports. */
-	p = clEnqueueMapBuffer(e.q, m, CL_FALSE, CL_MAP_READ, 0, 64, 1, &u,
-			       &ev, &err);
+	p = clEnqueueMapBuffer(e.q, m, CL_FALSE, CL_MAP_READ, 0, 64, 1, &u, &ev,
+			       &err);
 	CHECK_CL(err);
 	CHECK(p != NULL);
 	CHECK_ERR(clWaitForEvents(1, &ev),
@@ -241,8 +243,8 @@ TEST(map_waits_for_earlier_commands)
 	cl_int err;
 
 	pattern_bytes(want, 4096, 3);
-	CHECK_CL(clEnqueueWriteBuffer(e.q, m, CL_FALSE, 0, 4096, want, 1, &u,
-				      &wev));
+	CHECK_CL(
+	    clEnqueueWriteBuffer(e.q, m, CL_FALSE, 0, 4096, want, 1, &u, &wev));
 	CHECK_CL(clSetUserEventStatus(u, CL_COMPLETE));
 	p = clEnqueueMapBuffer(e.q, m, CL_TRUE, CL_MAP_READ, 0, 4096, 1, &wev,
 			       NULL, &err);

@@ -8,16 +8,16 @@ struct param {
 };
 
 static const struct param params[] = {
-	{CL_MEM_TYPE, sizeof(cl_mem_object_type)},
-	{CL_MEM_FLAGS, sizeof(cl_mem_flags)},
-	{CL_MEM_SIZE, sizeof(size_t)},
-	{CL_MEM_HOST_PTR, sizeof(void *)},
-	{CL_MEM_MAP_COUNT, sizeof(cl_uint)},
-	{CL_MEM_REFERENCE_COUNT, sizeof(cl_uint)},
-	{CL_MEM_CONTEXT, sizeof(cl_context)},
-	{CL_MEM_ASSOCIATED_MEMOBJECT, sizeof(cl_mem)},
-	{CL_MEM_OFFSET, sizeof(size_t)},
-	{CL_MEM_USES_SVM_POINTER, sizeof(cl_bool)},
+    {CL_MEM_TYPE, sizeof(cl_mem_object_type)},
+    {CL_MEM_FLAGS, sizeof(cl_mem_flags)},
+    {CL_MEM_SIZE, sizeof(size_t)},
+    {CL_MEM_HOST_PTR, sizeof(void *)},
+    {CL_MEM_MAP_COUNT, sizeof(cl_uint)},
+    {CL_MEM_REFERENCE_COUNT, sizeof(cl_uint)},
+    {CL_MEM_CONTEXT, sizeof(cl_context)},
+    {CL_MEM_ASSOCIATED_MEMOBJECT, sizeof(cl_mem)},
+    {CL_MEM_OFFSET, sizeof(size_t)},
+    {CL_MEM_USES_SVM_POINTER, sizeof(cl_bool)},
 };
 
 TEST(sizes_and_small_buffers)
@@ -33,11 +33,11 @@ TEST(sizes_and_small_buffers)
 		CHECK_CL(clGetMemObjectInfo(m, params[i].name, 0, NULL, &n));
 		CHECK_EQ(n, params[i].size);
 		n = 0;
-		CHECK_CL(clGetMemObjectInfo(m, params[i].name, sizeof(buf),
-					    buf, &n));
+		CHECK_CL(clGetMemObjectInfo(m, params[i].name, sizeof(buf), buf,
+					    &n));
 		CHECK_EQ(n, params[i].size);
-		CHECK_CL(clGetMemObjectInfo(m, params[i].name,
-					    params[i].size, buf, NULL));
+		CHECK_CL(clGetMemObjectInfo(m, params[i].name, params[i].size,
+					    buf, NULL));
 		CHECK_ERR(clGetMemObjectInfo(m, params[i].name,
 					     params[i].size - 1, buf, NULL),
 			  CL_INVALID_VALUE);
@@ -65,20 +65,21 @@ TEST(values)
 
 	CHECK_CL(clGetMemObjectInfo(m, CL_MEM_TYPE, sizeof(type), &type, NULL));
 	CHECK_EQ(type, CL_MEM_OBJECT_BUFFER);
-	CHECK_CL(clGetMemObjectInfo(m, CL_MEM_FLAGS, sizeof(flags), &flags,
-				    NULL));
+	CHECK_CL(
+	    clGetMemObjectInfo(m, CL_MEM_FLAGS, sizeof(flags), &flags, NULL));
 	CHECK_EQ(flags, CL_MEM_READ_ONLY);
 	CHECK_CL(clGetMemObjectInfo(m, CL_MEM_SIZE, sizeof(size), &size, NULL));
 	CHECK_EQ(size, 1000);
 	CHECK_CL(clGetMemObjectInfo(m, CL_MEM_HOST_PTR, sizeof(hp), &hp, NULL));
 	CHECK(hp == NULL);
-	CHECK_CL(clGetMemObjectInfo(m, CL_MEM_MAP_COUNT, sizeof(mc), &mc, NULL));
+	CHECK_CL(
+	    clGetMemObjectInfo(m, CL_MEM_MAP_COUNT, sizeof(mc), &mc, NULL));
 	CHECK_EQ(mc, 0);
 	CHECK_CL(clGetMemObjectInfo(m, CL_MEM_REFERENCE_COUNT, sizeof(rc), &rc,
 				    NULL));
 	CHECK_EQ(rc, 1);
-	CHECK_CL(clGetMemObjectInfo(m, CL_MEM_CONTEXT, sizeof(ctx), &ctx,
-				    NULL));
+	CHECK_CL(
+	    clGetMemObjectInfo(m, CL_MEM_CONTEXT, sizeof(ctx), &ctx, NULL));
 	CHECK(ctx == e.ctx);
 	CHECK_CL(clGetMemObjectInfo(m, CL_MEM_ASSOCIATED_MEMOBJECT,
 				    sizeof(assoc), &assoc, NULL));

@@ -1,8 +1,8 @@
 /* clCreateSubBuffer: shared storage, flag inheritance, every error. */
 #include "mem_util.h"
 
-static cl_mem sub(cl_mem parent, cl_mem_flags flags, size_t origin,
-		  size_t size, cl_int *err)
+static cl_mem sub(cl_mem parent, cl_mem_flags flags, size_t origin, size_t size,
+		  cl_int *err)
 {
 	cl_buffer_region r = {origin, size};
 
@@ -65,8 +65,8 @@ TEST(flag_inheritance)
 			       1024, NULL);
 	cl_mem use = new_buffer(e.ctx, CL_MEM_USE_HOST_PTR | CL_MEM_WRITE_ONLY,
 				4096, host);
-	cl_mem cp = new_buffer(e.ctx, CL_MEM_COPY_HOST_PTR | CL_MEM_ALLOC_HOST_PTR,
-			       1024, host);
+	cl_mem cp = new_buffer(
+	    e.ctx, CL_MEM_COPY_HOST_PTR | CL_MEM_ALLOC_HOST_PTR, 1024, host);
 	cl_mem s;
 	void *hp = NULL;
 	cl_int err;
@@ -83,14 +83,14 @@ TEST(flag_inheritance)
 	s = sub(use, CL_MEM_HOST_WRITE_ONLY, 256, 128, &err);
 	CHECK_CL(err);
 	CHECK_EQ(flags_of(s), CL_MEM_USE_HOST_PTR | CL_MEM_WRITE_ONLY |
-				      CL_MEM_HOST_WRITE_ONLY);
+				  CL_MEM_HOST_WRITE_ONLY);
 	CHECK_CL(clGetMemObjectInfo(s, CL_MEM_HOST_PTR, sizeof(hp), &hp, NULL));
 	CHECK(hp == host + 256);
 	CHECK_CL(clReleaseMemObject(s));
 	s = sub(cp, CL_MEM_WRITE_ONLY, 128, 128, &err);
 	CHECK_CL(err);
 	CHECK_EQ(flags_of(s), CL_MEM_COPY_HOST_PTR | CL_MEM_ALLOC_HOST_PTR |
-				      CL_MEM_WRITE_ONLY);
+				  CL_MEM_WRITE_ONLY);
 	CHECK_CL(clGetMemObjectInfo(s, CL_MEM_HOST_PTR, sizeof(hp), &hp, NULL));
 	CHECK(hp == NULL);
 	CHECK_CL(clReleaseMemObject(s));
@@ -133,7 +133,8 @@ TEST(errors)
 	CHECK_ERR(err, CL_INVALID_VALUE);
 	CHECK(sub(m, (cl_mem_flags)1 << 40, 0, 64, &err) == NULL);
 	CHECK_ERR(err, CL_INVALID_VALUE);
-	CHECK(sub(m, CL_MEM_READ_ONLY | CL_MEM_WRITE_ONLY, 0, 64, &err) == NULL);
+	CHECK(sub(m, CL_MEM_READ_ONLY | CL_MEM_WRITE_ONLY, 0, 64, &err) ==
+	      NULL);
 	CHECK_ERR(err, CL_INVALID_VALUE);
 	CHECK(sub(wo, CL_MEM_READ_WRITE, 0, 64, &err) == NULL);
 	CHECK_ERR(err, CL_INVALID_VALUE);

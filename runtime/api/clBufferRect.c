@@ -3,10 +3,10 @@
 
 /* The region, the buffer's rectangle (bounded by the buffer) and the host
  * rectangle (unbounded): CL_INVALID_VALUE on any pitch or bounds rule. */
-static cl_int resolve(cl_mem buffer, const size_t *region,
-		      struct hx_rect *b, const size_t *buffer_origin,
-		      size_t b_row, size_t b_slice, struct hx_rect *h,
-		      const size_t *host_origin, size_t h_row, size_t h_slice)
+static cl_int resolve(cl_mem buffer, const size_t *region, struct hx_rect *b,
+		      const size_t *buffer_origin, size_t b_row, size_t b_slice,
+		      struct hx_rect *h, const size_t *host_origin,
+		      size_t h_row, size_t h_slice)
 {
 	cl_int err;
 
@@ -14,10 +14,12 @@ static cl_int resolve(cl_mem buffer, const size_t *region,
 	if (!buffer_origin || !host_origin || !region || !region[0] ||
 	    !region[1] || !region[2])
 		return CL_INVALID_VALUE;
-	*b = (struct hx_rect){{buffer_origin[0], buffer_origin[1],
-			       buffer_origin[2]}, b_row, b_slice};
-	*h = (struct hx_rect){{host_origin[0], host_origin[1],
-			       host_origin[2]}, h_row, h_slice};
+	*b = (struct hx_rect){
+	    {buffer_origin[0], buffer_origin[1], buffer_origin[2]},
+	    b_row,
+	    b_slice};
+	*h = (struct hx_rect){
+	    {host_origin[0], host_origin[1], host_origin[2]}, h_row, h_slice};
 	err = hx_rect_resolve(b, region, buffer->size);
 	if (err == CL_SUCCESS)
 		err = hx_rect_resolve(h, region, 0);
@@ -25,12 +27,12 @@ static cl_int resolve(cl_mem buffer, const size_t *region,
 }
 
 CL_API_ENTRY cl_int CL_API_CALL clEnqueueReadBufferRect(
-	cl_command_queue command_queue, cl_mem buffer, cl_bool blocking_read,
-	const size_t *buffer_origin, const size_t *host_origin,
-	const size_t *region, size_t buffer_row_pitch,
-	size_t buffer_slice_pitch, size_t host_row_pitch,
-	size_t host_slice_pitch, void *ptr, cl_uint num_events_in_wait_list,
-	const cl_event *event_wait_list, cl_event *event)
+    cl_command_queue command_queue, cl_mem buffer, cl_bool blocking_read,
+    const size_t *buffer_origin, const size_t *host_origin,
+    const size_t *region, size_t buffer_row_pitch, size_t buffer_slice_pitch,
+    size_t host_row_pitch, size_t host_slice_pitch, void *ptr,
+    cl_uint num_events_in_wait_list, const cl_event *event_wait_list,
+    cl_event *event)
 {
 	struct hx_enqueue_args a = {command_queue, num_events_in_wait_list,
 				    event_wait_list, blocking_read, event};
@@ -54,13 +56,12 @@ CL_API_ENTRY cl_int CL_API_CALL clEnqueueReadBufferRect(
 }
 
 CL_API_ENTRY cl_int CL_API_CALL clEnqueueWriteBufferRect(
-	cl_command_queue command_queue, cl_mem buffer, cl_bool blocking_write,
-	const size_t *buffer_origin, const size_t *host_origin,
-	const size_t *region, size_t buffer_row_pitch,
-	size_t buffer_slice_pitch, size_t host_row_pitch,
-	size_t host_slice_pitch, const void *ptr,
-	cl_uint num_events_in_wait_list, const cl_event *event_wait_list,
-	cl_event *event)
+    cl_command_queue command_queue, cl_mem buffer, cl_bool blocking_write,
+    const size_t *buffer_origin, const size_t *host_origin,
+    const size_t *region, size_t buffer_row_pitch, size_t buffer_slice_pitch,
+    size_t host_row_pitch, size_t host_slice_pitch, const void *ptr,
+    cl_uint num_events_in_wait_list, const cl_event *event_wait_list,
+    cl_event *event)
 {
 	struct hx_enqueue_args a = {command_queue, num_events_in_wait_list,
 				    event_wait_list, blocking_write, event};
@@ -100,12 +101,11 @@ static cl_int resolve_copy(cl_mem src, cl_mem dst, const size_t *region,
 }
 
 CL_API_ENTRY cl_int CL_API_CALL clEnqueueCopyBufferRect(
-	cl_command_queue command_queue, cl_mem src_buffer, cl_mem dst_buffer,
-	const size_t *src_origin, const size_t *dst_origin,
-	const size_t *region, size_t src_row_pitch, size_t src_slice_pitch,
-	size_t dst_row_pitch, size_t dst_slice_pitch,
-	cl_uint num_events_in_wait_list, const cl_event *event_wait_list,
-	cl_event *event)
+    cl_command_queue command_queue, cl_mem src_buffer, cl_mem dst_buffer,
+    const size_t *src_origin, const size_t *dst_origin, const size_t *region,
+    size_t src_row_pitch, size_t src_slice_pitch, size_t dst_row_pitch,
+    size_t dst_slice_pitch, cl_uint num_events_in_wait_list,
+    const cl_event *event_wait_list, cl_event *event)
 {
 	struct hx_enqueue_args a = {command_queue, num_events_in_wait_list,
 				    event_wait_list, CL_FALSE, event};
@@ -120,20 +120,18 @@ CL_API_ENTRY cl_int CL_API_CALL clEnqueueCopyBufferRect(
 			    dst_row_pitch, dst_slice_pitch));
 	/* Within one buffer the source and destination pitches agree. */
 	HX_CHECK(src_buffer != dst_buffer || s.row_pitch == d.row_pitch ||
-			 s.slice_pitch == d.slice_pitch,
+		     s.slice_pitch == d.slice_pitch,
 		 CL_INVALID_VALUE);
 	HX_TRY(hx_check_wait_list(command_queue->ctx, num_events_in_wait_list,
 				  event_wait_list));
 	/* The regions may not overlap in one buffer or in sub-buffers of one
 	 * buffer. */
 	HX_CHECK(hx_mem_root(src_buffer) != hx_mem_root(dst_buffer) ||
-			 !hx_rect_overlap(&s, hx_mem_root_offset(src_buffer),
-					  &d, hx_mem_root_offset(dst_buffer),
-					  region),
+		     !hx_rect_overlap(&s, hx_mem_root_offset(src_buffer), &d,
+				      hx_mem_root_offset(dst_buffer), region),
 		 CL_MEM_COPY_OVERLAP);
-	HX_TRY(hx_enqueue_copy(&a, CL_COMMAND_COPY_BUFFER_RECT,
-			       hx_mem_ptr(dst_buffer), &d,
-			       hx_mem_ptr(src_buffer), &s, region, src_buffer,
-			       dst_buffer));
+	HX_TRY(hx_enqueue_copy(
+	    &a, CL_COMMAND_COPY_BUFFER_RECT, hx_mem_ptr(dst_buffer), &d,
+	    hx_mem_ptr(src_buffer), &s, region, src_buffer, dst_buffer));
 	HX_API_EXIT();
 }

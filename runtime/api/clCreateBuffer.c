@@ -24,7 +24,8 @@ static cl_int check_flags(cl_mem_flags flags, const void *host_ptr)
 	     (flags & (CL_MEM_ALLOC_HOST_PTR | CL_MEM_COPY_HOST_PTR))))
 		return CL_INVALID_VALUE;
 	/* host_ptr is NULL with USE/COPY_HOST_PTR, or given without them. */
-	if (!host_ptr != !(flags & (CL_MEM_USE_HOST_PTR | CL_MEM_COPY_HOST_PTR)))
+	if (!host_ptr !=
+	    !(flags & (CL_MEM_USE_HOST_PTR | CL_MEM_COPY_HOST_PTR)))
 		return CL_INVALID_HOST_PTR;
 	return CL_SUCCESS;
 }
@@ -66,13 +67,12 @@ CL_API_ENTRY cl_mem CL_API_CALL clCreateBuffer(cl_context context,
 					       void *host_ptr,
 					       cl_int *errcode_ret)
 {
-	return create_buffer(context, NULL, flags, size, host_ptr,
-			     errcode_ret);
+	return create_buffer(context, NULL, flags, size, host_ptr, errcode_ret);
 }
 
 CL_API_ENTRY cl_mem CL_API_CALL clCreateBufferWithProperties(
-	cl_context context, const cl_mem_properties *properties,
-	cl_mem_flags flags, size_t size, void *host_ptr, cl_int *errcode_ret)
+    cl_context context, const cl_mem_properties *properties, cl_mem_flags flags,
+    size_t size, void *host_ptr, cl_int *errcode_ret)
 {
 	return create_buffer(context, properties, flags, size, host_ptr,
 			     errcode_ret);
@@ -83,8 +83,8 @@ static cl_int check_sub_flags(cl_mem_flags parent, cl_mem_flags flags)
 {
 	/* Only access flags; the host pointer flags are inherited and
 	 * cannot be specified. */
-	if (flags & ~(cl_mem_flags)(HX_MEM_ACCESS_FLAGS |
-				    HX_MEM_HOST_ACCESS_FLAGS))
+	if (flags &
+	    ~(cl_mem_flags)(HX_MEM_ACCESS_FLAGS | HX_MEM_HOST_ACCESS_FLAGS))
 		return CL_INVALID_VALUE;
 	if (!at_most_one(flags & HX_MEM_ACCESS_FLAGS) ||
 	    !at_most_one(flags & HX_MEM_HOST_ACCESS_FLAGS))
@@ -120,9 +120,8 @@ static int origin_aligned(size_t origin)
 }
 
 CL_API_ENTRY cl_mem CL_API_CALL clCreateSubBuffer(
-	cl_mem buffer, cl_mem_flags flags,
-	cl_buffer_create_type buffer_create_type,
-	const void *buffer_create_info, cl_int *errcode_ret)
+    cl_mem buffer, cl_mem_flags flags, cl_buffer_create_type buffer_create_type,
+    const void *buffer_create_info, cl_int *errcode_ret)
 {
 	const cl_buffer_region *r = buffer_create_info;
 	cl_mem mem = NULL;
@@ -130,8 +129,7 @@ CL_API_ENTRY cl_mem CL_API_CALL clCreateSubBuffer(
 	HX_API_ENTER();
 	/* buffer is a valid buffer object and not a sub-buffer. */
 	HX_CHECK(HX_VALID(buffer, MEM) &&
-			 buffer->type == CL_MEM_OBJECT_BUFFER &&
-			 !buffer->parent,
+		     buffer->type == CL_MEM_OBJECT_BUFFER && !buffer->parent,
 		 CL_INVALID_MEM_OBJECT);
 	HX_TRY(check_sub_flags(buffer->flags, flags));
 	/* Only CL_BUFFER_CREATE_TYPE_REGION, with its info. */
@@ -142,7 +140,7 @@ CL_API_ENTRY cl_mem CL_API_CALL clCreateSubBuffer(
 	HX_CHECK(r->size != 0, CL_INVALID_BUFFER_SIZE);
 	/* ... and the region lies in buffer. */
 	HX_CHECK(r->origin <= buffer->size &&
-			 r->size <= buffer->size - r->origin,
+		     r->size <= buffer->size - r->origin,
 		 CL_INVALID_VALUE);
 	/* Some device of the context takes the origin's alignment. */
 	HX_CHECK(origin_aligned(r->origin), CL_MISALIGNED_SUB_BUFFER_OFFSET);

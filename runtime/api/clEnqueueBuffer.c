@@ -2,9 +2,9 @@
 #include "mem_api.h"
 
 CL_API_ENTRY cl_int CL_API_CALL clEnqueueReadBuffer(
-	cl_command_queue command_queue, cl_mem buffer, cl_bool blocking_read,
-	size_t offset, size_t size, void *ptr, cl_uint num_events_in_wait_list,
-	const cl_event *event_wait_list, cl_event *event)
+    cl_command_queue command_queue, cl_mem buffer, cl_bool blocking_read,
+    size_t offset, size_t size, void *ptr, cl_uint num_events_in_wait_list,
+    const cl_event *event_wait_list, cl_event *event)
 {
 	struct hx_enqueue_args a = {command_queue, num_events_in_wait_list,
 				    event_wait_list, blocking_read, event};
@@ -25,11 +25,11 @@ CL_API_ENTRY cl_int CL_API_CALL clEnqueueReadBuffer(
 	HX_API_EXIT();
 }
 
-CL_API_ENTRY cl_int CL_API_CALL clEnqueueWriteBuffer(
-	cl_command_queue command_queue, cl_mem buffer, cl_bool blocking_write,
-	size_t offset, size_t size, const void *ptr,
-	cl_uint num_events_in_wait_list, const cl_event *event_wait_list,
-	cl_event *event)
+CL_API_ENTRY cl_int CL_API_CALL
+clEnqueueWriteBuffer(cl_command_queue command_queue, cl_mem buffer,
+		     cl_bool blocking_write, size_t offset, size_t size,
+		     const void *ptr, cl_uint num_events_in_wait_list,
+		     const cl_event *event_wait_list, cl_event *event)
 {
 	struct hx_enqueue_args a = {command_queue, num_events_in_wait_list,
 				    event_wait_list, blocking_write, event};
@@ -62,11 +62,11 @@ static int ranges_overlap(cl_mem src, size_t so, cl_mem dst, size_t d_o,
 	return so < d_o + size && d_o < so + size;
 }
 
-CL_API_ENTRY cl_int CL_API_CALL clEnqueueCopyBuffer(
-	cl_command_queue command_queue, cl_mem src_buffer, cl_mem dst_buffer,
-	size_t src_offset, size_t dst_offset, size_t size,
-	cl_uint num_events_in_wait_list, const cl_event *event_wait_list,
-	cl_event *event)
+CL_API_ENTRY cl_int CL_API_CALL
+clEnqueueCopyBuffer(cl_command_queue command_queue, cl_mem src_buffer,
+		    cl_mem dst_buffer, size_t src_offset, size_t dst_offset,
+		    size_t size, cl_uint num_events_in_wait_list,
+		    const cl_event *event_wait_list, cl_event *event)
 {
 	struct hx_enqueue_args a = {command_queue, num_events_in_wait_list,
 				    event_wait_list, CL_FALSE, event};
@@ -78,19 +78,18 @@ CL_API_ENTRY cl_int CL_API_CALL clEnqueueCopyBuffer(
 	HX_TRY(hx_check_queue_buffer(command_queue, dst_buffer));
 	/* Both ranges lie in their buffers and size is not 0. */
 	HX_CHECK(size && hx_in_bounds(src_offset, size, src_buffer->size) &&
-			 hx_in_bounds(dst_offset, size, dst_buffer->size),
+		     hx_in_bounds(dst_offset, size, dst_buffer->size),
 		 CL_INVALID_VALUE);
 	HX_TRY(hx_check_wait_list(command_queue->ctx, num_events_in_wait_list,
 				  event_wait_list));
 	/* The ranges may not overlap in one buffer or in sub-buffers of one
 	 * buffer. */
-	HX_CHECK(!ranges_overlap(src_buffer, src_offset, dst_buffer,
-				 dst_offset, size),
+	HX_CHECK(!ranges_overlap(src_buffer, src_offset, dst_buffer, dst_offset,
+				 size),
 		 CL_MEM_COPY_OVERLAP);
-	HX_TRY(hx_enqueue_copy(&a, CL_COMMAND_COPY_BUFFER,
-			       hx_mem_ptr(dst_buffer), &d,
-			       hx_mem_ptr(src_buffer), &s, region, src_buffer,
-			       dst_buffer));
+	HX_TRY(hx_enqueue_copy(
+	    &a, CL_COMMAND_COPY_BUFFER, hx_mem_ptr(dst_buffer), &d,
+	    hx_mem_ptr(src_buffer), &s, region, src_buffer, dst_buffer));
 	HX_API_EXIT();
 }
 
@@ -99,11 +98,11 @@ static int pattern_size_ok(size_t n)
 	return n >= 1 && n <= 128 && (n & (n - 1)) == 0;
 }
 
-CL_API_ENTRY cl_int CL_API_CALL clEnqueueFillBuffer(
-	cl_command_queue command_queue, cl_mem buffer, const void *pattern,
-	size_t pattern_size, size_t offset, size_t size,
-	cl_uint num_events_in_wait_list, const cl_event *event_wait_list,
-	cl_event *event)
+CL_API_ENTRY cl_int CL_API_CALL
+clEnqueueFillBuffer(cl_command_queue command_queue, cl_mem buffer,
+		    const void *pattern, size_t pattern_size, size_t offset,
+		    size_t size, cl_uint num_events_in_wait_list,
+		    const cl_event *event_wait_list, cl_event *event)
 {
 	struct hx_enqueue_args a = {command_queue, num_events_in_wait_list,
 				    event_wait_list, CL_FALSE, event};

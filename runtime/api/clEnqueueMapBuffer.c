@@ -3,8 +3,7 @@
  * the map after the commands it waits for. */
 #include "mem_api.h"
 
-#define MAP_FLAGS                                                           \
-	(CL_MAP_READ | CL_MAP_WRITE | CL_MAP_WRITE_INVALIDATE_REGION)
+#define MAP_FLAGS (CL_MAP_READ | CL_MAP_WRITE | CL_MAP_WRITE_INVALIDATE_REGION)
 
 static cl_int check_map_flags(cl_mem buffer, cl_map_flags flags)
 {
@@ -32,10 +31,10 @@ static cl_int check_map_access(cl_mem buffer, cl_map_flags flags)
 }
 
 CL_API_ENTRY void *CL_API_CALL clEnqueueMapBuffer(
-	cl_command_queue command_queue, cl_mem buffer, cl_bool blocking_map,
-	cl_map_flags map_flags, size_t offset, size_t size,
-	cl_uint num_events_in_wait_list, const cl_event *event_wait_list,
-	cl_event *event, cl_int *errcode_ret)
+    cl_command_queue command_queue, cl_mem buffer, cl_bool blocking_map,
+    cl_map_flags map_flags, size_t offset, size_t size,
+    cl_uint num_events_in_wait_list, const cl_event *event_wait_list,
+    cl_event *event, cl_int *errcode_ret)
 {
 	struct hx_enqueue_args a = {command_queue, num_events_in_wait_list,
 				    event_wait_list, blocking_map, event};
@@ -61,10 +60,10 @@ CL_API_ENTRY void *CL_API_CALL clEnqueueMapBuffer(
 	return ptr;
 }
 
-CL_API_ENTRY cl_int CL_API_CALL clEnqueueUnmapMemObject(
-	cl_command_queue command_queue, cl_mem memobj, void *mapped_ptr,
-	cl_uint num_events_in_wait_list, const cl_event *event_wait_list,
-	cl_event *event)
+CL_API_ENTRY cl_int CL_API_CALL
+clEnqueueUnmapMemObject(cl_command_queue command_queue, cl_mem memobj,
+			void *mapped_ptr, cl_uint num_events_in_wait_list,
+			const cl_event *event_wait_list, cl_event *event)
 {
 	struct hx_enqueue_args a = {command_queue, num_events_in_wait_list,
 				    event_wait_list, CL_FALSE, event};
@@ -72,7 +71,7 @@ CL_API_ENTRY cl_int CL_API_CALL clEnqueueUnmapMemObject(
 	HX_API_ENTER();
 	/* command_queue must be a valid host command-queue. */
 	HX_CHECK(HX_VALID(command_queue, QUEUE) &&
-			 !(command_queue->props & CL_QUEUE_ON_DEVICE),
+		     !(command_queue->props & CL_QUEUE_ON_DEVICE),
 		 CL_INVALID_COMMAND_QUEUE);
 	HX_CHECK(HX_VALID(memobj, MEM), CL_INVALID_MEM_OBJECT);
 	/* The contexts of command_queue and memobj must be the same. */
@@ -81,7 +80,7 @@ CL_API_ENTRY cl_int CL_API_CALL clEnqueueUnmapMemObject(
 				  event_wait_list));
 	/* mapped_ptr came from a map of memobj not yet unmapped. */
 	HX_TRY(hx_mem_unmap(memobj, mapped_ptr));
-	HX_TRY(hx_enqueue_mem_sync(&a, CL_COMMAND_UNMAP_MEM_OBJECT, 1,
-				   &memobj));
+	HX_TRY(
+	    hx_enqueue_mem_sync(&a, CL_COMMAND_UNMAP_MEM_OBJECT, 1, &memobj));
 	HX_API_EXIT();
 }

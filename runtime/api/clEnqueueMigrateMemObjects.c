@@ -2,7 +2,7 @@
  * kernels: CL_DEVICE_EXECUTION_CAPABILITIES is CL_EXEC_KERNEL only). */
 #include "mem_api.h"
 
-#define MIGRATE_FLAGS                                                       \
+#define MIGRATE_FLAGS                                                          \
 	(CL_MIGRATE_MEM_OBJECT_HOST | CL_MIGRATE_MEM_OBJECT_CONTENT_UNDEFINED)
 
 static cl_int check_mem_list(cl_context ctx, cl_uint n, const cl_mem *list)
@@ -26,10 +26,10 @@ static cl_int check_mem_list(cl_context ctx, cl_uint n, const cl_mem *list)
  * has nothing to move, but it is a real command that orders with the
  * others of its queue and its wait list. */
 CL_API_ENTRY cl_int CL_API_CALL clEnqueueMigrateMemObjects(
-	cl_command_queue command_queue, cl_uint num_mem_objects,
-	const cl_mem *mem_objects, cl_mem_migration_flags flags,
-	cl_uint num_events_in_wait_list, const cl_event *event_wait_list,
-	cl_event *event)
+    cl_command_queue command_queue, cl_uint num_mem_objects,
+    const cl_mem *mem_objects, cl_mem_migration_flags flags,
+    cl_uint num_events_in_wait_list, const cl_event *event_wait_list,
+    cl_event *event)
 {
 	struct hx_enqueue_args a = {command_queue, num_events_in_wait_list,
 				    event_wait_list, CL_FALSE, event};
@@ -37,10 +37,10 @@ CL_API_ENTRY cl_int CL_API_CALL clEnqueueMigrateMemObjects(
 	HX_API_ENTER();
 	/* command_queue must be a valid host command-queue. */
 	HX_CHECK(HX_VALID(command_queue, QUEUE) &&
-			 !(command_queue->props & CL_QUEUE_ON_DEVICE),
+		     !(command_queue->props & CL_QUEUE_ON_DEVICE),
 		 CL_INVALID_COMMAND_QUEUE);
-	HX_TRY(check_mem_list(command_queue->ctx, num_mem_objects,
-			      mem_objects));
+	HX_TRY(
+	    check_mem_list(command_queue->ctx, num_mem_objects, mem_objects));
 	/* flags is 0 or a combination of the CL_MIGRATE_MEM_OBJECT_* bits. */
 	HX_CHECK(!(flags & ~(cl_mem_migration_flags)MIGRATE_FLAGS),
 		 CL_INVALID_VALUE);
@@ -52,15 +52,14 @@ CL_API_ENTRY cl_int CL_API_CALL clEnqueueMigrateMemObjects(
 }
 
 CL_API_ENTRY cl_int CL_API_CALL clEnqueueNativeKernel(
-	cl_command_queue command_queue, void(CL_CALLBACK *user_func)(void *),
-	void *args, size_t cb_args, cl_uint num_mem_objects,
-	const cl_mem *mem_list, const void **args_mem_loc,
-	cl_uint num_events_in_wait_list, const cl_event *event_wait_list,
-	cl_event *event)
+    cl_command_queue command_queue, void(CL_CALLBACK *user_func)(void *),
+    void *args, size_t cb_args, cl_uint num_mem_objects, const cl_mem *mem_list,
+    const void **args_mem_loc, cl_uint num_events_in_wait_list,
+    const cl_event *event_wait_list, cl_event *event)
 {
 	HX_API_ENTER();
 	HX_CHECK(HX_VALID(command_queue, QUEUE) &&
-			 !(command_queue->props & CL_QUEUE_ON_DEVICE),
+		     !(command_queue->props & CL_QUEUE_ON_DEVICE),
 		 CL_INVALID_COMMAND_QUEUE);
 	/* The device cannot execute native kernels
 	 * (CL_DEVICE_EXECUTION_CAPABILITIES lacks CL_EXEC_NATIVE_KERNEL). */

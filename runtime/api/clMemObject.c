@@ -35,18 +35,30 @@ static cl_int mem_info(cl_mem m, cl_mem_info param, size_t size, void *value,
 		       size_t *size_ret)
 {
 	switch (param) {
-	case CL_MEM_TYPE: HX_INFO_VAL(cl_mem_object_type, m->type);
-	case CL_MEM_FLAGS: HX_INFO_VAL(cl_mem_flags, m->flags);
-	case CL_MEM_SIZE: HX_INFO_VAL(size_t, m->size);
-	case CL_MEM_HOST_PTR: HX_INFO_VAL(void *, m->host_ptr);
-	case CL_MEM_MAP_COUNT: HX_INFO_VAL(cl_uint, hx_mem_map_count(m));
-	case CL_MEM_REFERENCE_COUNT: HX_INFO_VAL(cl_uint, hx_refcount(m));
-	case CL_MEM_CONTEXT: HX_INFO_VAL(cl_context, m->ctx);
-	case CL_MEM_ASSOCIATED_MEMOBJECT: HX_INFO_VAL(cl_mem, m->parent);
-	case CL_MEM_OFFSET: HX_INFO_VAL(size_t, m->offset);
-	case CL_MEM_USES_SVM_POINTER: HX_INFO_VAL(cl_bool, m->uses_svm);
-	case CL_MEM_PROPERTIES: return mem_properties(m, size, value, size_ret);
-	default: return CL_INVALID_VALUE;
+	case CL_MEM_TYPE:
+		HX_INFO_VAL(cl_mem_object_type, m->type);
+	case CL_MEM_FLAGS:
+		HX_INFO_VAL(cl_mem_flags, m->flags);
+	case CL_MEM_SIZE:
+		HX_INFO_VAL(size_t, m->size);
+	case CL_MEM_HOST_PTR:
+		HX_INFO_VAL(void *, m->host_ptr);
+	case CL_MEM_MAP_COUNT:
+		HX_INFO_VAL(cl_uint, hx_mem_map_count(m));
+	case CL_MEM_REFERENCE_COUNT:
+		HX_INFO_VAL(cl_uint, hx_refcount(m));
+	case CL_MEM_CONTEXT:
+		HX_INFO_VAL(cl_context, m->ctx);
+	case CL_MEM_ASSOCIATED_MEMOBJECT:
+		HX_INFO_VAL(cl_mem, m->parent);
+	case CL_MEM_OFFSET:
+		HX_INFO_VAL(size_t, m->offset);
+	case CL_MEM_USES_SVM_POINTER:
+		HX_INFO_VAL(cl_bool, m->uses_svm);
+	case CL_MEM_PROPERTIES:
+		return mem_properties(m, size, value, size_ret);
+	default:
+		return CL_INVALID_VALUE;
 	}
 }
 
@@ -64,8 +76,8 @@ CL_API_ENTRY cl_int CL_API_CALL clGetMemObjectInfo(cl_mem memobj,
 }
 
 CL_API_ENTRY cl_int CL_API_CALL clSetMemObjectDestructorCallback(
-	cl_mem memobj, void(CL_CALLBACK *pfn_notify)(cl_mem, void *),
-	void *user_data)
+    cl_mem memobj, void(CL_CALLBACK *pfn_notify)(cl_mem, void *),
+    void *user_data)
 {
 	HX_API_ENTER();
 	HX_CHECK(HX_VALID(memobj, MEM), CL_INVALID_MEM_OBJECT);

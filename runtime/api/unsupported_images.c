@@ -20,58 +20,56 @@ static void *no_object(cl_context context, cl_int *errcode_ret)
 }
 
 CL_API_ENTRY cl_mem CL_API_CALL clCreateImage(
-	cl_context context, cl_mem_flags flags,
-	const cl_image_format *image_format, const cl_image_desc *image_desc,
-	void *host_ptr, cl_int *errcode_ret)
+    cl_context context, cl_mem_flags flags, const cl_image_format *image_format,
+    const cl_image_desc *image_desc, void *host_ptr, cl_int *errcode_ret)
 {
 	return no_object(context, errcode_ret);
 }
 
 CL_API_ENTRY cl_mem CL_API_CALL clCreateImageWithProperties(
-	cl_context context, const cl_mem_properties *properties,
-	cl_mem_flags flags, const cl_image_format *image_format,
-	const cl_image_desc *image_desc, void *host_ptr, cl_int *errcode_ret)
+    cl_context context, const cl_mem_properties *properties, cl_mem_flags flags,
+    const cl_image_format *image_format, const cl_image_desc *image_desc,
+    void *host_ptr, cl_int *errcode_ret)
 {
 	return no_object(context, errcode_ret);
 }
 
 CL_API_ENTRY cl_mem CL_API_CALL clCreateImage2D(
-	cl_context context, cl_mem_flags flags,
-	const cl_image_format *image_format, size_t image_width,
-	size_t image_height, size_t image_row_pitch, void *host_ptr,
-	cl_int *errcode_ret)
+    cl_context context, cl_mem_flags flags, const cl_image_format *image_format,
+    size_t image_width, size_t image_height, size_t image_row_pitch,
+    void *host_ptr, cl_int *errcode_ret)
 {
 	return no_object(context, errcode_ret);
 }
 
-CL_API_ENTRY cl_mem CL_API_CALL clCreateImage3D(
-	cl_context context, cl_mem_flags flags,
-	const cl_image_format *image_format, size_t image_width,
-	size_t image_height, size_t image_depth, size_t image_row_pitch,
-	size_t image_slice_pitch, void *host_ptr, cl_int *errcode_ret)
+CL_API_ENTRY cl_mem CL_API_CALL
+clCreateImage3D(cl_context context, cl_mem_flags flags,
+		const cl_image_format *image_format, size_t image_width,
+		size_t image_height, size_t image_depth, size_t image_row_pitch,
+		size_t image_slice_pitch, void *host_ptr, cl_int *errcode_ret)
 {
 	return no_object(context, errcode_ret);
 }
 
-CL_API_ENTRY cl_sampler CL_API_CALL clCreateSampler(
-	cl_context context, cl_bool normalized_coords,
-	cl_addressing_mode addressing_mode, cl_filter_mode filter_mode,
-	cl_int *errcode_ret)
+CL_API_ENTRY cl_sampler CL_API_CALL
+clCreateSampler(cl_context context, cl_bool normalized_coords,
+		cl_addressing_mode addressing_mode, cl_filter_mode filter_mode,
+		cl_int *errcode_ret)
 {
 	return no_object(context, errcode_ret);
 }
 
 CL_API_ENTRY cl_sampler CL_API_CALL clCreateSamplerWithProperties(
-	cl_context context, const cl_sampler_properties *sampler_properties,
-	cl_int *errcode_ret)
+    cl_context context, const cl_sampler_properties *sampler_properties,
+    cl_int *errcode_ret)
 {
 	return no_object(context, errcode_ret);
 }
 
-CL_API_ENTRY cl_mem CL_API_CALL clCreatePipe(
-	cl_context context, cl_mem_flags flags, cl_uint pipe_packet_size,
-	cl_uint pipe_max_packets, const cl_pipe_properties *properties,
-	cl_int *errcode_ret)
+CL_API_ENTRY cl_mem CL_API_CALL
+clCreatePipe(cl_context context, cl_mem_flags flags, cl_uint pipe_packet_size,
+	     cl_uint pipe_max_packets, const cl_pipe_properties *properties,
+	     cl_int *errcode_ret)
 {
 	return no_object(context, errcode_ret);
 }
@@ -84,16 +82,18 @@ static int image_type_ok(cl_mem_object_type t)
 	case CL_MEM_OBJECT_IMAGE1D_ARRAY:
 	case CL_MEM_OBJECT_IMAGE2D:
 	case CL_MEM_OBJECT_IMAGE2D_ARRAY:
-	case CL_MEM_OBJECT_IMAGE3D: return 1;
-	default: return 0;
+	case CL_MEM_OBJECT_IMAGE3D:
+		return 1;
+	default:
+		return 0;
 	}
 }
 
 /* With no device that supports images the list of formats is empty. */
 CL_API_ENTRY cl_int CL_API_CALL clGetSupportedImageFormats(
-	cl_context context, cl_mem_flags flags, cl_mem_object_type image_type,
-	cl_uint num_entries, cl_image_format *image_formats,
-	cl_uint *num_image_formats)
+    cl_context context, cl_mem_flags flags, cl_mem_object_type image_type,
+    cl_uint num_entries, cl_image_format *image_formats,
+    cl_uint *num_image_formats)
 {
 	HX_API_ENTER();
 	HX_CHECK(HX_VALID(context, CONTEXT), CL_INVALID_CONTEXT);
@@ -177,66 +177,64 @@ static cl_int image_command(cl_command_queue q)
 }
 
 CL_API_ENTRY cl_int CL_API_CALL clEnqueueReadImage(
-	cl_command_queue command_queue, cl_mem image, cl_bool blocking_read,
-	const size_t *origin, const size_t *region, size_t row_pitch,
-	size_t slice_pitch, void *ptr, cl_uint num_events_in_wait_list,
-	const cl_event *event_wait_list, cl_event *event)
+    cl_command_queue command_queue, cl_mem image, cl_bool blocking_read,
+    const size_t *origin, const size_t *region, size_t row_pitch,
+    size_t slice_pitch, void *ptr, cl_uint num_events_in_wait_list,
+    const cl_event *event_wait_list, cl_event *event)
 {
 	return image_command(command_queue);
 }
 
 CL_API_ENTRY cl_int CL_API_CALL clEnqueueWriteImage(
-	cl_command_queue command_queue, cl_mem image, cl_bool blocking_write,
-	const size_t *origin, const size_t *region, size_t input_row_pitch,
-	size_t input_slice_pitch, const void *ptr,
-	cl_uint num_events_in_wait_list, const cl_event *event_wait_list,
-	cl_event *event)
+    cl_command_queue command_queue, cl_mem image, cl_bool blocking_write,
+    const size_t *origin, const size_t *region, size_t input_row_pitch,
+    size_t input_slice_pitch, const void *ptr, cl_uint num_events_in_wait_list,
+    const cl_event *event_wait_list, cl_event *event)
 {
 	return image_command(command_queue);
 }
 
 CL_API_ENTRY cl_int CL_API_CALL clEnqueueCopyImage(
-	cl_command_queue command_queue, cl_mem src_image, cl_mem dst_image,
-	const size_t *src_origin, const size_t *dst_origin,
-	const size_t *region, cl_uint num_events_in_wait_list,
-	const cl_event *event_wait_list, cl_event *event)
+    cl_command_queue command_queue, cl_mem src_image, cl_mem dst_image,
+    const size_t *src_origin, const size_t *dst_origin, const size_t *region,
+    cl_uint num_events_in_wait_list, const cl_event *event_wait_list,
+    cl_event *event)
 {
 	return image_command(command_queue);
 }
 
 CL_API_ENTRY cl_int CL_API_CALL clEnqueueFillImage(
-	cl_command_queue command_queue, cl_mem image, const void *fill_color,
-	const size_t *origin, const size_t *region,
-	cl_uint num_events_in_wait_list, const cl_event *event_wait_list,
-	cl_event *event)
+    cl_command_queue command_queue, cl_mem image, const void *fill_color,
+    const size_t *origin, const size_t *region, cl_uint num_events_in_wait_list,
+    const cl_event *event_wait_list, cl_event *event)
 {
 	return image_command(command_queue);
 }
 
 CL_API_ENTRY cl_int CL_API_CALL clEnqueueCopyImageToBuffer(
-	cl_command_queue command_queue, cl_mem src_image, cl_mem dst_buffer,
-	const size_t *src_origin, const size_t *region, size_t dst_offset,
-	cl_uint num_events_in_wait_list, const cl_event *event_wait_list,
-	cl_event *event)
+    cl_command_queue command_queue, cl_mem src_image, cl_mem dst_buffer,
+    const size_t *src_origin, const size_t *region, size_t dst_offset,
+    cl_uint num_events_in_wait_list, const cl_event *event_wait_list,
+    cl_event *event)
 {
 	return image_command(command_queue);
 }
 
 CL_API_ENTRY cl_int CL_API_CALL clEnqueueCopyBufferToImage(
-	cl_command_queue command_queue, cl_mem src_buffer, cl_mem dst_image,
-	size_t src_offset, const size_t *dst_origin, const size_t *region,
-	cl_uint num_events_in_wait_list, const cl_event *event_wait_list,
-	cl_event *event)
+    cl_command_queue command_queue, cl_mem src_buffer, cl_mem dst_image,
+    size_t src_offset, const size_t *dst_origin, const size_t *region,
+    cl_uint num_events_in_wait_list, const cl_event *event_wait_list,
+    cl_event *event)
 {
 	return image_command(command_queue);
 }
 
 CL_API_ENTRY void *CL_API_CALL clEnqueueMapImage(
-	cl_command_queue command_queue, cl_mem image, cl_bool blocking_map,
-	cl_map_flags map_flags, const size_t *origin, const size_t *region,
-	size_t *image_row_pitch, size_t *image_slice_pitch,
-	cl_uint num_events_in_wait_list, const cl_event *event_wait_list,
-	cl_event *event, cl_int *errcode_ret)
+    cl_command_queue command_queue, cl_mem image, cl_bool blocking_map,
+    cl_map_flags map_flags, const size_t *origin, const size_t *region,
+    size_t *image_row_pitch, size_t *image_slice_pitch,
+    cl_uint num_events_in_wait_list, const cl_event *event_wait_list,
+    cl_event *event, cl_int *errcode_ret)
 {
 	cl_int err = image_command(command_queue);
 

@@ -79,7 +79,8 @@ cl_int hx_buffer_create(cl_context ctx, cl_mem_flags flags, size_t size,
 		m->data = host_ptr;
 		m->uses_svm = host_ptr_is_svm(ctx, host_ptr);
 	} else {
-		size_t rounded = (size + HX_MEM_ALIGN - 1) & ~(size_t)(HX_MEM_ALIGN - 1);
+		size_t rounded =
+		    (size + HX_MEM_ALIGN - 1) & ~(size_t)(HX_MEM_ALIGN - 1);
 
 		m->alloc = aligned_alloc(HX_MEM_ALIGN, rounded);
 		if (!m->alloc) {
@@ -110,11 +111,11 @@ static cl_mem_flags inherit_flags(cl_mem_flags parent, cl_mem_flags flags)
 	return flags | (parent & HX_MEM_HOST_PTR_FLAGS);
 }
 
-cl_int hx_sub_buffer_create(cl_mem parent, cl_mem_flags flags,
-			    size_t origin, size_t size, cl_mem *out)
+cl_int hx_sub_buffer_create(cl_mem parent, cl_mem_flags flags, size_t origin,
+			    size_t size, cl_mem *out)
 {
-	cl_mem m = mem_new(parent->ctx, inherit_flags(parent->flags, flags),
-			   size);
+	cl_mem m =
+	    mem_new(parent->ctx, inherit_flags(parent->flags, flags), size);
 
 	if (!m)
 		return CL_OUT_OF_HOST_MEMORY;

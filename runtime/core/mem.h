@@ -23,13 +23,13 @@
 #include <pthread.h>
 
 /* Every flag clCreateBuffer accepts. */
-#define HX_MEM_ACCESS_FLAGS                                                 \
+#define HX_MEM_ACCESS_FLAGS                                                    \
 	(CL_MEM_READ_WRITE | CL_MEM_WRITE_ONLY | CL_MEM_READ_ONLY)
-#define HX_MEM_HOST_PTR_FLAGS                                               \
+#define HX_MEM_HOST_PTR_FLAGS                                                  \
 	(CL_MEM_USE_HOST_PTR | CL_MEM_ALLOC_HOST_PTR | CL_MEM_COPY_HOST_PTR)
-#define HX_MEM_HOST_ACCESS_FLAGS                                            \
+#define HX_MEM_HOST_ACCESS_FLAGS                                               \
 	(CL_MEM_HOST_WRITE_ONLY | CL_MEM_HOST_READ_ONLY | CL_MEM_HOST_NO_ACCESS)
-#define HX_MEM_BUFFER_FLAGS                                                 \
+#define HX_MEM_BUFFER_FLAGS                                                    \
 	(HX_MEM_ACCESS_FLAGS | HX_MEM_HOST_PTR_FLAGS | HX_MEM_HOST_ACCESS_FLAGS)
 
 /* Byte alignment of every buffer's storage (CL_DEVICE_MEM_BASE_ADDR_ALIGN). */
@@ -53,20 +53,20 @@ struct _cl_mem {
 	hx_object obj;
 	cl_context ctx;
 	cl_mem_object_type type; /* CL_MEM_OBJECT_BUFFER */
-	cl_mem_flags flags;      /* as given, plus what a sub-buffer inherits */
+	cl_mem_flags flags;	 /* as given, plus what a sub-buffer inherits */
 	size_t size;
-	void *host_ptr;          /* CL_MEM_HOST_PTR: USE_HOST_PTR only */
-	void *data;              /* first byte of the storage */
-	void *alloc;             /* owned storage to free, or NULL */
-	cl_mem parent;           /* sub-buffers: the buffer, else NULL */
-	size_t offset;           /* sub-buffers: origin in parent */
-	cl_bool uses_svm;        /* CL_MEM_USES_SVM_POINTER */
+	void *host_ptr;		  /* CL_MEM_HOST_PTR: USE_HOST_PTR only */
+	void *data;		  /* first byte of the storage */
+	void *alloc;		  /* owned storage to free, or NULL */
+	cl_mem parent;		  /* sub-buffers: the buffer, else NULL */
+	size_t offset;		  /* sub-buffers: origin in parent */
+	cl_bool uses_svm;	  /* CL_MEM_USES_SVM_POINTER */
 	cl_mem_properties *props; /* as given incl. the 0, or NULL */
 	size_t nprops;
 	pthread_mutex_t lock;
 	struct hx_mem_destructor *destructors; /* lock; newest first */
-	struct hx_mapping *maps;               /* lock */
-	cl_uint map_count;                     /* lock */
+	struct hx_mapping *maps;	       /* lock */
+	cl_uint map_count;		       /* lock */
 };
 
 /* Creates a buffer; flags and host_ptr already validated by the caller. */
@@ -75,8 +75,8 @@ cl_int hx_buffer_create(cl_context ctx, cl_mem_flags flags, size_t size,
 			size_t nprops, cl_mem *out);
 /* Creates a sub-buffer of parent over [origin, origin + size); flags are
  * those given (validated), the inherited ones are added here. */
-cl_int hx_sub_buffer_create(cl_mem parent, cl_mem_flags flags,
-			    size_t origin, size_t size, cl_mem *out);
+cl_int hx_sub_buffer_create(cl_mem parent, cl_mem_flags flags, size_t origin,
+			    size_t size, cl_mem *out);
 
 /* Device-visible address of the first byte (kernel buffer arguments). */
 void *hx_mem_ptr(cl_mem m);
@@ -85,8 +85,7 @@ void *hx_mem_ptr(cl_mem m);
 cl_mem hx_mem_root(cl_mem m);
 size_t hx_mem_root_offset(cl_mem m);
 
-cl_int hx_mem_add_destructor(cl_mem m,
-			     void(CL_CALLBACK *fn)(cl_mem, void *),
+cl_int hx_mem_add_destructor(cl_mem m, void(CL_CALLBACK *fn)(cl_mem, void *),
 			     void *user_data);
 
 /* Records a mapping of [offset, offset + size) and returns its pointer. */
@@ -111,8 +110,7 @@ struct hx_rect {
 /* Applies the pitch defaults and rules of the *Rect calls to r (0 means
  * "computed from region") and checks the region lies within size bytes
  * (size 0: no bound, host memory). Returns CL_INVALID_VALUE on a rule. */
-cl_int hx_rect_resolve(struct hx_rect *r, const size_t region[3],
-		       size_t size);
+cl_int hx_rect_resolve(struct hx_rect *r, const size_t region[3], size_t size);
 size_t hx_rect_start(const struct hx_rect *r);
 /* True when two rectangles of one linear space may share a byte. */
 int hx_rect_overlap(const struct hx_rect *a, size_t a_base,
