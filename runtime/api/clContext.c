@@ -23,6 +23,9 @@ static cl_int check_properties(const cl_context_properties *props)
 				return CL_INVALID_PLATFORM;
 			break;
 		case CL_CONTEXT_INTEROP_USER_SYNC:
+			/* A cl_bool: any other value is not valid. */
+			if (props[i + 1] != CL_TRUE && props[i + 1] != CL_FALSE)
+				return CL_INVALID_PROPERTY;
 			break;
 		default:
 			return CL_INVALID_PROPERTY;
