@@ -106,9 +106,14 @@ TEST(create_invalid_properties)
 	cl_context_properties twice[] = {
 		CL_CONTEXT_PLATFORM, (cl_context_properties)p,
 		CL_CONTEXT_PLATFORM, (cl_context_properties)p, 0};
+	cl_context_properties bad_sync[] = {
+		CL_CONTEXT_PLATFORM, (cl_context_properties)p,
+		CL_CONTEXT_INTEROP_USER_SYNC, 7, 0};
 	cl_int err = 0;
 
 	CHECK(clCreateContext(unknown, 1, &dev, NULL, NULL, &err) == NULL);
+	CHECK_ERR(err, CL_INVALID_PROPERTY);
+	CHECK(clCreateContext(bad_sync, 1, &dev, NULL, NULL, &err) == NULL);
 	CHECK_ERR(err, CL_INVALID_PROPERTY);
 	CHECK(clCreateContext(twice, 1, &dev, NULL, NULL, &err) == NULL);
 	CHECK_ERR(err, CL_INVALID_PROPERTY);
