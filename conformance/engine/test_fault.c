@@ -153,3 +153,44 @@ TEST(fault_outside_kernel_chains)
 	CHECK(WIFEXITED(st));
 	CHECK_EQ(WEXITSTATUS(st), 42);
 }
+
+static void *hook_page;
+static int hook_calls;
+
+/* Resolves the fault by making the page accessible, as a backend that
+ * migrates a page back would. */
+static int hook(int sig, void *siginfo, void *uc)
+{
+	siginfo_t *si = siginfo;
+
+	if ((char *)si->si_addr < (char *)hook_page ||
+	    (char *)si->si_addr >= (char *)hook_page + 4096)
+		return 0;
+	hook_calls++;
+	return mprotect(hook_page, 4096, PROT_READ | PROT_WRITE) == 0;
+}
+
+static void hook_entry(void *const *args, hx_group *g)
+{
+	((volatile int *)hook_page)[g->group_id[0]] = 5;
+}
+
+TEST(fault_hook_resolves)
+{
+	hx_engine *e = hx_engine_create(0);
+	uint64_t gs = 16, ls = 1;
+	hx_ndrange nd = nd_make(1, &gs, &ls, NULL);
+	struct hx_run_result res;
+
+	hook_page = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	hx_engine_set_fault_hook(hook);
+	CHECK_EQ(run_kernel(e, hook_entry, 0, NULL, &nd, 0, &res), 0);
+	CHECK_EQ(hook_calls, 1);
+	CHECK_EQ(((int *)hook_page)[15], 5);
+	hx_engine_set_fault_hook(NULL);
+	mprotect(hook_page, 4096, PROT_NONE);
+	CHECK_EQ(run_kernel(e, hook_entry, 0, NULL, &nd, 0, &res), -5);
+	CHECK_EQ(res.fault_addr, (uint64_t)(uintptr_t)hook_page);
+	munmap(hook_page, 4096);
+	hx_engine_destroy(e);
+}

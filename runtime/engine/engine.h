@@ -112,4 +112,11 @@ void hx_engine_pick_local_size(hx_ndrange *nd, uint64_t max_wg,
 
 const char *hx_run_error_name(enum hx_run_error err);
 
+/* A hook the SVM backend may install (e.g. userfaultfd in SIGBUS mode):
+ * the engine's SIGSEGV/SIGBUS handler calls it first, from the signal
+ * handler, with the handler's arguments; returning nonzero means the
+ * fault was resolved and the access is retried. NULL removes it. */
+typedef int (*hx_fault_hook_fn)(int sig, void *siginfo, void *ucontext);
+void hx_engine_set_fault_hook(hx_fault_hook_fn hook);
+
 #endif

@@ -14,6 +14,13 @@
 
 static struct sigaction old_segv, old_bus; /* written once, before use */
 static pthread_once_t install_once = PTHREAD_ONCE_INIT;
+static _Atomic(hx_fault_hook_fn) fault_hook;
+
+void hx_engine_set_fault_hook(hx_fault_hook_fn hook)
+{
+	atomic_store(&fault_hook, hook);
+	hx_fault_install();
+}
 
 void hx_group_abort(struct hx_worker *w)
 {
@@ -50,7 +57,10 @@ static void chain(int sig, siginfo_t *si, void *uc)
 static void fault_handler(int sig, siginfo_t *si, void *uc)
 {
 	struct hx_worker *w = hx_worker_current();
+	hx_fault_hook_fn hook = atomic_load(&fault_hook);
 
+	if (hook && hook(sig, si, uc))
+		return;
 	if (w && w->in_kernel && si->si_code > 0) {
 		w->fault_addr = (uint64_t)(uintptr_t)si->si_addr;
 		w->fault_signal = sig;
