@@ -34,6 +34,14 @@ void hx_debug_init(void)
 	}
 }
 
+/* Read the variable when the library loads: the loader's first calls
+ * (clIcdGetPlatformIDsKHR) come before the platform exists. Reading it
+ * again later only sets the same bits. */
+__attribute__((constructor)) static void debug_load(void)
+{
+	hx_debug_init();
+}
+
 void hx_debug_print(const char *area, const char *fmt, ...)
 {
 	char line[1024];
