@@ -103,7 +103,8 @@ TEST(api_traces_failing_conditions)
 {
 	char *out = child_stderr("api");
 
-	/* Entry points. */
+	/* Entry points, from the loader's first call on. */
+	expect_line(out, "hmmcl[api]", "clIcdGetPlatformIDsKHR");
 	expect_line(out, "hmmcl[api]", "clGetDeviceIDs");
 	expect_line(out, "hmmcl[api]", "clCreateContext");
 	/* Each failure: the function, the code and the condition. */
