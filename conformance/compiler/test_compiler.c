@@ -600,6 +600,13 @@ TEST(compile_link_headers)
 			  ? 0 : CL_COMPILE_PROGRAM_FAILURE, CL_COMPILE_PROGRAM_FAILURE);
 	CHECK(strstr(log, "inc/helper.h") != NULL);
 	free(log);
+	/* Header names cannot escape the compiler's directory. */
+	const hx_cl_header bad = { "../evil.h", "#define X 1\n" };
+	hx_cprog *o3 = NULL;
+	CHECK_ERR(hx_compiler_compile(main_src, "", &bad, 1, &o3, &log),
+		  CL_COMPILE_PROGRAM_FAILURE);
+	CHECK(strstr(log, "evil.h") != NULL);
+	free(log);
 	hx_compiler_release(o1);
 	hx_compiler_release(o2);
 	hx_compiler_release(lib);

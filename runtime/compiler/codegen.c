@@ -85,6 +85,25 @@ static LLVMValueRef arg_value(cg *c, entry_info *e, LLVMValueRef args,
 	return v;
 }
 
+/* The kernel's floating-point attributes (from -cl-fast-relaxed-math,
+ * -cl-denorms-are-zero...) hold for the entry it is inlined into. */
+static void copy_fp_attrs(LLVMValueRef from, LLVMValueRef to)
+{
+	static const char *const names[] = {
+		"unsafe-fp-math", "no-infs-fp-math", "no-nans-fp-math",
+		"no-signed-zeros-fp-math", "approx-func-fp-math",
+		"less-precise-fpmad", "denormal-fp-math", "denormal-fp-math-f32",
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		LLVMAttributeRef a = LLVMGetStringAttributeAtIndex(
+			from, LLVMAttributeFunctionIndex, names[i],
+			(unsigned)strlen(names[i]));
+		if (a)
+			LLVMAddAttributeAtIndex(to, LLVMAttributeFunctionIndex, a);
+	}
+}
+
 static LLVMValueRef call_kernel(cg *c, entry_info *e, LLVMValueRef *vals)
 {
 	LLVMTypeRef fty = LLVMGlobalGetValueType(e->kernel);
@@ -141,6 +160,7 @@ static int build_entry(cg *c, entry_info *e)
 	hx_entry_name(LLVMGetValueName2(e->kernel, &len), c->variant, name,
 		      sizeof(name));
 	e->entry = LLVMAddFunction(c->m, name, c->entry_ty);
+	copy_fp_attrs(e->kernel, e->entry);
 	LLVMPositionBuilderAtEnd(c->b, LLVMAppendBasicBlockInContext(
 					       c->ctx, e->entry, "entry"));
 	args = LLVMGetParam(e->entry, 0);

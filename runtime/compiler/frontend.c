@@ -43,6 +43,17 @@ void hx_frontend_identity(hx_sha256 *s)
 	}
 }
 
+/* Header names stay inside the temporary directory. */
+static bool safe_name(const char *name)
+{
+	if (!*name || name[0] == '/')
+		return false;
+	for (const char *s = name; (s = strstr(s, "..")); s += 2)
+		if ((s == name || s[-1] == '/') && (s[2] == '/' || !s[2]))
+			return false;
+	return true;
+}
+
 static int write_file(const char *dir, const char *name, const char *text)
 {
 	char path[4096];
@@ -232,10 +243,16 @@ static int compile_in(const char *dir, const char *source,
 
 	if (write_file(dir, "input.cl", source))
 		return CL_OUT_OF_RESOURCES;
-	for (size_t i = 0; i < num_headers; i++)
-		if (!headers[i].name || write_file(dir, headers[i].name,
-						   headers[i].source ? headers[i].source : ""))
+	for (size_t i = 0; i < num_headers; i++) {
+		if (!headers[i].name || !safe_name(headers[i].name)) {
+			hx_buf_printf(log, "error: invalid header name '%s'\n",
+				      headers[i].name ? headers[i].name : "(null)");
+			return CL_COMPILE_PROGRAM_FAILURE;
+		}
+		if (write_file(dir, headers[i].name,
+			       headers[i].source ? headers[i].source : ""))
 			return CL_OUT_OF_RESOURCES;
+	}
 	argv = make_argv(o);
 	if (!argv)
 		return CL_OUT_OF_HOST_MEMORY;
