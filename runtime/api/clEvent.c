@@ -197,9 +197,15 @@ CL_API_ENTRY cl_int CL_API_CALL clEnqueueBarrier(cl_command_queue q)
 CL_API_ENTRY cl_int CL_API_CALL clEnqueueWaitForEvents(
 	cl_command_queue q, cl_uint num_events, const cl_event *event_list)
 {
+	cl_uint i;
+
 	HX_API_ENTER();
 	HX_CHECK(HX_VALID(q, QUEUE), CL_INVALID_COMMAND_QUEUE);
 	HX_CHECK(num_events > 0 && event_list, CL_INVALID_VALUE);
+	/* This 1.1 call names bad events CL_INVALID_EVENT, not
+	 * CL_INVALID_EVENT_WAIT_LIST. */
+	for (i = 0; i < num_events; i++)
+		HX_CHECK(HX_VALID(event_list[i], EVENT), CL_INVALID_EVENT);
 	HX_TRY(enqueue_sync_point(q, CL_COMMAND_BARRIER, num_events,
 				  event_list, NULL));
 	HX_API_EXIT();
