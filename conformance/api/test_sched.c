@@ -335,6 +335,8 @@ TEST(legacy_marker_barrier_wait_for_events)
 	CHECK_ERR(clEnqueueMarker(e.q, NULL), CL_INVALID_VALUE);
 	CHECK_ERR(clEnqueueWaitForEvents(e.q, 0, NULL), CL_INVALID_VALUE);
 	CHECK_ERR(clEnqueueWaitForEvents(e.q, 0, &u), CL_INVALID_VALUE);
+	CHECK_ERR(clEnqueueWaitForEvents(e.q, 1, (cl_event *)&e.q),
+		  CL_INVALID_EVENT);
 	CHECK_ERR(clEnqueueBarrier((cl_command_queue)e.ctx),
 		  CL_INVALID_COMMAND_QUEUE);
 	release_all((cl_event[]){u, m, after}, 3);
