@@ -148,15 +148,16 @@ int hx_ub_slot_alloc(int dev, uint64_t *slot);
 void hx_ub_slot_free(int dev, uint64_t slot, int populated);
 void hx_ub_clean_dirty(int dev);
 uint64_t hx_ub_attr_get(uint64_t addr, int type);
+void hx_ub_check_locked(const char *where);
 
 /* migration engine (lock held) */
 int hx_ub_to_system_locked(uint64_t start, uint64_t end, int undefined,
 			   int cpu_fault, uint64_t *moved);
 int hx_ub_to_device_locked(int dev, uint64_t start, uint64_t end,
 			   int undefined, uint64_t *moved, uint64_t *done);
-void hx_ub_fault_locked(uint64_t addr, uint64_t flags);
+int hx_ub_fault_locked(uint64_t addr, uint64_t flags);
 void hx_ub_event_locked(int type, uint64_t a, uint64_t b, uint64_t c);
-void hx_ub_pool_zero_locked(uint64_t addr);
+int hx_ub_pool_zero_locked(uint64_t addr);
 
 /* ioctl front */
 int hx_ub_open(void);

@@ -404,7 +404,7 @@ static void handler_read(void)
 
 static void handler_work(void)
 {
-	int i;
+	int i, kept;
 
 	if (!hx_ub.npf && !hx_ub.npev)
 		return;
@@ -416,9 +416,13 @@ static void handler_work(void)
 		hx_ub_event_locked(hx_ub.pev[i].event, hx_ub.pev[i].a,
 				   hx_ub.pev[i].b, hx_ub.pev[i].c);
 	hx_ub.npev = 0;
-	for (i = 0; i < hx_ub.npf; i++)
-		hx_ub_fault_locked(hx_ub.pf[i].addr, hx_ub.pf[i].flags);
-	hx_ub.npf = 0;
+	hx_ub_check_locked("events");
+	/* EAGAIN: an event is waiting; read it first, keep the fault. */
+	for (i = 0, kept = 0; i < hx_ub.npf; i++)
+		if (hx_ub_fault_locked(hx_ub.pf[i].addr, hx_ub.pf[i].flags) == -EAGAIN)
+			hx_ub.pf[kept++] = hx_ub.pf[i];
+	hx_ub.npf = kept;
+	hx_ub_check_locked("faults");
 	pthread_mutex_unlock(&hx_ub.lock);
 }
 
@@ -430,7 +434,7 @@ static void *handler_main(void *arg)
 		struct pollfd p[2] = { { hx_ub.uffd, POLLIN, 0 },
 				       { hx_ub.wakefd, POLLIN, 0 } };
 
-		if (poll(p, 2, (hx_ub.npf || hx_ub.npev) ? 100 : -1) < 0 &&
+		if (poll(p, 2, (hx_ub.npf || hx_ub.npev) ? 1 : -1) < 0 &&
 		    errno != EINTR)
 			break;
 		if (p[1].revents & POLLIN)

@@ -20,31 +20,62 @@ static int use_move(void)
 	return hx_ub.have_move && !hx_ub.no_move_env;
 }
 
+/* EAGAIN: an unmap/madvise/mremap event waits to be read. An application
+ * thread retries (the handler reads events without the lock); the handler
+ * itself must go back to reading, so it gets EAGAIN. */
+static int again(int rc)
+{
+	if (rc != -EAGAIN || pthread_equal(pthread_self(), hx_ub.handler))
+		return 0;
+	sched_yield();
+	return 1;
+}
+
 /* UFFDIO_MOVE; *done gets the bytes moved even on failure. */
 static int uf_move(uint64_t dst, uint64_t src, uint64_t len, uint64_t *done)
 {
 	struct uffdio_move m = { .dst = dst, .src = src, .len = len,
 				 .mode = UFFDIO_MOVE_MODE_ALLOW_SRC_HOLES };
-	int rc = ioctl(hx_ub.uffd, UFFDIO_MOVE, &m);
+	int rc;
+
+	do {
+		m.move = 0;
+		rc = ioctl(hx_ub.uffd, UFFDIO_MOVE, &m);
+	} while (rc < 0 && m.move <= 0 && again(-errno));
 
 	*done = m.move > 0 ? (uint64_t)m.move : 0;
 	if (rc == 0)
 		*done = len;
+	if (rc < 0)
+		hx_ub_dbg("UFFDIO_MOVE 0x%llx <- 0x%llx len 0x%llx: %s after 0x%llx",
+			  (unsigned long long)dst, (unsigned long long)src,
+			  (unsigned long long)len, strerror(errno),
+			  (unsigned long long)*done);
 	return rc < 0 ? -errno : 0;
 }
 
 static int uf_copy(uint64_t dst, uint64_t src)
 {
 	struct uffdio_copy c = { .dst = dst, .src = src, .len = UB_PS };
+	int rc;
 
-	return ioctl(hx_ub.uffd, UFFDIO_COPY, &c) < 0 ? -errno : 0;
+	while ((rc = ioctl(hx_ub.uffd, UFFDIO_COPY, &c)) < 0 && again(-errno))
+		;
+	if (rc == 0)
+		return 0;
+	hx_ub_dbg("UFFDIO_COPY 0x%llx <- 0x%llx: %s", (unsigned long long)dst,
+		  (unsigned long long)src, strerror(errno));
+	return -errno;
 }
 
 static int uf_zero(uint64_t dst)
 {
 	struct uffdio_zeropage z = { .range = { dst, UB_PS } };
+	int rc;
 
-	return ioctl(hx_ub.uffd, UFFDIO_ZEROPAGE, &z) < 0 ? -errno : 0;
+	while ((rc = ioctl(hx_ub.uffd, UFFDIO_ZEROPAGE, &z)) < 0 && again(-errno))
+		;
+	return rc < 0 ? -errno : 0;
 }
 
 static void uf_wake(uint64_t addr)
@@ -70,42 +101,51 @@ static void self_zap(uint64_t addr, uint64_t len)
 }
 
 /* One device page back to an empty user page without UFFDIO_MOVE. */
-static void page_out_copy(int dev, uint64_t slot, uint64_t ua)
+static int page_out_copy(int dev, uint64_t slot, uint64_t ua)
 {
 	uint64_t s = (uint64_t)slot_addr(dev, slot);
+	int err;
 
 	if (hx_ub_mincore_page(s) == 1)
-		uf_copy(ua, s); /* EEXIST: the CPU page wins */
+		err = uf_copy(ua, s); /* EEXIST: the CPU page wins */
 	else
-		uf_zero(ua);
+		err = uf_zero(ua);
+	if (err == -EAGAIN)
+		return err;
 	hx_ub.dev[dev].st.copy_fallback_pages++;
+	return 0;
 }
 
-/* Brings n private pages of dev (slots slot0.. consecutive) back to ua. */
-static void run_out(int dev, uint64_t slot0, uint64_t ua, uint64_t n,
-		    int undefined)
+/* Brings n private pages of dev (slots slot0.. consecutive) back to ua;
+ * returns how many came (fewer only on EAGAIN, in the handler). */
+static uint64_t run_out(int dev, uint64_t slot0, uint64_t ua, uint64_t n,
+			int undefined)
 {
 	uint64_t done = 0, i = 0;
+	int err;
 
 	if (undefined) {
 		for (i = 0; i < n; i++)
 			hx_ub_slot_free(dev, slot0 + i, 1);
-		return;
+		return n;
 	}
 	while (i < n) {
+		err = 0;
 		if (use_move()) {
-			uf_move(ua + i * UB_PS, (uint64_t)slot_addr(dev, slot0 + i),
-				(n - i) * UB_PS, &done);
+			err = uf_move(ua + i * UB_PS, (uint64_t)slot_addr(dev, slot0 + i),
+				      (n - i) * UB_PS, &done);
 			for (uint64_t k = 0; k < done / UB_PS; k++)
 				hx_ub_slot_free(dev, slot0 + i + k, 0);
 			i += done / UB_PS;
-			if (i == n)
+			if (i == n || err == -EAGAIN)
 				break;
 		}
-		page_out_copy(dev, slot0 + i, ua + i * UB_PS);
+		if (page_out_copy(dev, slot0 + i, ua + i * UB_PS) == -EAGAIN)
+			break;
 		hx_ub_slot_free(dev, slot0 + i, 1);
 		i++;
 	}
+	return i;
 }
 
 static void count_out(int dev, uint64_t addr, uint64_t n, int undefined,
@@ -157,11 +197,15 @@ int hx_ub_to_system_locked(uint64_t start, uint64_t end, int undefined,
 			if (x != UB_PST(d, UB_PST_SLOT(w) + n, 0))
 				break;
 		}
-		run_out(d, UB_PST_SLOT(w), a, n, undefined);
-		for (uint64_t k = 0; k < n; k++)
+		uint64_t got = run_out(d, UB_PST_SLOT(w), a, n, undefined);
+
+		for (uint64_t k = 0; k < got; k++)
 			PST(r, a + k * UB_PS) = 0;
-		count_out(d, a, n, undefined, why);
-		*moved += n;
+		if (got)
+			count_out(d, a, got, undefined, why);
+		*moved += got;
+		if (got < n)
+			return -EAGAIN; /* the rest keeps its device state */
 		a += n * UB_PS;
 	}
 	return 0;
@@ -357,8 +401,10 @@ int hx_ub_to_device_locked(int dev, uint64_t start, uint64_t end,
 	return err;
 }
 
-void hx_ub_pool_zero_locked(uint64_t addr)
+int hx_ub_pool_zero_locked(uint64_t addr)
 {
+	int err;
+
 	for (int d = 0; d < hx_ub.ndev; d++) {
 		struct ub_dev *v = &hx_ub.dev[d];
 		uint64_t s;
@@ -374,12 +420,14 @@ void hx_ub_pool_zero_locked(uint64_t addr)
 			v->ndirty++;
 		}
 	}
-	if (uf_zero(addr) == -EEXIST)
+	err = uf_zero(addr);
+	if (err == -EEXIST)
 		uf_wake(addr);
+	return err == -EAGAIN ? err : 0;
 }
 
 /* A CPU touched a missing page of a registered range. */
-void hx_ub_fault_locked(uint64_t addr, uint64_t flags)
+int hx_ub_fault_locked(uint64_t addr, uint64_t flags)
 {
 	struct ub_rec *r = hx_ub_rec_find(addr);
 	uint64_t w, blk, ws, we, moved = 0, g;
@@ -391,14 +439,14 @@ void hx_ub_fault_locked(uint64_t addr, uint64_t flags)
 		 * protection and let the writer retry. */
 		struct uffdio_writeprotect wp = { { addr, UB_PS }, 0 };
 
-		ioctl(hx_ub.uffd, UFFDIO_WRITEPROTECT, &wp);
+		if (ioctl(hx_ub.uffd, UFFDIO_WRITEPROTECT, &wp) < 0 && errno == EAGAIN)
+			return -EAGAIN;
 		uf_wake(addr);
-		return;
+		return 0;
 	}
 	if (!r || !(w = PST(r, addr)) || (w & UB_PST_COH)) {
 		/* A hole (never populated, or dropped): anonymous zero. */
-		hx_ub_pool_zero_locked(addr);
-		return;
+		return hx_ub_pool_zero_locked(addr);
 	}
 	d = UB_PST_DEV(w);
 	g = hx_ub_attr_get(addr, HMM_DEV_ATTR_GRANULARITY);
@@ -409,9 +457,12 @@ void hx_ub_fault_locked(uint64_t addr, uint64_t flags)
 		ws = r->start;
 	if (we > r->end)
 		we = r->end;
-	hx_ub_to_system_locked(ws, we, 0, 1, &moved);
+	if (hx_ub_to_system_locked(ws, we, 0, 1, &moved) == -EAGAIN &&
+	    PST(r, addr))
+		return -EAGAIN; /* retried after the pending event is read */
 	hx_ub.dev[d].st.cpu_faults++;
 	uf_wake(addr);
+	return 0;
 }
 
 /* A userfaultfd event (unmap, madvise, mremap) on a registered range. */

@@ -449,6 +449,7 @@ static int do_migrate(struct hmm_dev_migrate *m)
 	}
 	m->npages_moved = moved;
 	m->npages_done = done;
+	hx_ub_check_locked("migrate");
 	if (err)
 		hx_ub_dbg("migrate [0x%llx, +0x%llx) to %d: %s after %llu pages",
 			  (unsigned long long)m->start, (unsigned long long)m->size,

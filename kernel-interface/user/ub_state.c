@@ -5,6 +5,7 @@
 #include "uffd_compat.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
@@ -366,4 +367,52 @@ int hx_ub_mincore_page(uint64_t addr)
 	if (mincore((void *)(addr & ~(UB_PS - 1)), UB_PS, &v) < 0)
 		return -1;
 	return v & 1;
+}
+
+/* HMMCL_HMM_CHECK=1: after every operation, check that bookkeeping and
+ * the page tables agree (a device page leaves a hole in the CPU range, a
+ * slot belongs to one page). For debugging the backend; aborts. */
+void hx_ub_check_locked(const char *where)
+{
+	static int on = -1;
+
+	if (on < 0) {
+		const char *e = getenv("HMMCL_HMM_CHECK");
+
+		on = e && *e == '1';
+	}
+	if (!on)
+		return;
+	for (int d = 0; d < hx_ub.ndev; d++) {
+		uint64_t n = 0;
+
+		for (int i = 0; i < hx_ub.nrecs; i++)
+			for (uint64_t p = hx_ub.recs[i].start; p < hx_ub.recs[i].end; p += UB_PS) {
+				uint64_t w = hx_ub.recs[i].pst[(p - hx_ub.recs[i].start) / UB_PS];
+
+				if (!w || UB_PST_DEV(w) != d)
+					continue;
+				n++;
+				if (w & UB_PST_COH)
+					continue;
+				if (hx_ub_mincore_page(p) == 1) {
+					hx_ub_dbg("CHECK %s: 0x%llx on device %d but mapped",
+						  where, (unsigned long long)p, d);
+					abort();
+				}
+				if (!((hx_ub.dev[d].used[UB_PST_SLOT(w) / 64] >>
+				       (UB_PST_SLOT(w) % 64)) & 1)) {
+					hx_ub_dbg("CHECK %s: 0x%llx slot %llu not in use", where,
+						  (unsigned long long)p,
+						  (unsigned long long)UB_PST_SLOT(w));
+					abort();
+				}
+			}
+		if (n != hx_ub.dev[d].nused) {
+			hx_ub_dbg("CHECK %s: device %d: %llu pages recorded, %llu slots used",
+				  where, d, (unsigned long long)n,
+				  (unsigned long long)hx_ub.dev[d].nused);
+			abort();
+		}
+	}
 }
