@@ -59,7 +59,7 @@ static inline void cc_run_1d(const hx_kernel_code *kc, void *const *args,
 			     uint64_t global, uint64_t local, const hx_rt *rt,
 			     char *local_mem)
 {
-	hx_ndrange nd = { 0 };
+	hx_ndrange nd = {0};
 	static char scratch[16 * 1024 + 64];
 
 	nd.work_dim = 1;
@@ -70,11 +70,13 @@ static inline void cc_run_1d(const hx_kernel_code *kc, void *const *args,
 	nd.num_groups[0] = (global + local - 1) / local;
 	CHECK(!(kc->flags & HX_CODE_PER_ITEM));
 	for (uint64_t gid = 0; gid < nd.num_groups[0]; gid++) {
-		hx_group g = { 0 };
+		hx_group g = {0};
 		g.nd = &nd;
 		g.rt = rt;
 		g.group_id[0] = gid;
-		g.local_size[0] = gid * local + local <= global ? local : global - gid * local;
+		g.local_size[0] = gid * local + local <= global
+				      ? local
+				      : global - gid * local;
 		g.local_size[1] = g.local_size[2] = 1;
 		g.local_mem = local_mem;
 		g.wg_scratch = scratch;

@@ -14,7 +14,7 @@
 
 #include "cc_util.h"
 
-static const hx_rt rt_plain = { cc_no_barrier, cc_no_printf, cc_identity };
+static const hx_rt rt_plain = {cc_no_barrier, cc_no_printf, cc_identity};
 
 /* A fresh, empty cache directory (inside the test cache when CTest sets
  * one) for tests that count clang runs. */
@@ -23,7 +23,8 @@ static void fresh_cache(void)
 	static char dir[4096];
 	const char *base = getenv("HMMCL_CACHE_DIR");
 
-	snprintf(dir, sizeof(dir), "%s/fresh-XXXXXX", base && *base ? base : "/tmp");
+	snprintf(dir, sizeof(dir), "%s/fresh-XXXXXX",
+		 base && *base ? base : "/tmp");
 	mkdir(base && *base ? base : "/tmp", 0700);
 	CHECK(mkdtemp(dir) != NULL);
 	setenv("HMMCL_CACHE_DIR", dir, 1);
@@ -31,18 +32,18 @@ static void fresh_cache(void)
 }
 
 static const char *vadd_src =
-	"kernel void vadd(global const float *a, global const float *b,\n"
-	"                 global float *c, float s) {\n"
-	"  size_t i = get_global_id(0);\n"
-	"  c[i] = a[i] + s * b[i];\n"
-	"}\n";
+    "kernel void vadd(global const float *a, global const float *b,\n"
+    "                 global float *c, float s) {\n"
+    "  size_t i = get_global_id(0);\n"
+    "  c[i] = a[i] + s * b[i];\n"
+    "}\n";
 
 TEST(build_runs_vadd)
 {
 	enum { N = 1000 };
 	float a[N], b[N], c[N], s = 2.0f;
 	float *pa = a, *pb = b, *pc = c;
-	void *args[4] = { &pa, &pb, &pc, &s };
+	void *args[4] = {&pa, &pb, &pc, &s};
 	hx_cprog *p = cc_build(vadd_src, "");
 	hx_kernel_code kc = cc_code(p, "vadd", 0);
 
@@ -59,9 +60,11 @@ TEST(build_error_log)
 {
 	hx_cprog *p = NULL;
 	char *log = NULL;
-	const char *src = "kernel void k(global int *a) {\n  a[0] = undeclared_thing;\n}\n";
+	const char *src =
+	    "kernel void k(global int *a) {\n  a[0] = undeclared_thing;\n}\n";
 
-	CHECK_ERR(hx_compiler_build(src, "", &p, &log), CL_BUILD_PROGRAM_FAILURE);
+	CHECK_ERR(hx_compiler_build(src, "", &p, &log),
+		  CL_BUILD_PROGRAM_FAILURE);
 	CHECK(p == NULL);
 	CHECK(log != NULL);
 	printf("%s", log);
@@ -73,8 +76,9 @@ TEST(build_error_log)
 
 TEST(warnings_and_werror)
 {
-	const char *src = "kernel void k(global int *a) { int unused_var; a[0] = 1; }\n"
-			  "#warning custom_warning_here\n";
+	const char *src =
+	    "kernel void k(global int *a) { int unused_var; a[0] = 1; }\n"
+	    "#warning custom_warning_here\n";
 	hx_cprog *p = NULL;
 	char *log = NULL;
 
@@ -87,7 +91,8 @@ TEST(warnings_and_werror)
 	free(log);
 	hx_compiler_release(p);
 	p = NULL;
-	CHECK_ERR(hx_compiler_build(src, "-Werror", &p, &log), CL_BUILD_PROGRAM_FAILURE);
+	CHECK_ERR(hx_compiler_build(src, "-Werror", &p, &log),
+		  CL_BUILD_PROGRAM_FAILURE);
 	CHECK(strstr(log, "custom_warning_here") != NULL);
 	free(log);
 }
@@ -107,20 +112,23 @@ TEST(options_invalid)
 	CHECK_ERR(hx_compiler_check_options("-create-library"),
 		  CL_INVALID_BUILD_OPTIONS);
 	CHECK_CL(hx_compiler_check_options(
-		"-D A=1 -DB -I /tmp -Idir -w -cl-mad-enable -cl-no-signed-zeros "
-		"-cl-finite-math-only -cl-unsafe-math-optimizations "
-		"-cl-denorms-are-zero -cl-single-precision-constant "
-		"-cl-opt-disable -cl-kernel-arg-info -g -cl-fast-relaxed-math "
-		"-cl-std=CL1.1"));
+	    "-D A=1 -DB -I /tmp -Idir -w -cl-mad-enable -cl-no-signed-zeros "
+	    "-cl-finite-math-only -cl-unsafe-math-optimizations "
+	    "-cl-denorms-are-zero -cl-single-precision-constant "
+	    "-cl-opt-disable -cl-kernel-arg-info -g -cl-fast-relaxed-math "
+	    "-cl-std=CL1.1"));
 	CHECK(p == NULL);
 }
 
 TEST(options_defines)
 {
-	const char *src = "kernel void k(global int *a) { a[0] = VAL + ADD; a[1] = FLAG; }\n";
-	int out[2] = { 0, 0 }, *po = out;
-	void *args[1] = { &po };
-	hx_cprog *p = cc_build(src, "-D VAL=40 -DADD=2 -DFLAG -cl-fast-relaxed-math -cl-mad-enable");
+	const char *src =
+	    "kernel void k(global int *a) { a[0] = VAL + ADD; a[1] = FLAG; }\n";
+	int out[2] = {0, 0}, *po = out;
+	void *args[1] = {&po};
+	hx_cprog *p = cc_build(
+	    src,
+	    "-D VAL=40 -DADD=2 -DFLAG -cl-fast-relaxed-math -cl-mad-enable");
 	hx_kernel_code kc = cc_code(p, "k", 0);
 
 	cc_run_1d(&kc, args, 1, 1, &rt_plain, NULL);
@@ -134,7 +142,7 @@ TEST(opt_disable_runs)
 	enum { N = 100 };
 	float a[N], b[N], c[N], s = 3.0f;
 	float *pa = a, *pb = b, *pc = c;
-	void *args[4] = { &pa, &pb, &pc, &s };
+	void *args[4] = {&pa, &pb, &pc, &s};
 	hx_cprog *p = cc_build(vadd_src, "-cl-opt-disable -g");
 	hx_kernel_code kc = cc_code(p, "vadd", 0);
 
@@ -148,12 +156,14 @@ TEST(opt_disable_runs)
 
 TEST(cl_std_versions)
 {
-	const char *src12 = "kernel void k(global int *a) { a[0] = __OPENCL_C_VERSION__; }\n";
+	const char *src12 =
+	    "kernel void k(global int *a) { a[0] = __OPENCL_C_VERSION__; }\n";
 	const char *src30 =
-		"global int counter;\n"
-		"int load(int *p) { return *p; }\n" /* generic pointer */
-		"kernel void k(global int *a) { a[0] = load(a) + counter; }\n";
-	const char *ok[] = { "", "-cl-std=CL1.0", "-cl-std=CL1.1", "-cl-std=CL1.2" };
+	    "global int counter;\n"
+	    "int load(int *p) { return *p; }\n" /* generic pointer */
+	    "kernel void k(global int *a) { a[0] = load(a) + counter; }\n";
+	const char *ok[] = {"", "-cl-std=CL1.0", "-cl-std=CL1.1",
+			    "-cl-std=CL1.2"};
 	hx_cprog *p = NULL;
 	char *log = NULL;
 
@@ -166,7 +176,8 @@ TEST(cl_std_versions)
 	hx_compiler_release(p);
 	/* Program-scope variables and generic pointers are 2.0/3.0 only. */
 	p = NULL;
-	CHECK_ERR(hx_compiler_build(src30, "", &p, &log), CL_BUILD_PROGRAM_FAILURE);
+	CHECK_ERR(hx_compiler_build(src30, "", &p, &log),
+		  CL_BUILD_PROGRAM_FAILURE);
 	CHECK(strstr(log, "error") != NULL);
 	free(log);
 	/* 2.0 is a real version the device does not report. */
@@ -181,14 +192,16 @@ TEST(cl_std_versions)
 
 TEST(cl_std_version_macro)
 {
-	const char *src = "kernel void k(global int *a) { a[0] = __OPENCL_C_VERSION__;\n"
-			  "#ifdef __opencl_c_generic_address_space\n a[1] = 1;\n#else\n a[1] = 0;\n#endif\n}\n";
-	const char *opts[] = { "", "-cl-std=CL1.1", "-cl-std=CL3.0" };
-	const int want[][2] = { { 120, 0 }, { 110, 0 }, { 300, 1 } };
+	const char *src =
+	    "kernel void k(global int *a) { a[0] = __OPENCL_C_VERSION__;\n"
+	    "#ifdef __opencl_c_generic_address_space\n a[1] = 1;\n#else\n a[1] "
+	    "= 0;\n#endif\n}\n";
+	const char *opts[] = {"", "-cl-std=CL1.1", "-cl-std=CL3.0"};
+	const int want[][2] = {{120, 0}, {110, 0}, {300, 1}};
 
 	for (int i = 0; i < 3; i++) {
-		int out[2] = { 0, 0 }, *po = out;
-		void *args[1] = { &po };
+		int out[2] = {0, 0}, *po = out;
+		void *args[1] = {&po};
 		hx_cprog *p = cc_build(src, opts[i]);
 		hx_kernel_code kc = cc_code(p, "k", 0);
 		cc_run_1d(&kc, args, 1, 1, &rt_plain, NULL);
@@ -199,24 +212,25 @@ TEST(cl_std_version_macro)
 }
 
 static const char *meta_src =
-	"typedef struct { int a; float b; char c[9]; } S;\n"
-	"__attribute__((reqd_work_group_size(4, 2, 1)))\n"
-	"__attribute__((vec_type_hint(float4)))\n"
-	"kernel void first(global float *restrict out, const S s, float3 v,\n"
-	"                  constant int *c, local volatile int *l, char ch,\n"
-	"                  double d, global const uint4 *in) {\n"
-	"  local int tmp[10];\n"
-	"  local double tmp2[3];\n"
-	"  tmp[get_local_id(0)] = c[0];\n"
-	"  tmp2[0] = d;\n"
-	"  out[0] = s.b + v.x + l[0] + ch + tmp[get_local_id(0)] + tmp2[0] + in[0].x;\n"
-	"}\n"
-	"__attribute__((work_group_size_hint(8, 1, 1)))\n"
-	"kernel void second(global int *a) {\n"
-	"  a[get_local_id(0)] = 1;\n"
-	"  barrier(CLK_GLOBAL_MEM_FENCE);\n"
-	"  printf(\"%d\\n\", a[0]);\n"
-	"}\n";
+    "typedef struct { int a; float b; char c[9]; } S;\n"
+    "__attribute__((reqd_work_group_size(4, 2, 1)))\n"
+    "__attribute__((vec_type_hint(float4)))\n"
+    "kernel void first(global float *restrict out, const S s, float3 v,\n"
+    "                  constant int *c, local volatile int *l, char ch,\n"
+    "                  double d, global const uint4 *in) {\n"
+    "  local int tmp[10];\n"
+    "  local double tmp2[3];\n"
+    "  tmp[get_local_id(0)] = c[0];\n"
+    "  tmp2[0] = d;\n"
+    "  out[0] = s.b + v.x + l[0] + ch + tmp[get_local_id(0)] + tmp2[0] + "
+    "in[0].x;\n"
+    "}\n"
+    "__attribute__((work_group_size_hint(8, 1, 1)))\n"
+    "kernel void second(global int *a) {\n"
+    "  a[get_local_id(0)] = 1;\n"
+    "  barrier(CLK_GLOBAL_MEM_FENCE);\n"
+    "  printf(\"%d\\n\", a[0]);\n"
+    "}\n";
 
 TEST(metadata)
 {
@@ -279,7 +293,7 @@ TEST(binary_roundtrip)
 	enum { N = 64 };
 	float a[N], b[N], c[N], s = 0.5f;
 	float *pa = a, *pb = b, *pc = c;
-	void *args[4] = { &pa, &pb, &pc, &s };
+	void *args[4] = {&pa, &pb, &pc, &s};
 	hx_cprog *p = cc_build(vadd_src, ""), *q = NULL;
 	void *bin;
 	size_t size;
@@ -300,9 +314,11 @@ TEST(binary_roundtrip)
 	hx_compiler_release(q);
 	/* Garbage, truncation, a foreign ABI version. */
 	q = NULL;
-	CHECK_ERR(hx_compiler_load_binary("garbage garbage garbage garbage garbage", 40, &q),
+	CHECK_ERR(hx_compiler_load_binary(
+		      "garbage garbage garbage garbage garbage", 40, &q),
 		  CL_INVALID_BINARY);
-	CHECK_ERR(hx_compiler_load_binary(bin, size - 1, &q), CL_INVALID_BINARY);
+	CHECK_ERR(hx_compiler_load_binary(bin, size - 1, &q),
+		  CL_INVALID_BINARY);
 	CHECK_ERR(hx_compiler_load_binary(bin, 10, &q), CL_INVALID_BINARY);
 	((uint32_t *)bin)[3] ^= 0x100; /* abi field */
 	CHECK_ERR(hx_compiler_load_binary(bin, size, &q), CL_INVALID_BINARY);
@@ -364,21 +380,20 @@ TEST(cache_hit_path)
 	CHECK_EQ(s3.clang_runs, s2.clang_runs + 2);
 }
 
-static const char *globals_src =
-	"global int counter = 5;\n"
-	"global float table[4] = { 1, 2, 3, 4 };\n"
-	"kernel void bump(global int *out) {\n"
-	"  static global int calls;\n"
-	"  out[0] = counter++;\n"
-	"  out[1] = ++calls;\n"
-	"  table[1] += 1.0f;\n"
-	"  out[2] = (int)table[1];\n"
-	"}\n";
+static const char *globals_src = "global int counter = 5;\n"
+				 "global float table[4] = { 1, 2, 3, 4 };\n"
+				 "kernel void bump(global int *out) {\n"
+				 "  static global int calls;\n"
+				 "  out[0] = counter++;\n"
+				 "  out[1] = ++calls;\n"
+				 "  table[1] += 1.0f;\n"
+				 "  out[2] = (int)table[1];\n"
+				 "}\n";
 
 TEST(program_globals_persist)
 {
 	int out[3], *po = out;
-	void *args[1] = { &po };
+	void *args[1] = {&po};
 	hx_cprog *p = cc_build(globals_src, "-cl-std=CL3.0");
 	hx_kernel_code direct = cc_code(p, "bump", 0);
 	hx_kernel_code mirrored = cc_code(p, "bump", HX_CODE_MIRRORED);
@@ -431,7 +446,8 @@ static float *shadow_of(float *p)
 {
 	uint64_t d = (uint64_t)((char *)p - mmu_real);
 
-	return (float *)(mmu_shadow + (MMU_PAGES - 1 - d / PAGE_SZ) * PAGE_SZ + d % PAGE_SZ);
+	return (float *)(mmu_shadow + (MMU_PAGES - 1 - d / PAGE_SZ) * PAGE_SZ +
+			 d % PAGE_SZ);
 }
 
 static void mmu_setup(void)
@@ -446,38 +462,39 @@ static void mmu_setup(void)
 }
 
 static const char *mirror_src =
-	"kernel void scale(global const float *in, global float *out,\n"
-	"                  local float *scratch, int n) {\n"
-	"  size_t i = get_global_id(0);\n"
-	"  float priv[4];\n"
-	"  scratch[get_local_id(0)] = in[i];\n"
-	"  priv[i & 3] = scratch[get_local_id(0)] * 2.0f;\n"
-	"  if (i < n) out[i] = priv[i & 3] + 1.0f;\n"
-	"}\n"
-	"kernel void unaligned(global const float *in, global float *out) {\n"
-	"  size_t i = get_global_id(0);\n"
-	"  float4 v = vload4(0, in + 4 * i + 1);\n" /* crosses pages */
-	"  vstore4(v * 3.0f, 0, out + 4 * i + 1);\n"
-	"}\n"
-	"kernel void atomics(global int *c) { atomic_add(c, 1); atom_inc(c + 1); }\n";
+    "kernel void scale(global const float *in, global float *out,\n"
+    "                  local float *scratch, int n) {\n"
+    "  size_t i = get_global_id(0);\n"
+    "  float priv[4];\n"
+    "  scratch[get_local_id(0)] = in[i];\n"
+    "  priv[i & 3] = scratch[get_local_id(0)] * 2.0f;\n"
+    "  if (i < n) out[i] = priv[i & 3] + 1.0f;\n"
+    "}\n"
+    "kernel void unaligned(global const float *in, global float *out) {\n"
+    "  size_t i = get_global_id(0);\n"
+    "  float4 v = vload4(0, in + 4 * i + 1);\n" /* crosses pages */
+    "  vstore4(v * 3.0f, 0, out + 4 * i + 1);\n"
+    "}\n"
+    "kernel void atomics(global int *c) { atomic_add(c, 1); atom_inc(c + 1); "
+    "}\n";
 
 TEST(mirrored_shadow_mmu)
 {
 	enum { N = 2048 }; /* 2 pages of floats in, 2 pages out */
-	const hx_rt rt = { cc_no_barrier, cc_no_printf, mmu_translate };
+	const hx_rt rt = {cc_no_barrier, cc_no_printf, mmu_translate};
 	static char local_mem[4096];
 	hx_cprog *p = cc_build(mirror_src, "");
 	hx_kernel_code kc = cc_code(p, "scale", HX_CODE_MIRRORED);
 	float *in, *out;
 	int n = N;
 	uint64_t loff = 0;
-	void *args[4] = { &in, &out, &loff, &n };
+	void *args[4] = {&in, &out, &loff, &n};
 
 	mmu_setup();
 	in = (float *)mmu_real;
 	out = (float *)(mmu_real + 2 * PAGE_SZ);
 	for (int i = 0; i < N; i++) {
-		in[i] = -1.0f;              /* the real pages: must not be read */
+		in[i] = -1.0f; /* the real pages: must not be read */
 		*shadow_of(&in[i]) = (float)i;
 	}
 	CHECK(kc.flags & HX_CODE_MIRRORED);
@@ -498,14 +515,14 @@ TEST(mirrored_shadow_mmu)
 TEST(mirrored_page_crossing)
 {
 	enum { ITEMS = 1000 };
-	const hx_rt rt = { cc_no_barrier, cc_no_printf, mmu_translate };
+	const hx_rt rt = {cc_no_barrier, cc_no_printf, mmu_translate};
 	hx_cprog *p = cc_build(mirror_src, "");
 	hx_kernel_code kc = cc_code(p, "unaligned", HX_CODE_MIRRORED);
 	float *in, *out;
-	void *args[2] = { &in, &out };
+	void *args[2] = {&in, &out};
 
 	mmu_setup();
-	in = (float *)mmu_real;                 /* 4001 floats: pages 0..3 */
+	in = (float *)mmu_real;			 /* 4001 floats: pages 0..3 */
 	out = (float *)(mmu_real + 4 * PAGE_SZ); /* pages 4..7 */
 	for (int i = 0; i < 4 * ITEMS + 1; i++)
 		*shadow_of(&in[i]) = (float)i;
@@ -518,11 +535,11 @@ TEST(mirrored_page_crossing)
 
 TEST(mirrored_atomics)
 {
-	const hx_rt rt = { cc_no_barrier, cc_no_printf, mmu_translate };
+	const hx_rt rt = {cc_no_barrier, cc_no_printf, mmu_translate};
 	hx_cprog *p = cc_build(mirror_src, "");
 	hx_kernel_code kc = cc_code(p, "atomics", HX_CODE_MIRRORED);
 	int *c;
-	void *args[1] = { &c };
+	void *args[1] = {&c};
 
 	mmu_setup();
 	c = (int *)(mmu_real + PAGE_SZ + 64);
@@ -535,11 +552,11 @@ TEST(mirrored_atomics)
 
 TEST(direct_variant_ignores_mmu)
 {
-	const hx_rt rt = { cc_no_barrier, cc_no_printf, mmu_translate };
+	const hx_rt rt = {cc_no_barrier, cc_no_printf, mmu_translate};
 	hx_cprog *p = cc_build(mirror_src, "");
 	hx_kernel_code kc = cc_code(p, "atomics", 0);
 	int *c;
-	void *args[1] = { &c };
+	void *args[1] = {&c};
 
 	mmu_setup();
 	c = (int *)mmu_real;
@@ -553,32 +570,37 @@ TEST(direct_variant_ignores_mmu)
 TEST(compile_link_headers)
 {
 	const hx_cl_header hdrs[] = {
-		{ "inc/helper.h", "int helper(int x);\n#define OFFSET 7\n" },
+	    {"inc/helper.h", "int helper(int x);\n#define OFFSET 7\n"},
 	};
-	const char *lib_src = "#include \"inc/helper.h\"\nint helper(int x) { return 3 * x + OFFSET; }\n";
+	const char *lib_src = "#include \"inc/helper.h\"\nint helper(int x) { "
+			      "return 3 * x + OFFSET; }\n";
 	const char *main_src = "#include \"inc/helper.h\"\n"
-			       "kernel void use(global int *a) { size_t i = get_global_id(0); a[i] = helper(a[i]); }\n";
+			       "kernel void use(global int *a) { size_t i = "
+			       "get_global_id(0); a[i] = helper(a[i]); }\n";
 	hx_cprog *o1 = NULL, *o2 = NULL, *lib = NULL, *exe = NULL;
 	char *log = NULL;
 	int a[32], *pa = a;
-	void *args[1] = { &pa };
+	void *args[1] = {&pa};
 
 	CHECK_CL(hx_compiler_compile(lib_src, "", hdrs, 1, &o1, &log));
 	free(log);
 	CHECK_CL(hx_compiler_compile(main_src, "-DUNUSED", hdrs, 1, &o2, &log));
 	free(log);
-	CHECK_EQ(hx_compiler_binary_type(o1), CL_PROGRAM_BINARY_TYPE_COMPILED_OBJECT);
+	CHECK_EQ(hx_compiler_binary_type(o1),
+		 CL_PROGRAM_BINARY_TYPE_COMPILED_OBJECT);
 	CHECK_EQ(hx_compiler_num_kernels(o2), 1);
 	hx_kernel_code kc;
-	CHECK_ERR(hx_compiler_get_code(o2, 0, 0, &kc), CL_INVALID_PROGRAM_EXECUTABLE);
+	CHECK_ERR(hx_compiler_get_code(o2, 0, 0, &kc),
+		  CL_INVALID_PROGRAM_EXECUTABLE);
 	/* A library, then an executable from the library and an object. */
 	CHECK_CL(hx_compiler_link(&o1, 1, "-create-library", &lib, &log));
 	free(log);
 	CHECK_EQ(hx_compiler_binary_type(lib), CL_PROGRAM_BINARY_TYPE_LIBRARY);
-	hx_cprog *in[2] = { o2, lib };
+	hx_cprog *in[2] = {o2, lib};
 	CHECK_CL(hx_compiler_link(in, 2, "-cl-fast-relaxed-math", &exe, &log));
 	free(log);
-	CHECK_EQ(hx_compiler_binary_type(exe), CL_PROGRAM_BINARY_TYPE_EXECUTABLE);
+	CHECK_EQ(hx_compiler_binary_type(exe),
+		 CL_PROGRAM_BINARY_TYPE_EXECUTABLE);
 	kc = cc_code(exe, "use", 0);
 	for (int i = 0; i < 32; i++)
 		a[i] = i;
@@ -588,7 +610,8 @@ TEST(compile_link_headers)
 	hx_compiler_release(exe);
 	/* Missing definition: a link failure with a log line. */
 	exe = NULL;
-	CHECK_ERR(hx_compiler_link(&o2, 1, "", &exe, &log), CL_LINK_PROGRAM_FAILURE);
+	CHECK_ERR(hx_compiler_link(&o2, 1, "", &exe, &log),
+		  CL_LINK_PROGRAM_FAILURE);
 	printf("%s", log);
 	CHECK(strstr(log, "helper") != NULL);
 	free(log);
@@ -596,12 +619,15 @@ TEST(compile_link_headers)
 		  CL_INVALID_LINKER_OPTIONS);
 	free(log);
 	/* A header that is not given: a compile failure naming it. */
-	CHECK_ERR(hx_compiler_compile(main_src, "", NULL, 0, &o1, &log) == CL_SUCCESS
-			  ? 0 : CL_COMPILE_PROGRAM_FAILURE, CL_COMPILE_PROGRAM_FAILURE);
+	CHECK_ERR(hx_compiler_compile(main_src, "", NULL, 0, &o1, &log) ==
+			  CL_SUCCESS
+		      ? 0
+		      : CL_COMPILE_PROGRAM_FAILURE,
+		  CL_COMPILE_PROGRAM_FAILURE);
 	CHECK(strstr(log, "inc/helper.h") != NULL);
 	free(log);
 	/* Header names cannot escape the compiler's directory. */
-	const hx_cl_header bad = { "../evil.h", "#define X 1\n" };
+	const hx_cl_header bad = {"../evil.h", "#define X 1\n"};
 	hx_cprog *o3 = NULL;
 	CHECK_ERR(hx_compiler_compile(main_src, "", &bad, 1, &o3, &log),
 		  CL_COMPILE_PROGRAM_FAILURE);
@@ -615,19 +641,19 @@ TEST(compile_link_headers)
 TEST(local_memory_loop_mode)
 {
 	const char *src =
-		"kernel void k(global int *out, local int *arg_lm) {\n"
-		"  local int st[64];\n"
-		"  size_t l = get_local_id(0);\n"
-		"  st[l] = (int)get_global_id(0);\n"
-		"  arg_lm[l] = 1000;\n"
-		"  out[get_global_id(0)] = st[l] + arg_lm[l];\n"
-		"}\n";
+	    "kernel void k(global int *out, local int *arg_lm) {\n"
+	    "  local int st[64];\n"
+	    "  size_t l = get_local_id(0);\n"
+	    "  st[l] = (int)get_global_id(0);\n"
+	    "  arg_lm[l] = 1000;\n"
+	    "  out[get_global_id(0)] = st[l] + arg_lm[l];\n"
+	    "}\n";
 	hx_cprog *p = cc_build(src, "");
 	hx_kernel_code kc = cc_code(p, "k", 0);
 	static char lm[4096] __attribute__((aligned(128)));
 	int out[256], *po = out;
 	uint64_t off = 512; /* __local argument after the static 256 bytes */
-	void *args[2] = { &po, &off };
+	void *args[2] = {&po, &off};
 
 	CHECK_EQ(kc.local_static, 256);
 	memset(lm, 0, sizeof(lm));
@@ -659,12 +685,13 @@ static int rec_printf(struct hx_group *g, const char *fmt, ...)
 
 TEST(printf_lowering)
 {
-	const char *src = "kernel void k(float f) { printf(\"id %d f %f\\n\", (int)get_global_id(0), f); }\n";
-	const hx_rt rt = { cc_no_barrier, rec_printf, cc_identity };
+	const char *src = "kernel void k(float f) { printf(\"id %d f %f\\n\", "
+			  "(int)get_global_id(0), f); }\n";
+	const hx_rt rt = {cc_no_barrier, rec_printf, cc_identity};
 	hx_cprog *p = cc_build(src, "");
 	hx_kernel_code kc = cc_code(p, "k", 0);
 	float f = 2.5f;
-	void *args[1] = { &f };
+	void *args[1] = {&f};
 
 	CHECK(kc.flags & HX_CODE_USES_PRINTF);
 	cc_run_1d(&kc, args, 10, 5, &rt, NULL);
@@ -679,15 +706,17 @@ static void *build_thread(void *arg)
 {
 	char src[512];
 	int id = (int)(intptr_t)arg, out[4], *po = out;
-	void *args[1] = { &po };
+	void *args[1] = {&po};
 
 	snprintf(src, sizeof(src),
-		 "kernel void k(global int *a) { a[get_global_id(0)] = %d + (int)get_global_id(0); }\n",
+		 "kernel void k(global int *a) { a[get_global_id(0)] = %d + "
+		 "(int)get_global_id(0); }\n",
 		 id * 100);
 	for (int round = 0; round < 2; round++) {
 		hx_cprog *p = cc_build(src, round ? "-DROUND2" : "");
-		hx_kernel_code kc = cc_code(p, "k", round ? HX_CODE_MIRRORED : 0);
-		const hx_rt rt = { cc_no_barrier, cc_no_printf, cc_identity };
+		hx_kernel_code kc =
+		    cc_code(p, "k", round ? HX_CODE_MIRRORED : 0);
+		const hx_rt rt = {cc_no_barrier, cc_no_printf, cc_identity};
 		cc_run_1d(&kc, args, 4, 2, &rt, NULL);
 		for (int i = 0; i < 4; i++)
 			CHECK_EQ(out[i], id * 100 + i);
@@ -702,7 +731,8 @@ TEST(concurrent_builds)
 
 	fresh_cache();
 	for (int i = 0; i < 4; i++)
-		CHECK(pthread_create(&t[i], NULL, build_thread, (void *)(intptr_t)i) == 0);
+		CHECK(pthread_create(&t[i], NULL, build_thread,
+				     (void *)(intptr_t)i) == 0);
 	for (int i = 0; i < 4; i++)
 		pthread_join(t[i], NULL);
 }
@@ -710,18 +740,19 @@ TEST(concurrent_builds)
 TEST(libm_builtins_resolve)
 {
 	const char *src =
-		"kernel void m(global float4 *f, global double *d) {\n"
-		"  size_t i = get_global_id(0);\n"
-		"  f[i] = sin(f[i]) + exp(f[i]) + pow(f[i], (float4)2.0f) + sqrt(f[i]);\n"
-		"  d[i] = cos(d[i]) + log(d[i] + 1.0);\n"
-		"}\n";
+	    "kernel void m(global float4 *f, global double *d) {\n"
+	    "  size_t i = get_global_id(0);\n"
+	    "  f[i] = sin(f[i]) + exp(f[i]) + pow(f[i], (float4)2.0f) + "
+	    "sqrt(f[i]);\n"
+	    "  d[i] = cos(d[i]) + log(d[i] + 1.0);\n"
+	    "}\n";
 	hx_cprog *p = cc_build(src, "");
 	hx_kernel_code kc = cc_code(p, "m", 0);
 	float f[16];
 	double d[4];
 	float *pf = f;
 	double *pd = d;
-	void *args[2] = { &pf, &pd };
+	void *args[2] = {&pf, &pd};
 
 	for (int i = 0; i < 16; i++)
 		f[i] = (float)i / 8.0f;
@@ -741,19 +772,19 @@ TEST(libm_builtins_resolve)
 TEST(mirrored_struct_copy_memcpy)
 {
 	const char *src =
-		"typedef struct { float v[30]; int tag; } Big;\n"
-		"kernel void copy(global const Big *in, global Big *out) {\n"
-		"  size_t i = get_global_id(0);\n"
-		"  Big b = in[i];\n"
-		"  b.tag += 1;\n"
-		"  out[i] = b;\n"
-		"}\n";
-	const hx_rt rt = { cc_no_barrier, cc_no_printf, mmu_translate };
+	    "typedef struct { float v[30]; int tag; } Big;\n"
+	    "kernel void copy(global const Big *in, global Big *out) {\n"
+	    "  size_t i = get_global_id(0);\n"
+	    "  Big b = in[i];\n"
+	    "  b.tag += 1;\n"
+	    "  out[i] = b;\n"
+	    "}\n";
+	const hx_rt rt = {cc_no_barrier, cc_no_printf, mmu_translate};
 	hx_cprog *p = cc_build(src, "");
 	hx_kernel_code kc = cc_code(p, "copy", HX_CODE_MIRRORED);
 	enum { ITEMS = 60 }; /* 124-byte structs: several cross pages */
 	char *in, *out;
-	void *args[2] = { &in, &out };
+	void *args[2] = {&in, &out};
 
 	mmu_setup();
 	in = mmu_real + 8;
@@ -778,28 +809,40 @@ TEST(mirrored_struct_copy_memcpy)
 TEST(ndrange_3d_byvalue_args)
 {
 	const char *src =
-		"typedef struct { int a; float b; char c[9]; } S;\n"
-		"constant int weights[3] = { 1, 100, 10000 };\n"
-		"kernel void inner(global int *o, int v) { o[0] = v; }\n"
-		"kernel void k3(global int *out, S s, int4 v, float3 f, uchar u) {\n"
-		"  size_t x = get_global_id(0), y = get_global_id(1), z = get_global_id(2);\n"
-		"  size_t idx = (z * get_global_size(1) + y) * get_global_size(0) + x;\n"
-		"  int w = (int)(x * weights[0] + y * weights[1] + z * weights[2]);\n"
-		"  if (idx == 0) inner(out + 1000, s.a + s.c[8] + v.w + (int)f.z + u);\n"
-		"  else out[idx] = w + (int)get_local_id(2) * 1000000;\n"
-		"}\n";
+	    "typedef struct { int a; float b; char c[9]; } S;\n"
+	    "constant int weights[3] = { 1, 100, 10000 };\n"
+	    "kernel void inner(global int *o, int v) { o[0] = v; }\n"
+	    "kernel void k3(global int *out, S s, int4 v, float3 f, uchar u) "
+	    "{\n"
+	    "  size_t x = get_global_id(0), y = get_global_id(1), z = "
+	    "get_global_id(2);\n"
+	    "  size_t idx = (z * get_global_size(1) + y) * get_global_size(0) "
+	    "+ x;\n"
+	    "  int w = (int)(x * weights[0] + y * weights[1] + z * "
+	    "weights[2]);\n"
+	    "  if (idx == 0) inner(out + 1000, s.a + s.c[8] + v.w + (int)f.z + "
+	    "u);\n"
+	    "  else out[idx] = w + (int)get_local_id(2) * 1000000;\n"
+	    "}\n";
 	hx_cprog *p = cc_build(src, NULL);
 	hx_kernel_code kc = cc_code(p, "k3", 0);
-	struct { int a; float b; char c[9]; } s = { 5, 0, { 0, 0, 0, 0, 0, 0, 0, 0, 40 } };
-	int v[4] = { 0, 0, 0, 300 }, out[1001], *po = out;
-	float f[4] = { 0, 0, 7000, 0 };
+	struct {
+		int a;
+		float b;
+		char c[9];
+	} s = {5, 0, {0, 0, 0, 0, 0, 0, 0, 0, 40}};
+	int v[4] = {0, 0, 0, 300}, out[1001], *po = out;
+	float f[4] = {0, 0, 7000, 0};
 	unsigned char u = 200;
-	void *args[5] = { &po, &s, v, f, &u };
-	hx_ndrange nd = { 0 };
-	const uint64_t gs[3] = { 10, 6, 4 }, ls[3] = { 5, 3, 2 };
+	void *args[5] = {&po, &s, v, f, &u};
+	hx_ndrange nd = {0};
+	const uint64_t gs[3] = {10, 6, 4}, ls[3] = {5, 3, 2};
 	static char scratch[16 * 1024];
 
-	CHECK_EQ(hx_compiler_kernel(p, (size_t)hx_compiler_find_kernel(p, "k3"))->args[1].size, 20);
+	CHECK_EQ(hx_compiler_kernel(p, (size_t)hx_compiler_find_kernel(p, "k3"))
+		     ->args[1]
+		     .size,
+		 20);
 	memset(out, 0xff, sizeof(out));
 	nd.work_dim = 3;
 	for (int d = 0; d < 3; d++) {
@@ -810,10 +853,11 @@ TEST(ndrange_3d_byvalue_args)
 	for (uint64_t gz = 0; gz < 2; gz++)
 		for (uint64_t gy = 0; gy < 2; gy++)
 			for (uint64_t gx = 0; gx < 2; gx++) {
-				hx_group g = { 0 };
+				hx_group g = {0};
 				g.nd = &nd;
 				g.rt = &rt_plain;
-				g.group_id[0] = gx, g.group_id[1] = gy, g.group_id[2] = gz;
+				g.group_id[0] = gx, g.group_id[1] = gy,
+				g.group_id[2] = gz;
 				for (int d = 0; d < 3; d++)
 					g.local_size[d] = ls[d];
 				g.wg_scratch = scratch;
@@ -825,7 +869,9 @@ TEST(ndrange_3d_byvalue_args)
 			for (int x = 0; x < 10; x++) {
 				int idx = (z * 6 + y) * 10 + x;
 				if (idx)
-					CHECK_EQ(out[idx], x + 100 * y + 10000 * z + (z % 2) * 1000000);
+					CHECK_EQ(out[idx],
+						 x + 100 * y + 10000 * z +
+						     (z % 2) * 1000000);
 			}
 	hx_compiler_release(p);
 }
@@ -833,9 +879,10 @@ TEST(ndrange_3d_byvalue_args)
 TEST(include_relative_dir)
 {
 	char dir[] = "/tmp/hmmcl-inc-XXXXXX", path[256];
-	const char *src = "#include \"myinc.h\"\nkernel void k(global int *a) { a[0] = FROM_HEADER; }\n";
+	const char *src = "#include \"myinc.h\"\nkernel void k(global int *a) "
+			  "{ a[0] = FROM_HEADER; }\n";
 	int out = 0, *po = &out;
-	void *args[1] = { &po };
+	void *args[1] = {&po};
 	FILE *f;
 
 	CHECK(mkdtemp(dir) != NULL);

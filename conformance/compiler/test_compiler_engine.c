@@ -21,8 +21,8 @@ static hx_engine *engine(void)
 static void run(const hx_kernel_code *kc, void *const *args, uint64_t global,
 		uint64_t local, uint64_t local_args, const struct hx_mmu *mmu)
 {
-	hx_ndrange nd = { 0 };
-	struct hx_launch l = { 0 };
+	hx_ndrange nd = {0};
+	struct hx_launch l = {0};
 	struct hx_run_result res;
 
 	nd.work_dim = 1;
@@ -41,23 +41,24 @@ static void run(const hx_kernel_code *kc, void *const *args, uint64_t global,
 }
 
 static const char *reduce_src =
-	"kernel void reduce(global const int *in, global int *out, local int *tmp) {\n"
-	"  size_t l = get_local_id(0), n = get_local_size(0);\n"
-	"  tmp[l] = in[get_global_id(0)];\n"
-	"  barrier(CLK_LOCAL_MEM_FENCE);\n"
-	"  for (size_t s = n / 2; s > 0; s >>= 1) {\n"
-	"    if (l < s) tmp[l] += tmp[l + s];\n"
-	"    barrier(CLK_LOCAL_MEM_FENCE);\n"
-	"  }\n"
-	"  if (l == 0) out[get_group_id(0)] = tmp[0];\n"
-	"}\n";
+    "kernel void reduce(global const int *in, global int *out, local int *tmp) "
+    "{\n"
+    "  size_t l = get_local_id(0), n = get_local_size(0);\n"
+    "  tmp[l] = in[get_global_id(0)];\n"
+    "  barrier(CLK_LOCAL_MEM_FENCE);\n"
+    "  for (size_t s = n / 2; s > 0; s >>= 1) {\n"
+    "    if (l < s) tmp[l] += tmp[l + s];\n"
+    "    barrier(CLK_LOCAL_MEM_FENCE);\n"
+    "  }\n"
+    "  if (l == 0) out[get_group_id(0)] = tmp[0];\n"
+    "}\n";
 
 TEST(barrier_tree_reduction)
 {
 	enum { N = 8192, WG = 128 };
 	int *in = malloc(N * sizeof(int)), out[N / WG], *po = out;
 	uint64_t off = 0;
-	void *args[3] = { &in, &po, &off };
+	void *args[3] = {&in, &po, &off};
 	hx_cprog *p = cc_build(reduce_src, "");
 	hx_kernel_code kc = cc_code(p, "reduce", 0);
 
@@ -78,29 +79,34 @@ TEST(barrier_tree_reduction)
 /* Generic pointers to all three named spaces, all_svm_devices atomics
  * under contention, program-scope globals, work_group_reduce_add. */
 static const char *cl30_src =
-	"global atomic_int total = ATOMIC_VAR_INIT(0);\n"
-	"global int launches;\n"
-	"int twice(int *p) { return 2 * *p; }\n"
-	"kernel void k(global int *in, global int *sums, global atomic_int *cnt) {\n"
-	"  local int l;\n"
-	"  int priv = (int)get_local_id(0);\n"
-	"  if (get_local_id(0) == 0) l = 5;\n"
-	"  work_group_barrier(CLK_LOCAL_MEM_FENCE);\n"
-	"  int v = twice(&in[get_global_id(0)]) + twice(&l) - 10 + twice(&priv) - 2 * priv;\n"
-	"  int s = work_group_reduce_add(v);\n"
-	"  if (get_local_id(0) == 0) sums[get_group_id(0)] = s;\n"
-	"  atomic_fetch_add_explicit(cnt, 1, memory_order_relaxed, memory_scope_all_svm_devices);\n"
-	"  atomic_fetch_add_explicit(&total, v, memory_order_seq_cst, memory_scope_device);\n"
-	"  if (get_global_id(0) == 0) { launches++; sums[get_num_groups(0)] = launches;\n"
-	"    sums[get_num_groups(0) + 1] = atomic_load(&total); }\n"
-	"}\n";
+    "global atomic_int total = ATOMIC_VAR_INIT(0);\n"
+    "global int launches;\n"
+    "int twice(int *p) { return 2 * *p; }\n"
+    "kernel void k(global int *in, global int *sums, global atomic_int *cnt) "
+    "{\n"
+    "  local int l;\n"
+    "  int priv = (int)get_local_id(0);\n"
+    "  if (get_local_id(0) == 0) l = 5;\n"
+    "  work_group_barrier(CLK_LOCAL_MEM_FENCE);\n"
+    "  int v = twice(&in[get_global_id(0)]) + twice(&l) - 10 + twice(&priv) - "
+    "2 * priv;\n"
+    "  int s = work_group_reduce_add(v);\n"
+    "  if (get_local_id(0) == 0) sums[get_group_id(0)] = s;\n"
+    "  atomic_fetch_add_explicit(cnt, 1, memory_order_relaxed, "
+    "memory_scope_all_svm_devices);\n"
+    "  atomic_fetch_add_explicit(&total, v, memory_order_seq_cst, "
+    "memory_scope_device);\n"
+    "  if (get_global_id(0) == 0) { launches++; sums[get_num_groups(0)] = "
+    "launches;\n"
+    "    sums[get_num_groups(0) + 1] = atomic_load(&total); }\n"
+    "}\n";
 
 TEST(cl30_features_together)
 {
 	enum { N = 4096, WG = 64, G = N / WG };
 	int *in = malloc(N * sizeof(int)), sums[G + 2], cnt = 0;
 	int *pin = in, *ps = sums, *pc = &cnt;
-	void *args[3] = { &pin, &ps, &pc };
+	void *args[3] = {&pin, &ps, &pc};
 	hx_cprog *p = cc_build(cl30_src, "-cl-std=CL3.0");
 	hx_kernel_code kc = cc_code(p, "k", 0);
 	long all = 0;
@@ -144,12 +150,12 @@ static void *shadow_translate(void *ctx, unsigned worker, uint64_t addr,
 TEST(mirrored_with_barriers_on_engine)
 {
 	enum { N = 2048, WG = 128 };
-	const struct hx_mmu mmu = { shadow_translate, NULL };
+	const struct hx_mmu mmu = {shadow_translate, NULL};
 	hx_cprog *p = cc_build(reduce_src, "");
 	hx_kernel_code kc = cc_code(p, "reduce", HX_CODE_MIRRORED);
 	int *in, *out;
 	uint64_t off = 0;
-	void *args[3] = { &in, &out, &off };
+	void *args[3] = {&in, &out, &off};
 
 	real_mem = calloc(PAGES, PG);
 	shadow_mem = calloc(PAGES, PG);

@@ -22,17 +22,21 @@ static int check_undefined(LLVMModuleRef m, hx_buf *log)
 {
 	int ret = CL_SUCCESS;
 
-	for (LLVMValueRef f = LLVMGetFirstFunction(m); f; f = LLVMGetNextFunction(f)) {
+	for (LLVMValueRef f = LLVMGetFirstFunction(m); f;
+	     f = LLVMGetNextFunction(f)) {
 		size_t len;
 		const char *name = LLVMGetValueName2(f, &len);
-		if (!LLVMIsDeclaration(f) || !LLVMGetFirstUse(f) || is_lowered(name))
+		if (!LLVMIsDeclaration(f) || !LLVMGetFirstUse(f) ||
+		    is_lowered(name))
 			continue;
 		if (!dlsym(RTLD_DEFAULT, name)) {
-			hx_buf_printf(log, "error: undefined function '%s'\n", name);
+			hx_buf_printf(log, "error: undefined function '%s'\n",
+				      name);
 			ret = CL_BUILD_PROGRAM_FAILURE;
 		}
 	}
-	for (LLVMValueRef g = LLVMGetFirstGlobal(m); g; g = LLVMGetNextGlobal(g)) {
+	for (LLVMValueRef g = LLVMGetFirstGlobal(m); g;
+	     g = LLVMGetNextGlobal(g)) {
 		size_t len;
 		if (LLVMIsDeclaration(g) && LLVMGetFirstUse(g)) {
 			hx_buf_printf(log, "error: undefined variable '%s'\n",
@@ -48,10 +52,12 @@ static int check_undefined(LLVMModuleRef m, hx_buf *log)
  * not a kernel becomes internal so that dead builtins disappear. */
 static void set_linkages(LLVMModuleRef m)
 {
-	for (LLVMValueRef f = LLVMGetFirstFunction(m); f; f = LLVMGetNextFunction(f))
+	for (LLVMValueRef f = LLVMGetFirstFunction(m); f;
+	     f = LLVMGetNextFunction(f))
 		if (!LLVMIsDeclaration(f) && !hx_is_kernel(f))
 			LLVMSetLinkage(f, LLVMInternalLinkage);
-	for (LLVMValueRef g = LLVMGetFirstGlobal(m); g; g = LLVMGetNextGlobal(g)) {
+	for (LLVMValueRef g = LLVMGetFirstGlobal(m); g;
+	     g = LLVMGetNextGlobal(g)) {
 		if (LLVMIsDeclaration(g))
 			continue;
 		bool shared = LLVMGetPointerAddressSpace(LLVMTypeOf(g)) == 1 &&
@@ -59,7 +65,8 @@ static void set_linkages(LLVMModuleRef m)
 		LLVMLinkage l = LLVMGetLinkage(g);
 		if (!shared) {
 			LLVMSetLinkage(g, LLVMInternalLinkage);
-		} else if (l == LLVMInternalLinkage || l == LLVMPrivateLinkage) {
+		} else if (l == LLVMInternalLinkage ||
+			   l == LLVMPrivateLinkage) {
 			size_t len;
 			char name[512];
 			snprintf(name, sizeof(name), "__hx_g.%s",
@@ -118,9 +125,10 @@ static int link_bitcode(void *const *bcs, const size_t *sizes, size_t n,
 	}
 	ret = hx_llvm_write(m, &bc, &bc_size);
 	if (ret == CL_SUCCESS)
-		ret = hx_cprog_create(library ? CL_PROGRAM_BINARY_TYPE_LIBRARY
-					      : CL_PROGRAM_BINARY_TYPE_EXECUTABLE,
-				      dialect, opt_disable, bc, bc_size, out, log);
+		ret = hx_cprog_create(
+		    library ? CL_PROGRAM_BINARY_TYPE_LIBRARY
+			    : CL_PROGRAM_BINARY_TYPE_EXECUTABLE,
+		    dialect, opt_disable, bc, bc_size, out, log);
 out:
 	if (m)
 		LLVMDisposeModule(m);
@@ -156,8 +164,8 @@ static void source_key(uint8_t key[32], const char *what, const char *source,
 /* A cache entry: u64 length + build log (a cached build reports the same
  * warnings), u64 length + dependencies (files included from -I
  * directories: a changed one makes the entry stale), program binary. */
-static bool cache_load(const uint8_t key[32], const char *kind,
-		       uint32_t type, hx_cprog **out, hx_buf *log)
+static bool cache_load(const uint8_t key[32], const char *kind, uint32_t type,
+		       hx_cprog **out, hx_buf *log)
 {
 	char *data;
 	size_t size;
@@ -167,10 +175,12 @@ static bool cache_load(const uint8_t key[32], const char *kind,
 	if (!hx_cache_get(key, kind, (void **)&data, &size))
 		return false;
 	ok = size >= 16 && (memcpy(&loglen, data, 8), loglen <= size - 16) &&
-	     (memcpy(&deplen, data + 8 + loglen, 8), deplen <= size - 16 - loglen) &&
+	     (memcpy(&deplen, data + 8 + loglen, 8),
+	      deplen <= size - 16 - loglen) &&
 	     hx_frontend_deps_valid(data + 16 + loglen, deplen) &&
 	     hx_compiler_load_binary(data + 16 + loglen + deplen,
-				     size - 16 - loglen - deplen, out) == CL_SUCCESS;
+				     size - 16 - loglen - deplen,
+				     out) == CL_SUCCESS;
 	if (ok && (*out)->binary_type != type) {
 		hx_compiler_release(*out);
 		ok = false;
@@ -182,14 +192,16 @@ static bool cache_load(const uint8_t key[32], const char *kind,
 }
 
 static void cache_store(const uint8_t key[32], const char *kind,
-			const hx_cprog *p, const hx_buf *log, const hx_buf *deps)
+			const hx_cprog *p, const hx_buf *log,
+			const hx_buf *deps)
 {
-	hx_buf entry = { 0 };
+	hx_buf entry = {0};
 	uint64_t loglen = log->len, deplen = deps->len;
 	void *data;
 	size_t size;
 
-	if (!hx_cache_enabled() || hx_compiler_binary(p, &data, &size) != CL_SUCCESS)
+	if (!hx_cache_enabled() ||
+	    hx_compiler_binary(p, &data, &size) != CL_SUCCESS)
 		return;
 	if (!hx_buf_append(&entry, &loglen, 8) &&
 	    !hx_buf_append(&entry, log->data ? log->data : "", log->len) &&
@@ -214,7 +226,7 @@ int hx_compiler_compile(const char *source, const char *options,
 			const hx_cl_header *headers, size_t num_headers,
 			hx_cprog **out, char **log_out)
 {
-	hx_buf log = { 0 }, deps = { 0 };
+	hx_buf log = {0}, deps = {0};
 	hx_options o;
 	uint8_t key[32];
 	void *bc;
@@ -224,17 +236,20 @@ int hx_compiler_compile(const char *source, const char *options,
 	hx_llvm_init();
 	ret = hx_options_parse(options, HX_OPT_COMPILE, &o);
 	if (ret != CL_SUCCESS) {
-		hx_buf_printf(&log, "error: invalid compile options: %s\n", options);
+		hx_buf_printf(&log, "error: invalid compile options: %s\n",
+			      options);
 		return finish(ret, &log, log_out);
 	}
-	source_key(key, "compile", source, options, &o, headers, num_headers, 0);
-	if (!cache_load(key, "obj", CL_PROGRAM_BINARY_TYPE_COMPILED_OBJECT, out, &log)) {
+	source_key(key, "compile", source, options, &o, headers, num_headers,
+		   0);
+	if (!cache_load(key, "obj", CL_PROGRAM_BINARY_TYPE_COMPILED_OBJECT, out,
+			&log)) {
 		ret = hx_frontend_compile(source, headers, num_headers, &o, &bc,
 					  &bc_size, &log, &deps);
 		if (ret == CL_SUCCESS)
-			ret = hx_cprog_create(CL_PROGRAM_BINARY_TYPE_COMPILED_OBJECT,
-					      o.dialect, o.opt_disable, bc, bc_size,
-					      out, &log);
+			ret = hx_cprog_create(
+			    CL_PROGRAM_BINARY_TYPE_COMPILED_OBJECT, o.dialect,
+			    o.opt_disable, bc, bc_size, out, &log);
 		if (ret == CL_SUCCESS)
 			cache_store(key, "obj", *out, &log, &deps);
 	}
@@ -246,7 +261,7 @@ int hx_compiler_compile(const char *source, const char *options,
 int hx_compiler_build(const char *source, const char *options, hx_cprog **out,
 		      char **log_out)
 {
-	hx_buf log = { 0 }, deps = { 0 };
+	hx_buf log = {0}, deps = {0};
 	hx_options o;
 	uint8_t key[32];
 	void *bc = NULL;
@@ -256,13 +271,15 @@ int hx_compiler_build(const char *source, const char *options, hx_cprog **out,
 	hx_llvm_init();
 	ret = hx_options_parse(options, HX_OPT_BUILD, &o);
 	if (ret != CL_SUCCESS) {
-		hx_buf_printf(&log, "error: invalid build options: %s\n", options);
+		hx_buf_printf(&log, "error: invalid build options: %s\n",
+			      options);
 		return finish(ret, &log, log_out);
 	}
 	source_key(key, "build", source, options, &o, NULL, 0, o.dialect);
-	if (!cache_load(key, "exe", CL_PROGRAM_BINARY_TYPE_EXECUTABLE, out, &log)) {
-		ret = hx_frontend_compile(source, NULL, 0, &o, &bc, &bc_size, &log,
-					  &deps);
+	if (!cache_load(key, "exe", CL_PROGRAM_BINARY_TYPE_EXECUTABLE, out,
+			&log)) {
+		ret = hx_frontend_compile(source, NULL, 0, &o, &bc, &bc_size,
+					  &log, &deps);
 		if (ret == CL_SUCCESS)
 			ret = link_bitcode(&bc, &bc_size, 1, o.dialect,
 					   o.opt_disable, false, out, &log);
@@ -281,7 +298,7 @@ int hx_compiler_build(const char *source, const char *options, hx_cprog **out,
 int hx_compiler_link(hx_cprog *const *inputs, size_t n, const char *options,
 		     hx_cprog **out, char **log_out)
 {
-	hx_buf log = { 0 };
+	hx_buf log = {0};
 	hx_options o;
 	void **bcs = calloc(n + 1, sizeof(*bcs));
 	size_t *sizes = calloc(n + 1, sizeof(*sizes));
@@ -292,7 +309,8 @@ int hx_compiler_link(hx_cprog *const *inputs, size_t n, const char *options,
 	ret = bcs && sizes ? hx_options_parse(options, HX_OPT_LINK, &o)
 			   : CL_OUT_OF_HOST_MEMORY;
 	if (ret != CL_SUCCESS) {
-		hx_buf_printf(&log, "error: invalid link options: %s\n", options);
+		hx_buf_printf(&log, "error: invalid link options: %s\n",
+			      options);
 		goto out_free;
 	}
 	for (size_t i = 0; i < n && ret == CL_SUCCESS; i++) {
@@ -301,7 +319,8 @@ int hx_compiler_link(hx_cprog *const *inputs, size_t n, const char *options,
 		/* One builtin library per executable: 1.x and 3.0 mangle
 		 * pointer builtins differently. */
 		if (dialect && inputs[i]->dialect != dialect) {
-			hx_buf_printf(&log, "error: cannot link OpenCL C 1.x and 3.0 objects together\n");
+			hx_buf_printf(&log, "error: cannot link OpenCL C 1.x "
+					    "and 3.0 objects together\n");
 			ret = CL_LINK_PROGRAM_FAILURE;
 		}
 		dialect = inputs[i]->dialect;

@@ -46,7 +46,8 @@ int hx_buf_printf(hx_buf *b, const char *fmt, ...)
 	va_end(ap);
 	if (n < 0)
 		return -1;
-	return hx_buf_append(b, tmp, (size_t)n < sizeof(tmp) ? (size_t)n : sizeof(tmp) - 1);
+	return hx_buf_append(
+	    b, tmp, (size_t)n < sizeof(tmp) ? (size_t)n : sizeof(tmp) - 1);
 }
 
 char *hx_buf_take(hx_buf *b)
@@ -155,8 +156,9 @@ void hx_cache_put(const uint8_t key[32], const char *kind, const void *data,
 	FILE *f = fopen(tmp, "wb");
 	if (!f)
 		return;
-	bool ok = fwrite(CACHE_MAGIC, 1, 8, f) == 8 && fwrite(key, 1, 32, f) == 32 &&
-		  fwrite(&n, 8, 1, f) == 1 && fwrite(data, 1, size, f) == size;
+	bool ok = fwrite(CACHE_MAGIC, 1, 8, f) == 8 &&
+		  fwrite(key, 1, 32, f) == 32 && fwrite(&n, 8, 1, f) == 1 &&
+		  fwrite(data, 1, size, f) == size;
 	if (fclose(f) != 0)
 		ok = false;
 	if (!ok || rename(tmp, path) != 0)
@@ -169,7 +171,7 @@ void hx_cache_key_base(hx_sha256 *s)
 	uint32_t abi = HX_KERNEL_ABI_VERSION, fmt = HX_COMPILER_REV;
 
 	LLVMGetVersion(&maj, &min, &patch);
-	uint32_t v[3] = { maj, min, patch };
+	uint32_t v[3] = {maj, min, patch};
 	hx_sha256_field(s, v, sizeof(v));
 	hx_sha256_field(s, &abi, sizeof(abi));
 	hx_sha256_field(s, &fmt, sizeof(fmt));

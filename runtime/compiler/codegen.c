@@ -17,9 +17,9 @@ typedef struct entry_info {
 	LLVMValueRef entry;
 	LLVMValueRef kernel;
 	bool per_item;
-	LLVMValueRef g;          /* hx_group * */
-	LLVMValueRef lid[3];     /* loop induction values (loop mode) */
-	LLVMValueRef local_mem;  /* g->local_mem, loaded in the entry block */
+	LLVMValueRef g;		/* hx_group * */
+	LLVMValueRef lid[3];	/* loop induction values (loop mode) */
+	LLVMValueRef local_mem; /* g->local_mem, loaded in the entry block */
 	hx_local_var *vars;
 	size_t nvars;
 } entry_info;
@@ -77,7 +77,8 @@ static LLVMValueRef arg_value(cg *c, entry_info *e, LLVMValueRef args,
 	    LLVMGetPointerAddressSpace(t) == 3) {
 		LLVMValueRef off = LLVMBuildLoad2(c->b, c->i64, slot, "");
 		LLVMSetAlignment(off, 1);
-		LLVMValueRef p = LLVMBuildGEP2(c->b, c->i8, e->local_mem, &off, 1, "");
+		LLVMValueRef p =
+		    LLVMBuildGEP2(c->b, c->i8, e->local_mem, &off, 1, "");
 		return LLVMBuildAddrSpaceCast(c->b, p, t, "");
 	}
 	v = LLVMBuildLoad2(c->b, t, slot, "");
@@ -90,17 +91,19 @@ static LLVMValueRef arg_value(cg *c, entry_info *e, LLVMValueRef args,
 static void copy_fp_attrs(LLVMValueRef from, LLVMValueRef to)
 {
 	static const char *const names[] = {
-		"unsafe-fp-math", "no-infs-fp-math", "no-nans-fp-math",
-		"no-signed-zeros-fp-math", "approx-func-fp-math",
-		"less-precise-fpmad", "denormal-fp-math", "denormal-fp-math-f32",
+	    "unsafe-fp-math",	   "no-infs-fp-math",
+	    "no-nans-fp-math",	   "no-signed-zeros-fp-math",
+	    "approx-func-fp-math", "less-precise-fpmad",
+	    "denormal-fp-math",	   "denormal-fp-math-f32",
 	};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		LLVMAttributeRef a = LLVMGetStringAttributeAtIndex(
-			from, LLVMAttributeFunctionIndex, names[i],
-			(unsigned)strlen(names[i]));
+		    from, LLVMAttributeFunctionIndex, names[i],
+		    (unsigned)strlen(names[i]));
 		if (a)
-			LLVMAddAttributeAtIndex(to, LLVMAttributeFunctionIndex, a);
+			LLVMAddAttributeAtIndex(to, LLVMAttributeFunctionIndex,
+						a);
 	}
 }
 
@@ -120,7 +123,8 @@ static LLVMValueRef loop_open(cg *c, const char *name, LLVMBasicBlockRef *hdr)
 {
 	LLVMBasicBlockRef pre = LLVMGetInsertBlock(c->b);
 	LLVMValueRef fn = LLVMGetBasicBlockParent(pre);
-	LLVMBasicBlockRef body = LLVMAppendBasicBlockInContext(c->ctx, fn, name);
+	LLVMBasicBlockRef body =
+	    LLVMAppendBasicBlockInContext(c->ctx, fn, name);
 	LLVMValueRef zero = LLVMConstInt(c->i64, 0, 0), phi;
 
 	LLVMBuildBr(c->b, body);
@@ -135,7 +139,8 @@ static void loop_close(cg *c, LLVMValueRef phi, LLVMBasicBlockRef hdr,
 		       LLVMValueRef limit)
 {
 	LLVMValueRef fn = LLVMGetBasicBlockParent(hdr);
-	LLVMValueRef next = LLVMBuildNUWAdd(c->b, phi, LLVMConstInt(c->i64, 1, 0), "");
+	LLVMValueRef next =
+	    LLVMBuildNUWAdd(c->b, phi, LLVMConstInt(c->i64, 1, 0), "");
 	LLVMBasicBlockRef latch = LLVMGetInsertBlock(c->b);
 	LLVMBasicBlockRef exit = LLVMAppendBasicBlockInContext(c->ctx, fn, "");
 
@@ -161,11 +166,12 @@ static int build_entry(cg *c, entry_info *e)
 		      sizeof(name));
 	e->entry = LLVMAddFunction(c->m, name, c->entry_ty);
 	copy_fp_attrs(e->kernel, e->entry);
-	LLVMPositionBuilderAtEnd(c->b, LLVMAppendBasicBlockInContext(
-					       c->ctx, e->entry, "entry"));
+	LLVMPositionBuilderAtEnd(
+	    c->b, LLVMAppendBasicBlockInContext(c->ctx, e->entry, "entry"));
 	args = LLVMGetParam(e->entry, 0);
 	e->g = LLVMGetParam(e->entry, 1);
-	e->local_mem = load_field(c, c->ptr, e->g, offsetof(hx_group, local_mem));
+	e->local_mem =
+	    load_field(c, c->ptr, e->g, offsetof(hx_group, local_mem));
 	for (unsigned i = 0; i < n; i++)
 		vals[i] = arg_value(c, e, args, i);
 	if (e->per_item) {
@@ -174,9 +180,13 @@ static int build_entry(cg *c, entry_info *e)
 		LLVMValueRef ls[3];
 		for (int d = 0; d < 3; d++)
 			ls[d] = load_field(c, c->i64, e->g,
-					   offsetof(hx_group, local_size) + 8 * (size_t)d);
+					   offsetof(hx_group, local_size) +
+					       8 * (size_t)d);
 		for (int d = 2; d >= 0; d--)
-			e->lid[d] = loop_open(c, d == 0 ? "x" : d == 1 ? "y" : "z",
+			e->lid[d] = loop_open(c,
+					      d == 0   ? "x"
+					      : d == 1 ? "y"
+						       : "z",
 					      &hdr[d]);
 		call_kernel(c, e, vals);
 		for (int d = 0; d < 3; d++)
@@ -202,13 +212,14 @@ static LLVMValueRef lower_local_id(cg *c, entry_info *e, LLVMValueRef dim)
 	LLVMValueRef id[3], r = LLVMConstInt(c->i64, 0, 0);
 
 	for (int d = 0; d < 3; d++)
-		id[d] = e->per_item
-				? load_field(c, c->i64, e->g,
-					     offsetof(hx_group, local_id) + 8 * (size_t)d)
-				: e->lid[d];
+		id[d] = e->per_item ? load_field(c, c->i64, e->g,
+						 offsetof(hx_group, local_id) +
+						     8 * (size_t)d)
+				    : e->lid[d];
 	for (int d = 2; d >= 0; d--) {
-		LLVMValueRef is = LLVMBuildICmp(c->b, LLVMIntEQ, dim,
-						LLVMConstInt(LLVMTypeOf(dim), (unsigned)d, 0), "");
+		LLVMValueRef is = LLVMBuildICmp(
+		    c->b, LLVMIntEQ, dim,
+		    LLVMConstInt(LLVMTypeOf(dim), (unsigned)d, 0), "");
 		r = LLVMBuildSelect(c->b, is, id[d], r, "");
 	}
 	return r;
@@ -228,13 +239,14 @@ static LLVMValueRef lower_printf(cg *c, entry_info *e, LLVMValueRef call)
 {
 	unsigned n = (unsigned)LLVMGetNumArgOperands(call);
 	LLVMValueRef *args = calloc(n + 2, sizeof(*args)), r;
-	LLVMTypeRef params[2] = { c->ptr, c->ptr };
+	LLVMTypeRef params[2] = {c->ptr, c->ptr};
 	LLVMTypeRef fty = LLVMFunctionType(c->i32, params, 2, 1);
 
 	if (!args)
 		return NULL;
 	args[0] = e->g;
-	args[1] = LLVMBuildAddrSpaceCast(c->b, LLVMGetOperand(call, 0), c->ptr, "");
+	args[1] =
+	    LLVMBuildAddrSpaceCast(c->b, LLVMGetOperand(call, 0), c->ptr, "");
 	for (unsigned i = 1; i < n; i++)
 		args[i + 1] = LLVMGetOperand(call, i);
 	r = rt_call(c, e, offsetof(hx_rt, printf), fty, args, n + 1);
@@ -253,12 +265,13 @@ static int lower_call(cg *c, entry_info *e, LLVMValueRef call)
 	} else if (!strcmp(name, "__hx_group")) {
 		r = LLVMBuildAddrSpaceCast(c->b, e->g, LLVMTypeOf(call), "");
 	} else if (!strcmp(name, "__hx_barrier")) {
-		LLVMTypeRef params[2] = { c->ptr, c->i32 };
-		LLVMValueRef args[2] = { e->g, LLVMGetOperand(call, 0) };
+		LLVMTypeRef params[2] = {c->ptr, c->i32};
+		LLVMValueRef args[2] = {e->g, LLVMGetOperand(call, 0)};
 		if (!e->per_item)
 			return -1;
 		rt_call(c, e, offsetof(hx_rt, barrier),
-			LLVMFunctionType(LLVMVoidTypeInContext(c->ctx), params, 2, 0),
+			LLVMFunctionType(LLVMVoidTypeInContext(c->ctx), params,
+					 2, 0),
 			args, 2);
 	} else if (!strcmp(name, "printf")) {
 		r = lower_printf(c, e, call);
@@ -288,7 +301,8 @@ static int lower_intrinsics(cg *c, entry_info *e)
 			if (!LLVMIsACallInst(in))
 				continue;
 			if (n == cap) {
-				LLVMValueRef *nc = realloc(calls, 2 * cap * sizeof(*calls));
+				LLVMValueRef *nc =
+				    realloc(calls, 2 * cap * sizeof(*calls));
 				if (!nc) {
 					free(calls);
 					return -1;
@@ -339,10 +353,12 @@ static LLVMValueRef materialize(cg *c, LLVMValueRef ce, LLVMValueRef gv,
 	switch (LLVMGetConstOpcode(ce)) {
 	case LLVMGetElementPtr:
 		return LLVMIsInBounds(ce)
-			       ? LLVMBuildInBoundsGEP2(c->b, LLVMGetGEPSourceElementType(ce),
-						       ops[0], ops + 1, n - 1, "")
-			       : LLVMBuildGEP2(c->b, LLVMGetGEPSourceElementType(ce),
-					       ops[0], ops + 1, n - 1, "");
+			   ? LLVMBuildInBoundsGEP2(
+				 c->b, LLVMGetGEPSourceElementType(ce), ops[0],
+				 ops + 1, n - 1, "")
+			   : LLVMBuildGEP2(c->b,
+					   LLVMGetGEPSourceElementType(ce),
+					   ops[0], ops + 1, n - 1, "");
 	case LLVMAddrSpaceCast:
 	case LLVMBitCast:
 	case LLVMPtrToInt:
@@ -370,10 +386,14 @@ static LLVMValueRef local_ptr(cg *c, entry_info *e, LLVMValueRef gv)
 {
 	for (size_t i = 0; i < e->nvars; i++)
 		if (e->vars[i].gv == gv) {
-			LLVMValueRef off = LLVMConstInt(c->i64, e->vars[i].offset, 0);
-			LLVMPositionBuilderBefore(c->b, LLVMGetNextInstruction(e->local_mem));
-			LLVMValueRef p = LLVMBuildGEP2(c->b, c->i8, e->local_mem, &off, 1, "");
-			return LLVMBuildAddrSpaceCast(c->b, p, LLVMTypeOf(gv), "");
+			LLVMValueRef off =
+			    LLVMConstInt(c->i64, e->vars[i].offset, 0);
+			LLVMPositionBuilderBefore(
+			    c->b, LLVMGetNextInstruction(e->local_mem));
+			LLVMValueRef p = LLVMBuildGEP2(
+			    c->b, c->i8, e->local_mem, &off, 1, "");
+			return LLVMBuildAddrSpaceCast(c->b, p, LLVMTypeOf(gv),
+						      "");
 		}
 	return NULL;
 }
@@ -395,8 +415,9 @@ static int replace_in(cg *c, LLVMValueRef in, LLVMValueRef gv)
 		if (!contains(op, gv, 0))
 			continue;
 		if (LLVMIsAPHINode(in))
-			LLVMPositionBuilderBefore(c->b, LLVMGetBasicBlockTerminator(
-								LLVMGetIncomingBlock(in, i)));
+			LLVMPositionBuilderBefore(
+			    c->b, LLVMGetBasicBlockTerminator(
+				      LLVMGetIncomingBlock(in, i)));
 		else
 			LLVMPositionBuilderBefore(c->b, in);
 		v = materialize(c, op, gv, rep);
@@ -417,13 +438,15 @@ static int collect_users(LLVMValueRef v, LLVMValueRef **out, size_t *n,
 		if (LLVMIsAInstruction(user)) {
 			if (*n == *cap) {
 				*cap = *cap ? *cap * 2 : 16;
-				LLVMValueRef *o = realloc(*out, *cap * sizeof(*o));
+				LLVMValueRef *o =
+				    realloc(*out, *cap * sizeof(*o));
 				if (!o)
 					return -1;
 				*out = o;
 			}
 			(*out)[(*n)++] = user;
-		} else if (depth < 16 && collect_users(user, out, n, cap, depth + 1)) {
+		} else if (depth < 16 &&
+			   collect_users(user, out, n, cap, depth + 1)) {
 			return -1;
 		}
 	}
@@ -446,7 +469,8 @@ static int lower_locals(cg *c)
 			ret = replace_in(c, users[i], gv);
 		free(users);
 		if (ret) {
-			hx_buf_printf(c->log, "error: cannot place __local variable\n");
+			hx_buf_printf(c->log,
+				      "error: cannot place __local variable\n");
 			return -1;
 		}
 	}
@@ -455,16 +479,19 @@ static int lower_locals(cg *c)
 
 static void set_fn_attrs(cg *c, bool opt_disable)
 {
-	const char *drop[] = { "noinline", "optnone" };
+	const char *drop[] = {"noinline", "optnone"};
 
-	for (LLVMValueRef f = LLVMGetFirstFunction(c->m); f; f = LLVMGetNextFunction(f)) {
+	for (LLVMValueRef f = LLVMGetFirstFunction(c->m); f;
+	     f = LLVMGetNextFunction(f)) {
 		if (LLVMIsDeclaration(f))
 			continue;
 		for (int i = 0; i < 2; i++)
 			LLVMRemoveEnumAttributeAtIndex(
-				f, LLVMAttributeFunctionIndex,
-				LLVMGetEnumAttributeKindForName(drop[i], strlen(drop[i])));
-		LLVMAddTargetDependentFunctionAttr(f, "target-cpu", hx_llvm_host_cpu());
+			    f, LLVMAttributeFunctionIndex,
+			    LLVMGetEnumAttributeKindForName(drop[i],
+							    strlen(drop[i])));
+		LLVMAddTargetDependentFunctionAttr(f, "target-cpu",
+						   hx_llvm_host_cpu());
 		LLVMAddTargetDependentFunctionAttr(f, "target-features",
 						   hx_llvm_host_features());
 		bool is_entry = false;
@@ -474,9 +501,12 @@ static void set_fn_attrs(cg *c, bool opt_disable)
 			continue;
 		/* No thread-locals, no per-item state: everything inlines into
 		 * the entries, where the intrinsics are lowered. */
-		LLVMAddAttributeAtIndex(f, LLVMAttributeFunctionIndex,
-					LLVMCreateEnumAttribute(c->ctx,
-						LLVMGetEnumAttributeKindForName("alwaysinline", 12), 0));
+		LLVMAddAttributeAtIndex(
+		    f, LLVMAttributeFunctionIndex,
+		    LLVMCreateEnumAttribute(
+			c->ctx,
+			LLVMGetEnumAttributeKindForName("alwaysinline", 12),
+			0));
 		LLVMSetLinkage(f, LLVMInternalLinkage);
 	}
 	(void)opt_disable;
@@ -506,11 +536,11 @@ static LLVMTargetMachineRef make_tm(bool opt_disable)
 		LLVMDisposeMessage(err);
 		return NULL;
 	}
-	return LLVMCreateTargetMachine(t, "x86_64-pc-linux-gnu", hx_llvm_host_cpu(),
-				       hx_llvm_host_features(),
-				       opt_disable ? LLVMCodeGenLevelNone
-						   : LLVMCodeGenLevelAggressive,
-				       LLVMRelocPIC, LLVMCodeModelSmall);
+	return LLVMCreateTargetMachine(
+	    t, "x86_64-pc-linux-gnu", hx_llvm_host_cpu(),
+	    hx_llvm_host_features(),
+	    opt_disable ? LLVMCodeGenLevelNone : LLVMCodeGenLevelAggressive,
+	    LLVMRelocPIC, LLVMCodeModelSmall);
 }
 
 static int emit_object(cg *c, LLVMTargetMachineRef tm, void **obj, size_t *size)
@@ -518,8 +548,10 @@ static int emit_object(cg *c, LLVMTargetMachineRef tm, void **obj, size_t *size)
 	LLVMMemoryBufferRef mb = NULL;
 	char *err = NULL;
 
-	if (LLVMTargetMachineEmitToMemoryBuffer(tm, c->m, LLVMObjectFile, &err, &mb)) {
-		hx_buf_printf(c->log, "error: code generation: %s\n", err ? err : "");
+	if (LLVMTargetMachineEmitToMemoryBuffer(tm, c->m, LLVMObjectFile, &err,
+						&mb)) {
+		hx_buf_printf(c->log, "error: code generation: %s\n",
+			      err ? err : "");
 		LLVMDisposeMessage(err);
 		return -1;
 	}
@@ -544,8 +576,9 @@ static int cg_init(cg *c, const hx_cprog *p, hx_buf *log)
 	c->i32 = LLVMInt32TypeInContext(c->ctx);
 	c->i64 = LLVMInt64TypeInContext(c->ctx);
 	c->ptr = LLVMPointerTypeInContext(c->ctx, 0);
-	LLVMTypeRef params[2] = { c->ptr, c->ptr };
-	c->entry_ty = LLVMFunctionType(LLVMVoidTypeInContext(c->ctx), params, 2, 0);
+	LLVMTypeRef params[2] = {c->ptr, c->ptr};
+	c->entry_ty =
+	    LLVMFunctionType(LLVMVoidTypeInContext(c->ctx), params, 2, 0);
 	return 0;
 }
 
@@ -568,15 +601,17 @@ static int make_entries(cg *c, const hx_cprog *p)
 	c->e = calloc(p->num_kernels + 1, sizeof(*c->e));
 	if (!c->e)
 		return -1;
-	for (LLVMValueRef f = LLVMGetFirstFunction(c->m); f; f = LLVMGetNextFunction(f)) {
+	for (LLVMValueRef f = LLVMGetFirstFunction(c->m); f;
+	     f = LLVMGetNextFunction(f)) {
 		if (!hx_is_kernel(f))
 			continue;
 		entry_info *e = &c->e[c->ne++];
-		hx_fnset reach = { 0 };
+		hx_fnset reach = {0};
 		uint64_t total;
 		e->kernel = f;
 		if (hx_reachable(f, &reach) ||
-		    hx_local_layout(c->m, &reach, &e->vars, &e->nvars, &total)) {
+		    hx_local_layout(c->m, &reach, &e->vars, &e->nvars,
+				    &total)) {
 			free(reach.fn);
 			return -1;
 		}
@@ -592,7 +627,8 @@ static int make_entries(cg *c, const hx_cprog *p)
 /* Program-scope variables are defined once, in the globals object. */
 static void extern_globals(cg *c)
 {
-	for (LLVMValueRef g = LLVMGetFirstGlobal(c->m); g; g = LLVMGetNextGlobal(g))
+	for (LLVMValueRef g = LLVMGetFirstGlobal(c->m); g;
+	     g = LLVMGetNextGlobal(g))
 		if (LLVMGetPointerAddressSpace(LLVMTypeOf(g)) == 1 &&
 		    !LLVMIsGlobalConstant(g) && !LLVMIsDeclaration(g)) {
 			LLVMSetInitializer(g, NULL);
@@ -604,7 +640,9 @@ static int lower_all(cg *c)
 {
 	for (size_t i = 0; i < c->ne; i++)
 		if (lower_intrinsics(c, &c->e[i])) {
-			hx_buf_printf(c->log, "error: cannot lower work-item intrinsics\n");
+			hx_buf_printf(
+			    c->log,
+			    "error: cannot lower work-item intrinsics\n");
 			return -1;
 		}
 	if (lower_locals(c))
@@ -618,7 +656,8 @@ static int verify(cg *c)
 	char *msg = NULL;
 
 	if (LLVMVerifyModule(c->m, LLVMReturnStatusAction, &msg)) {
-		hx_buf_printf(c->log, "error: invalid kernel module: %s\n", msg ? msg : "");
+		hx_buf_printf(c->log, "error: invalid kernel module: %s\n",
+			      msg ? msg : "");
 		LLVMDisposeMessage(msg);
 		return -1;
 	}
@@ -635,8 +674,8 @@ static void dump_ir(cg *c, const hx_cprog *p, int variant)
 
 	if (!dir || !*dir)
 		return;
-	snprintf(path, sizeof(path), "%s/%02x%02x%02x%02x-%s.ll", dir, p->bc_hash[0],
-		 p->bc_hash[1], p->bc_hash[2], p->bc_hash[3],
+	snprintf(path, sizeof(path), "%s/%02x%02x%02x%02x-%s.ll", dir,
+		 p->bc_hash[0], p->bc_hash[1], p->bc_hash[2], p->bc_hash[3],
 		 variant == HX_VARIANT_MIRRORED ? "mirrored" : "direct");
 	if (LLVMPrintModuleToFile(c->m, path, &err))
 		fprintf(stderr, "hmmcl: HMMCL_DUMP_IR: %s\n", err ? err : path);
@@ -647,7 +686,7 @@ int hx_codegen(const hx_cprog *p, int variant, void **obj, size_t *obj_size,
 	       hx_buf *log)
 {
 	LLVMTargetMachineRef tm = make_tm(p->opt_disable);
-	cg c = { 0 };
+	cg c = {0};
 	int ret = -1;
 
 	if (!tm || cg_init(&c, p, log))
@@ -667,7 +706,8 @@ int hx_codegen(const hx_cprog *p, int variant, void **obj, size_t *obj_size,
 	if (variant == HX_VARIANT_MIRRORED &&
 	    (run_passes(&c, "function(scalarize-masked-mem-intrin)", NULL) ||
 	     hx_mirror_module(c.m) || verify(&c) ||
-	     run_passes(&c, "function(sroa,early-cse,instcombine,simplifycfg)", tm) ||
+	     run_passes(&c, "function(sroa,early-cse,instcombine,simplifycfg)",
+			tm) ||
 	     verify(&c)))
 		goto out;
 	atomic_fetch_add(&hx_stat_codegens, 1);
@@ -685,7 +725,7 @@ int hx_codegen_globals(const hx_cprog *p, void **obj, size_t *obj_size,
 {
 	LLVMTargetMachineRef tm = make_tm(true);
 	LLVMValueRef f, next;
-	cg c = { 0 };
+	cg c = {0};
 	int ret = -1;
 
 	if (!tm || cg_init(&c, p, log))

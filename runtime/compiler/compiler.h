@@ -40,9 +40,9 @@ typedef struct hx_arg_meta {
 	uint32_t address_qualifier; /* CL_KERNEL_ARG_ADDRESS_* */
 	uint32_t access_qualifier;  /* CL_KERNEL_ARG_ACCESS_* */
 	uint64_t type_qualifier;    /* CL_KERNEL_ARG_TYPE_* bits */
-	const char *type_name;      /* as written, e.g. "float*", "float4" */
-	const char *name;           /* NULL unless built with -cl-kernel-arg-info */
-	uint32_t is_pointer;        /* global/constant/local pointer */
+	const char *type_name;	    /* as written, e.g. "float*", "float4" */
+	const char *name;    /* NULL unless built with -cl-kernel-arg-info */
+	uint32_t is_pointer; /* global/constant/local pointer */
 	uint32_t reserved;
 	/* Bytes clSetKernelArg must receive: 8 for global/constant pointers,
 	 * sizeof(value) for by-value args; 0 for __local (any size). */
@@ -52,14 +52,15 @@ typedef struct hx_arg_meta {
 typedef struct hx_kernel_meta {
 	const char *name;
 	uint32_t num_args;
-	uint32_t flags; /* HX_CODE_PER_ITEM (uses barriers), HX_CODE_USES_PRINTF */
+	uint32_t
+	    flags; /* HX_CODE_PER_ITEM (uses barriers), HX_CODE_USES_PRINTF */
 	const hx_arg_meta *args;
 	uint64_t reqd_work_group_size[3]; /* all 0 when absent */
 	uint64_t work_group_size_hint[3]; /* all 0 when absent */
-	const char *vec_type_hint;        /* e.g. "float4", NULL when absent */
-	const char *attributes;           /* CL_KERNEL_ATTRIBUTES string */
-	uint64_t local_static;            /* bytes of static __local variables */
-	uint64_t private_size;            /* stack bytes per work-item (estimate) */
+	const char *vec_type_hint;	  /* e.g. "float4", NULL when absent */
+	const char *attributes;		  /* CL_KERNEL_ATTRIBUTES string */
+	uint64_t local_static; /* bytes of static __local variables */
+	uint64_t private_size; /* stack bytes per work-item (estimate) */
 } hx_kernel_meta;
 
 /* clBuildProgram from source: compile + link with the builtin library.
@@ -111,9 +112,9 @@ int hx_compiler_get_code(hx_cprog *p, size_t kernel, uint32_t variant,
 
 /* Statistics for tests and benchmarks. */
 typedef struct hx_compiler_stats {
-	uint64_t clang_runs;   /* clang processes spawned */
-	uint64_t cache_hits;   /* programs or code objects read from disk */
-	uint64_t codegens;     /* O3 + native code generations */
+	uint64_t clang_runs; /* clang processes spawned */
+	uint64_t cache_hits; /* programs or code objects read from disk */
+	uint64_t codegens;   /* O3 + native code generations */
 } hx_compiler_stats;
 void hx_compiler_get_stats(hx_compiler_stats *s);
 

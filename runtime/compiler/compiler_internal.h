@@ -43,24 +43,24 @@ typedef struct hx_buf {
 } hx_buf;
 int hx_buf_append(hx_buf *b, const void *data, size_t n);
 int hx_buf_printf(hx_buf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 /* Returns the NUL-terminated string and gives up ownership. */
 char *hx_buf_take(hx_buf *b);
 
 /* ---- options (options.c) ---- */
 enum hx_opt_mode { HX_OPT_BUILD, HX_OPT_COMPILE, HX_OPT_LINK };
 typedef struct hx_options {
-	int dialect;       /* 12 or 30 */
-	bool std_given;    /* -cl-std= present */
-	bool std_unsupported; /* -cl-std=CL2.0: a build failure, not bad options */
-	char std_name[24]; /* "-cl-std=CLx.y" */
-	bool opt_disable;  /* -cl-opt-disable */
+	int dialect;	      /* 12 or 30 */
+	bool std_given;	      /* -cl-std= present */
+	bool std_unsupported; /* -cl-std=CL2.0: a build failure, not bad options
+			       */
+	char std_name[24];    /* "-cl-std=CLx.y" */
+	bool opt_disable;     /* -cl-opt-disable */
 	bool create_library;
-	int nargs;         /* clang arguments derived from the options */
-	char **args;       /* malloc'd strings */
+	int nargs;   /* clang arguments derived from the options */
+	char **args; /* malloc'd strings */
 } hx_options;
-int hx_options_parse(const char *options, enum hx_opt_mode mode,
-		     hx_options *o);
+int hx_options_parse(const char *options, enum hx_opt_mode mode, hx_options *o);
 void hx_options_free(hx_options *o);
 
 /* ---- clang subprocess (frontend.c) ---- */
@@ -88,7 +88,7 @@ void hx_cache_key_base(hx_sha256 *s);
 
 /* ---- statistics ---- */
 extern _Atomic uint64_t hx_stat_clang_runs, hx_stat_cache_hits,
-	hx_stat_codegens;
+    hx_stat_codegens;
 
 /* ---- LLVM helpers (llvm_util.c) ---- */
 void hx_llvm_init(void);
@@ -120,8 +120,8 @@ typedef struct hx_local_var {
 	LLVMValueRef gv;
 	uint64_t offset;
 } hx_local_var;
-int hx_local_layout(LLVMModuleRef m, const hx_fnset *reach,
-		    hx_local_var **vars, size_t *nvars, uint64_t *total);
+int hx_local_layout(LLVMModuleRef m, const hx_fnset *reach, hx_local_var **vars,
+		    size_t *nvars, uint64_t *total);
 
 /* ---- programs (program.c, meta.c) ---- */
 typedef struct hx_kcode_slot {
@@ -144,8 +144,8 @@ struct hx_cprog {
 	char *strings; /* pool of every string the metadata points to */
 
 	pthread_mutex_t lock;
-	struct hx_jit *jit;                     /* protected by lock */
-	hx_kernel_code *code[HX_NUM_VARIANTS];  /* protected by lock */
+	struct hx_jit *jit;		       /* protected by lock */
+	hx_kernel_code *code[HX_NUM_VARIANTS]; /* protected by lock */
 };
 
 /* Wraps bitcode (taken over) into a program and extracts its metadata. */

@@ -18,8 +18,8 @@
 extern char **environ;
 
 #define X_STR(s) s,
-static const char *const common_flags[] = { HX_CLANG_FLAGS_COMMON(X_STR) NULL };
-static const char *const cl30_flags[] = { HX_CLANG_FLAGS_CL30(X_STR) NULL };
+static const char *const common_flags[] = {HX_CLANG_FLAGS_COMMON(X_STR) NULL};
+static const char *const cl30_flags[] = {HX_CLANG_FLAGS_CL30(X_STR) NULL};
 #undef X_STR
 
 const char *hx_frontend_clang_path(void)
@@ -38,7 +38,7 @@ void hx_frontend_identity(hx_sha256 *s)
 
 	hx_sha256_str(s, path);
 	if (stat(path, &st) == 0) {
-		int64_t v[2] = { st.st_size, st.st_mtim.tv_sec };
+		int64_t v[2] = {st.st_size, st.st_mtim.tv_sec};
 		hx_sha256_field(s, v, sizeof(v));
 	}
 }
@@ -78,7 +78,7 @@ static int write_file(const char *dir, const char *name, const char *text)
 static int read_file(const char *path, void **data, size_t *size)
 {
 	FILE *f = fopen(path, "rb");
-	hx_buf b = { 0 };
+	hx_buf b = {0};
 	char chunk[65536];
 	size_t n;
 
@@ -117,8 +117,8 @@ static char **make_argv(const hx_options *o)
 		for (size_t i = 0; cl30_flags[i]; i++)
 			argv[n++] = (char *)cl30_flags[i];
 	} else {
-		argv[n++] = (char *)(o->std_given ? o->std_name
-						  : "-cl-std=CL1.2");
+		argv[n++] =
+		    (char *)(o->std_given ? o->std_name : "-cl-std=CL1.2");
 	}
 	for (int i = 0; i < o->nargs; i++)
 		argv[n++] = o->args[i];
@@ -146,7 +146,8 @@ static void parse_deps(const char *text, hx_buf *deps)
 		while (*s == ' ' || *s == '\t' || *s == '\n' ||
 		       (*s == '\\' && s[1] == '\n'))
 			s += *s == '\\' ? 2 : 1;
-		while (*s && *s != ' ' && *s != '\t' && *s != '\n' && n + 1 < sizeof(path)) {
+		while (*s && *s != ' ' && *s != '\t' && *s != '\n' &&
+		       n + 1 < sizeof(path)) {
 			if (*s == '\\' && s[1] == ' ')
 				s++;
 			else if (*s == '\\' && s[1] == '\n')
@@ -156,8 +157,10 @@ static void parse_deps(const char *text, hx_buf *deps)
 		path[n] = 0;
 		struct stat st;
 		if (path[0] == '/' && stat(path, &st) == 0)
-			hx_buf_printf(deps, "%lld %lld.%09ld %s\n", (long long)st.st_size,
-				      (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec, path);
+			hx_buf_printf(deps, "%lld %lld.%09ld %s\n",
+				      (long long)st.st_size,
+				      (long long)st.st_mtim.tv_sec,
+				      st.st_mtim.tv_nsec, path);
 		if (!*s)
 			break;
 		s--;
@@ -177,11 +180,12 @@ bool hx_frontend_deps_valid(const char *deps, size_t len)
 			return false;
 		memcpy(line, s, (size_t)(nl - s));
 		line[nl - s] = 0;
-		if (sscanf(line, "%lld %63s %4095[^\n]", &size, want, path) != 3 ||
+		if (sscanf(line, "%lld %63s %4095[^\n]", &size, want, path) !=
+			3 ||
 		    stat(path, &st) != 0)
 			return false;
-		snprintf(cur, sizeof(cur), "%lld.%09ld", (long long)st.st_mtim.tv_sec,
-			 st.st_mtim.tv_nsec);
+		snprintf(cur, sizeof(cur), "%lld.%09ld",
+			 (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
 		if (st.st_size != size || strcmp(cur, want))
 			return false;
 		s = nl + 1;
@@ -201,8 +205,8 @@ static int run_clang(char **argv, const char *dir, int *status)
 		return -1;
 	err = posix_spawn_file_actions_addchdir_np(&fa, dir);
 	if (!err)
-		err = posix_spawn_file_actions_addopen(&fa, 2, "log.txt",
-						       O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		err = posix_spawn_file_actions_addopen(
+		    &fa, 2, "log.txt", O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	if (!err)
 		err = posix_spawn_file_actions_adddup2(&fa, 2, 1);
 	if (!err)
@@ -246,7 +250,8 @@ static int compile_in(const char *dir, const char *source,
 	for (size_t i = 0; i < num_headers; i++) {
 		if (!headers[i].name || !safe_name(headers[i].name)) {
 			hx_buf_printf(log, "error: invalid header name '%s'\n",
-				      headers[i].name ? headers[i].name : "(null)");
+				      headers[i].name ? headers[i].name
+						      : "(null)");
 			return CL_COMPILE_PROGRAM_FAILURE;
 		}
 		if (write_file(dir, headers[i].name,
@@ -286,14 +291,18 @@ int hx_frontend_compile(const char *source, const hx_cl_header *headers,
 	int ret;
 
 	if (o->std_unsupported) {
-		hx_buf_printf(log, "error: %s: OpenCL C version not supported by "
+		hx_buf_printf(log,
+			      "error: %s: OpenCL C version not supported by "
 			      "this device (supported: CL1.0, CL1.1, CL1.2, "
-			      "CL3.0)\n", o->std_name);
+			      "CL3.0)\n",
+			      o->std_name);
 		return CL_COMPILE_PROGRAM_FAILURE;
 	}
-	snprintf(dir, sizeof(dir), "%s/hmmcl-cc-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	snprintf(dir, sizeof(dir), "%s/hmmcl-cc-XXXXXX",
+		 tmp && *tmp ? tmp : "/tmp");
 	if (!mkdtemp(dir)) {
-		hx_buf_printf(log, "error: mkdtemp %s: %s\n", dir, strerror(errno));
+		hx_buf_printf(log, "error: mkdtemp %s: %s\n", dir,
+			      strerror(errno));
 		return CL_OUT_OF_RESOURCES;
 	}
 	ret = compile_in(dir, source, headers, num_headers, o, bc, bc_size, log,

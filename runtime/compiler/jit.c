@@ -34,23 +34,29 @@ static int take_error(LLVMErrorRef err, hx_buf *log, const char *what)
  * absolute symbols, so hidden visibility does not matter. */
 static int define_helpers(struct hx_jit *j, hx_buf *log)
 {
-	static const struct { const char *name; void *fn; } h[] = {
-		{ "hx_mirror_read", (void *)hx_mirror_read },
-		{ "hx_mirror_write", (void *)hx_mirror_write },
-		{ "hx_mirror_memcpy", (void *)hx_mirror_memcpy },
-		{ "hx_mirror_memset", (void *)hx_mirror_memset },
+	static const struct {
+		const char *name;
+		void *fn;
+	} h[] = {
+	    {"hx_mirror_read", (void *)hx_mirror_read},
+	    {"hx_mirror_write", (void *)hx_mirror_write},
+	    {"hx_mirror_memcpy", (void *)hx_mirror_memcpy},
+	    {"hx_mirror_memset", (void *)hx_mirror_memset},
 	};
 	LLVMOrcCSymbolMapPair pairs[4];
 
 	for (int i = 0; i < 4; i++) {
 		pairs[i].Name = LLVMOrcLLJITMangleAndIntern(j->jit, h[i].name);
-		pairs[i].Sym.Address = (LLVMOrcJITTargetAddress)(uintptr_t)h[i].fn;
-		pairs[i].Sym.Flags.GenericFlags = LLVMJITSymbolGenericFlagsExported |
-						  LLVMJITSymbolGenericFlagsCallable;
+		pairs[i].Sym.Address =
+		    (LLVMOrcJITTargetAddress)(uintptr_t)h[i].fn;
+		pairs[i].Sym.Flags.GenericFlags =
+		    LLVMJITSymbolGenericFlagsExported |
+		    LLVMJITSymbolGenericFlagsCallable;
 		pairs[i].Sym.Flags.TargetFlags = 0;
 	}
-	return take_error(LLVMOrcJITDylibDefine(j->jd, LLVMOrcAbsoluteSymbols(pairs, 4)),
-			  log, "JIT helpers");
+	return take_error(
+	    LLVMOrcJITDylibDefine(j->jd, LLVMOrcAbsoluteSymbols(pairs, 4)), log,
+	    "JIT helpers");
 }
 
 int hx_jit_create(struct hx_jit **out, hx_buf *log)
@@ -68,9 +74,10 @@ int hx_jit_create(struct hx_jit **out, hx_buf *log)
 	}
 	j->jd = LLVMOrcLLJITGetMainJITDylib(j->jit);
 	/* libm and friends for the builtin library's external calls. */
-	if (take_error(LLVMOrcCreateDynamicLibrarySearchGeneratorForProcess(
-			       &gen, LLVMOrcLLJITGetGlobalPrefix(j->jit), NULL, NULL),
-		       log, "JIT process symbols") ||
+	if (take_error(
+		LLVMOrcCreateDynamicLibrarySearchGeneratorForProcess(
+		    &gen, LLVMOrcLLJITGetGlobalPrefix(j->jit), NULL, NULL),
+		log, "JIT process symbols") ||
 	    (LLVMOrcJITDylibAddGenerator(j->jd, gen), define_helpers(j, log))) {
 		hx_jit_destroy(j);
 		return CL_OUT_OF_RESOURCES;
@@ -83,12 +90,14 @@ int hx_jit_add_object(struct hx_jit *j, const void *obj, size_t size,
 		      hx_buf *log)
 {
 	LLVMMemoryBufferRef mb = LLVMCreateMemoryBufferWithMemoryRangeCopy(
-		obj, size, "hmmcl-kernel.o");
+	    obj, size, "hmmcl-kernel.o");
 
 	if (!mb)
 		return CL_OUT_OF_HOST_MEMORY;
 	return take_error(LLVMOrcLLJITAddObjectFile(j->jit, j->jd, mb), log,
-			  "JIT object") ? CL_OUT_OF_RESOURCES : CL_SUCCESS;
+			  "JIT object")
+		   ? CL_OUT_OF_RESOURCES
+		   : CL_SUCCESS;
 }
 
 void *hx_jit_lookup(struct hx_jit *j, const char *name, hx_buf *log)
@@ -193,8 +202,9 @@ static int load_variant_locked(hx_cprog *p, int v, hx_buf *log)
 int hx_compiler_get_code(hx_cprog *p, size_t kernel, uint32_t variant,
 			 hx_kernel_code *out)
 {
-	int v = (variant & HX_CODE_MIRRORED) ? HX_VARIANT_MIRRORED : HX_VARIANT_DIRECT;
-	hx_buf log = { 0 };
+	int v = (variant & HX_CODE_MIRRORED) ? HX_VARIANT_MIRRORED
+					     : HX_VARIANT_DIRECT;
+	hx_buf log = {0};
 	int ret = CL_SUCCESS;
 
 	if (p->binary_type != CL_PROGRAM_BINARY_TYPE_EXECUTABLE)
@@ -210,7 +220,8 @@ int hx_compiler_get_code(hx_cprog *p, size_t kernel, uint32_t variant,
 	/* Code generation of a built program failing is a compiler bug:
 	 * make it visible. */
 	if (ret != CL_SUCCESS && log.data)
-		fprintf(stderr, "hmmcl: kernel code generation failed:\n%s", log.data);
+		fprintf(stderr, "hmmcl: kernel code generation failed:\n%s",
+			log.data);
 	free(log.data);
 	return ret;
 }

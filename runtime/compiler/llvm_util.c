@@ -51,9 +51,14 @@ static void diag_handler(LLVMDiagnosticInfoRef di, void *ctx)
 	const char *sev = "note";
 
 	switch (LLVMGetDiagInfoSeverity(di)) {
-	case LLVMDSError: sev = "error"; break;
-	case LLVMDSWarning: sev = "warning"; break;
-	default: break;
+	case LLVMDSError:
+		sev = "error";
+		break;
+	case LLVMDSWarning:
+		sev = "warning";
+		break;
+	default:
+		break;
 	}
 	if (ctx && LLVMGetDiagInfoSeverity(di) != LLVMDSRemark)
 		hx_buf_printf(ctx, "%s: %s\n", sev, msg);
@@ -71,8 +76,8 @@ LLVMContextRef hx_llvm_context(hx_buf *log)
 LLVMModuleRef hx_llvm_parse(LLVMContextRef ctx, const void *bc, size_t size,
 			    hx_buf *log)
 {
-	LLVMMemoryBufferRef mb = LLVMCreateMemoryBufferWithMemoryRange(
-		bc, size, "bitcode", 0);
+	LLVMMemoryBufferRef mb =
+	    LLVMCreateMemoryBufferWithMemoryRange(bc, size, "bitcode", 0);
 	LLVMModuleRef m = NULL;
 
 	if (!mb)
@@ -111,7 +116,8 @@ static LLVMModuleRef lazy_library(LLVMContextRef ctx, int dialect, hx_buf *log)
 	LLVMModuleRef lib = NULL;
 
 	if (!bc || !size) {
-		hx_buf_printf(log, "error: no builtin library for dialect %d\n", dialect);
+		hx_buf_printf(log, "error: no builtin library for dialect %d\n",
+			      dialect);
 		return NULL;
 	}
 	mb = LLVMCreateMemoryBufferWithMemoryRange((const char *)bc, size,
@@ -121,11 +127,15 @@ static LLVMModuleRef lazy_library(LLVMContextRef ctx, int dialect, hx_buf *log)
 		hx_buf_printf(log, "error: invalid builtin library bitcode\n");
 		return NULL;
 	}
-	for (LLVMValueRef f = LLVMGetFirstFunction(lib); f; f = LLVMGetNextFunction(f))
-		if (!LLVMIsDeclaration(f) && LLVMGetLinkage(f) == LLVMExternalLinkage)
+	for (LLVMValueRef f = LLVMGetFirstFunction(lib); f;
+	     f = LLVMGetNextFunction(f))
+		if (!LLVMIsDeclaration(f) &&
+		    LLVMGetLinkage(f) == LLVMExternalLinkage)
 			LLVMSetLinkage(f, LLVMLinkOnceODRLinkage);
-	for (LLVMValueRef g = LLVMGetFirstGlobal(lib); g; g = LLVMGetNextGlobal(g))
-		if (!LLVMIsDeclaration(g) && LLVMGetLinkage(g) == LLVMExternalLinkage)
+	for (LLVMValueRef g = LLVMGetFirstGlobal(lib); g;
+	     g = LLVMGetNextGlobal(g))
+		if (!LLVMIsDeclaration(g) &&
+		    LLVMGetLinkage(g) == LLVMExternalLinkage)
 			LLVMSetLinkage(g, LLVMLinkOnceODRLinkage);
 	return lib;
 }
@@ -140,7 +150,8 @@ int hx_llvm_link_builtins(LLVMModuleRef m, int dialect, hx_buf *log)
 	LLVMSetTarget(lib, LLVMGetTarget(m));
 	LLVMSetDataLayout(lib, LLVMGetDataLayoutStr(m));
 	if (LLVMLinkModules2(m, lib)) {
-		hx_buf_printf(log, "error: linking the builtin library failed\n");
+		hx_buf_printf(log,
+			      "error: linking the builtin library failed\n");
 		return CL_BUILD_PROGRAM_FAILURE;
 	}
 	return CL_SUCCESS;
@@ -150,7 +161,7 @@ void hx_builtins_identity(hx_sha256 *s, int dialect)
 {
 	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 	static uint8_t hash[2][32]; /* protected by lock */
-	static bool done[2];        /* protected by lock */
+	static bool done[2];	    /* protected by lock */
 	int i = dialect == HX_DIALECT_30;
 
 	pthread_mutex_lock(&lock);
@@ -219,8 +230,8 @@ int hx_reachable(LLVMValueRef f, hx_fnset *set)
 				if (!LLVMIsACallInst(in))
 					continue;
 				LLVMValueRef c = LLVMGetCalledValue(in);
-				if (LLVMIsAFunction(c) && !hx_fnset_has(set, c) &&
-				    fnset_add(set, c))
+				if (LLVMIsAFunction(c) &&
+				    !hx_fnset_has(set, c) && fnset_add(set, c))
 					return -1;
 			}
 	}
@@ -234,7 +245,7 @@ static bool used_in(LLVMValueRef v, const hx_fnset *set, int depth)
 		LLVMValueRef user = LLVMGetUser(u);
 		if (LLVMIsAInstruction(user)) {
 			LLVMValueRef fn = LLVMGetBasicBlockParent(
-				LLVMGetInstructionParent(user));
+			    LLVMGetInstructionParent(user));
 			if (hx_fnset_has(set, fn))
 				return true;
 		} else if (LLVMIsAConstant(user) && depth < 16 &&
@@ -245,8 +256,8 @@ static bool used_in(LLVMValueRef v, const hx_fnset *set, int depth)
 	return false;
 }
 
-int hx_local_layout(LLVMModuleRef m, const hx_fnset *reach,
-		    hx_local_var **vars, size_t *nvars, uint64_t *total)
+int hx_local_layout(LLVMModuleRef m, const hx_fnset *reach, hx_local_var **vars,
+		    size_t *nvars, uint64_t *total)
 {
 	LLVMTargetDataRef td = hx_llvm_target_data(m);
 	uint64_t off = 0;

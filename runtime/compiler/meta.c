@@ -12,7 +12,8 @@
 static LLVMValueRef md_op(LLVMValueRef fn, const char *kind, unsigned i)
 {
 	LLVMContextRef ctx = LLVMGetModuleContext(LLVMGetGlobalParent(fn));
-	unsigned id = LLVMGetMDKindIDInContext(ctx, kind, (unsigned)strlen(kind));
+	unsigned id =
+	    LLVMGetMDKindIDInContext(ctx, kind, (unsigned)strlen(kind));
 	size_t n = 0;
 	LLVMValueMetadataEntry *e = LLVMGlobalCopyAllMetadata(fn, &n);
 	LLVMValueRef node = NULL, ret = NULL;
@@ -20,12 +21,13 @@ static LLVMValueRef md_op(LLVMValueRef fn, const char *kind, unsigned i)
 	for (size_t j = 0; j < n; j++)
 		if (LLVMValueMetadataEntriesGetKind(e, (unsigned)j) == id)
 			node = LLVMMetadataAsValue(
-				ctx, LLVMValueMetadataEntriesGetMetadata(e, (unsigned)j));
+			    ctx, LLVMValueMetadataEntriesGetMetadata(
+				     e, (unsigned)j));
 	if (e)
 		LLVMDisposeValueMetadataEntries(e);
 	if (node && i < LLVMGetMDNodeNumOperands(node)) {
-		LLVMValueRef *ops = calloc(LLVMGetMDNodeNumOperands(node),
-					   sizeof(*ops));
+		LLVMValueRef *ops =
+		    calloc(LLVMGetMDNodeNumOperands(node), sizeof(*ops));
 		if (ops) {
 			LLVMGetMDNodeOperands(node, ops);
 			ret = ops[i];
@@ -87,18 +89,33 @@ static void vec_hint_name(LLVMValueRef fn, char *out, size_t size)
 		lanes = LLVMGetVectorSize(t);
 	}
 	switch (LLVMGetTypeKind(e)) {
-	case LLVMHalfTypeKind: base = "half"; break;
-	case LLVMFloatTypeKind: base = "float"; break;
-	case LLVMDoubleTypeKind: base = "double"; break;
+	case LLVMHalfTypeKind:
+		base = "half";
+		break;
+	case LLVMFloatTypeKind:
+		base = "float";
+		break;
+	case LLVMDoubleTypeKind:
+		base = "double";
+		break;
 	case LLVMIntegerTypeKind:
 		switch (LLVMGetIntTypeWidth(e)) {
-		case 8: base = is_signed ? "char" : "uchar"; break;
-		case 16: base = is_signed ? "short" : "ushort"; break;
-		case 64: base = is_signed ? "long" : "ulong"; break;
-		default: base = is_signed ? "int" : "uint"; break;
+		case 8:
+			base = is_signed ? "char" : "uchar";
+			break;
+		case 16:
+			base = is_signed ? "short" : "ushort";
+			break;
+		case 64:
+			base = is_signed ? "long" : "ulong";
+			break;
+		default:
+			base = is_signed ? "int" : "uint";
+			break;
 		}
 		break;
-	default: break;
+	default:
+		break;
 	}
 	if (lanes > 1)
 		snprintf(out, size, "%s%u", base, lanes);
@@ -133,8 +150,10 @@ static uint32_t access_qual(const char *a)
 }
 
 static const uint32_t addr_quals[] = {
-	CL_KERNEL_ARG_ADDRESS_PRIVATE, CL_KERNEL_ARG_ADDRESS_GLOBAL,
-	CL_KERNEL_ARG_ADDRESS_CONSTANT, CL_KERNEL_ARG_ADDRESS_LOCAL,
+    CL_KERNEL_ARG_ADDRESS_PRIVATE,
+    CL_KERNEL_ARG_ADDRESS_GLOBAL,
+    CL_KERNEL_ARG_ADDRESS_CONSTANT,
+    CL_KERNEL_ARG_ADDRESS_LOCAL,
 };
 
 /* Byte size the host passes for a by-value parameter. */
@@ -142,8 +161,8 @@ static uint64_t value_size(LLVMValueRef fn, unsigned i, LLVMTargetDataRef td)
 {
 	unsigned kind = LLVMGetEnumAttributeKindForName("byval", 5);
 	LLVMAttributeRef a = LLVMGetEnumAttributeAtIndex(fn, i + 1, kind);
-	LLVMTypeRef t = a ? LLVMGetTypeAttributeValue(a)
-			  : LLVMTypeOf(LLVMGetParam(fn, i));
+	LLVMTypeRef t =
+	    a ? LLVMGetTypeAttributeValue(a) : LLVMTypeOf(LLVMGetParam(fn, i));
 
 	return LLVMABISizeOfType(td, t);
 }
@@ -165,9 +184,12 @@ static int kernel_args(LLVMValueRef fn, hx_kernel_meta *k, strpool *sp,
 		hx_arg_meta *a = &args[i];
 		uint64_t as = md_int(fn, "kernel_arg_addr_space", i);
 		a->address_qualifier = addr_quals[as < 4 ? as : 0];
-		a->access_qualifier = access_qual(md_str(fn, "kernel_arg_access_qual", i));
-		a->type_qualifier = qual_bits(md_str(fn, "kernel_arg_type_qual", i));
-		a->type_name = OFF(pool_add(sp, md_str(fn, "kernel_arg_type", i)));
+		a->access_qualifier =
+		    access_qual(md_str(fn, "kernel_arg_access_qual", i));
+		a->type_qualifier =
+		    qual_bits(md_str(fn, "kernel_arg_type_qual", i));
+		a->type_name =
+		    OFF(pool_add(sp, md_str(fn, "kernel_arg_type", i)));
 		const char *name = md_str(fn, "kernel_arg_name", i);
 		a->name = name ? OFF(pool_add(sp, name)) : NULL;
 		a->is_pointer = as != 0;
@@ -188,8 +210,10 @@ static void kernel_attrs(LLVMValueRef fn, hx_kernel_meta *k, strpool *sp)
 	size_t n = 0;
 
 	for (unsigned d = 0; d < 3; d++) {
-		k->reqd_work_group_size[d] = md_int(fn, "reqd_work_group_size", d);
-		k->work_group_size_hint[d] = md_int(fn, "work_group_size_hint", d);
+		k->reqd_work_group_size[d] =
+		    md_int(fn, "reqd_work_group_size", d);
+		k->work_group_size_hint[d] =
+		    md_int(fn, "work_group_size_hint", d);
 	}
 	if (has_md(fn, "reqd_work_group_size"))
 		n += snprintf(attrs + n, sizeof(attrs) - n,
@@ -199,7 +223,8 @@ static void kernel_attrs(LLVMValueRef fn, hx_kernel_meta *k, strpool *sp)
 			      (unsigned long long)k->reqd_work_group_size[2]);
 	if (has_md(fn, "work_group_size_hint"))
 		n += snprintf(attrs + n, sizeof(attrs) - n,
-			      "%swork_group_size_hint(%llu,%llu,%llu)", n ? " " : "",
+			      "%swork_group_size_hint(%llu,%llu,%llu)",
+			      n ? " " : "",
 			      (unsigned long long)k->work_group_size_hint[0],
 			      (unsigned long long)k->work_group_size_hint[1],
 			      (unsigned long long)k->work_group_size_hint[2]);
@@ -219,19 +244,21 @@ static uint64_t private_estimate(const hx_fnset *reach, LLVMTargetDataRef td)
 	uint64_t sum = 0;
 
 	for (size_t i = 0; i < reach->n; i++)
-		for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(reach->fn[i]);
+		for (LLVMBasicBlockRef bb =
+			 LLVMGetFirstBasicBlock(reach->fn[i]);
 		     bb; bb = LLVMGetNextBasicBlock(bb))
 			for (LLVMValueRef in = LLVMGetFirstInstruction(bb); in;
 			     in = LLVMGetNextInstruction(in))
 				if (LLVMIsAAllocaInst(in))
-					sum += LLVMABISizeOfType(td, LLVMGetAllocatedType(in));
+					sum += LLVMABISizeOfType(
+					    td, LLVMGetAllocatedType(in));
 	return sum;
 }
 
 static int kernel_facts(LLVMModuleRef m, LLVMValueRef fn, hx_kernel_meta *k,
 			LLVMTargetDataRef td)
 {
-	hx_fnset reach = { 0 };
+	hx_fnset reach = {0};
 	hx_local_var *vars = NULL;
 	size_t nvars;
 	int ret = -1;
@@ -254,7 +281,7 @@ out:
 
 static void fix_strings(hx_cprog *p)
 {
-#define FIX(s) ((s) = (s) ? p->strings + ((uintptr_t)(s) - 1) : NULL)
+#define FIX(s) ((s) = (s) ? p->strings + ((uintptr_t)(s)-1) : NULL)
 	for (size_t i = 0; i < p->num_kernels; i++) {
 		hx_kernel_meta *k = &p->kernels[i];
 		hx_arg_meta *args = (hx_arg_meta *)k->args;
@@ -273,26 +300,30 @@ static uint64_t globals_size(LLVMModuleRef m, LLVMTargetDataRef td)
 {
 	uint64_t sum = 0;
 
-	for (LLVMValueRef gv = LLVMGetFirstGlobal(m); gv; gv = LLVMGetNextGlobal(gv))
+	for (LLVMValueRef gv = LLVMGetFirstGlobal(m); gv;
+	     gv = LLVMGetNextGlobal(gv))
 		if (LLVMGetPointerAddressSpace(LLVMTypeOf(gv)) == 1 &&
 		    !LLVMIsGlobalConstant(gv) && !LLVMIsDeclaration(gv))
-			sum += LLVMABISizeOfType(td, LLVMGlobalGetValueType(gv));
+			sum +=
+			    LLVMABISizeOfType(td, LLVMGlobalGetValueType(gv));
 	return sum;
 }
 
 int hx_meta_extract(hx_cprog *p, LLVMModuleRef m)
 {
 	LLVMTargetDataRef td = hx_llvm_target_data(m);
-	strpool sp = { { 0 } };
+	strpool sp = {{0}};
 	size_t n = 0;
 	int ret = -1;
 
-	for (LLVMValueRef f = LLVMGetFirstFunction(m); f; f = LLVMGetNextFunction(f))
+	for (LLVMValueRef f = LLVMGetFirstFunction(m); f;
+	     f = LLVMGetNextFunction(f))
 		n += hx_is_kernel(f);
 	p->kernels = calloc(n ? n : 1, sizeof(*p->kernels));
 	if (!p->kernels)
 		goto out;
-	for (LLVMValueRef f = LLVMGetFirstFunction(m); f; f = LLVMGetNextFunction(f)) {
+	for (LLVMValueRef f = LLVMGetFirstFunction(m); f;
+	     f = LLVMGetNextFunction(f)) {
 		if (!hx_is_kernel(f))
 			continue;
 		hx_kernel_meta *k = &p->kernels[p->num_kernels++];

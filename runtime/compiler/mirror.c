@@ -41,10 +41,10 @@ void hx_mirror_read(hx_group *g, uint64_t addr, uint64_t size, void *dst)
 	}
 }
 
-void hx_mirror_write(hx_group *g, uint64_t addr, uint64_t size,
-		     const void *src)
+void hx_mirror_write(hx_group *g, uint64_t addr, uint64_t size, const void *src)
 {
-	for (uint64_t n; size; addr += n, size -= n, src = (const char *)src + n) {
+	for (uint64_t n; size;
+	     addr += n, size -= n, src = (const char *)src + n) {
 		n = seg(addr, size);
 		memcpy(xl(g, addr, n, 2), src, n);
 	}
@@ -63,9 +63,13 @@ void hx_mirror_memcpy(hx_group *g, uint64_t dst, uint64_t src, uint64_t n,
 		if (back) {
 			d = dst + n - 1, s = src + n - 1;
 			if (how & 1)
-				c = c < (d & (PAGE - 1)) + 1 ? c : (d & (PAGE - 1)) + 1;
+				c = c < (d & (PAGE - 1)) + 1
+					? c
+					: (d & (PAGE - 1)) + 1;
 			if (how & 2)
-				c = c < (s & (PAGE - 1)) + 1 ? c : (s & (PAGE - 1)) + 1;
+				c = c < (s & (PAGE - 1)) + 1
+					? c
+					: (s & (PAGE - 1)) + 1;
 			d = dst + n - c, s = src + n - c;
 		} else {
 			d = dst, s = src;
@@ -75,7 +79,8 @@ void hx_mirror_memcpy(hx_group *g, uint64_t dst, uint64_t src, uint64_t n,
 				c = seg(s, c);
 		}
 		void *hd = how & 1 ? xl(g, d, c, 2) : (void *)(uintptr_t)d;
-		const void *hs = how & 2 ? xl(g, s, c, 1) : (void *)(uintptr_t)s;
+		const void *hs =
+		    how & 2 ? xl(g, s, c, 1) : (void *)(uintptr_t)s;
 		memmove(hd, hs, c);
 		n -= c;
 		if (!back)
@@ -101,7 +106,7 @@ typedef struct mctx {
 	LLVMTypeRef i8, i32, i64, ptr, xl_ty;
 	LLVMValueRef fn, g;
 	LLVMValueRef page[4], base[4]; /* TLB allocas per access kind 1..3 */
-	LLVMValueRef tmp;              /* bounce buffer for page crossers */
+	LLVMValueRef tmp;	       /* bounce buffer for page crossers */
 	uint64_t tmp_size;
 } mctx;
 
@@ -126,7 +131,8 @@ static bool private_or_local(LLVMValueRef p, int depth)
 		       private_or_local(LLVMGetOperand(p, 2), depth + 1);
 	if (LLVMIsAPHINode(p)) {
 		for (unsigned i = 0; i < LLVMCountIncoming(p); i++)
-			if (!private_or_local(LLVMGetIncomingValue(p, i), depth + 1))
+			if (!private_or_local(LLVMGetIncomingValue(p, i),
+					      depth + 1))
 				return false;
 		return true;
 	}
@@ -207,13 +213,13 @@ static LLVMValueRef call_translate(mctx *c, LLVMValueRef addr, uint64_t size,
 				   unsigned kind)
 {
 	LLVMValueRef idx = LLVMConstInt(c->i64, offsetof(hx_group, rt), 0);
-	LLVMValueRef rt = LLVMBuildLoad2(c->b, c->ptr,
-					 LLVMBuildGEP2(c->b, c->i8, c->g, &idx, 1, ""), "");
+	LLVMValueRef rt = LLVMBuildLoad2(
+	    c->b, c->ptr, LLVMBuildGEP2(c->b, c->i8, c->g, &idx, 1, ""), "");
 	idx = LLVMConstInt(c->i64, offsetof(hx_rt, translate), 0);
-	LLVMValueRef fn = LLVMBuildLoad2(c->b, c->ptr,
-					 LLVMBuildGEP2(c->b, c->i8, rt, &idx, 1, ""), "");
-	LLVMValueRef args[4] = { c->g, addr, LLVMConstInt(c->i64, size, 0),
-				 LLVMConstInt(c->i32, kind, 0) };
+	LLVMValueRef fn = LLVMBuildLoad2(
+	    c->b, c->ptr, LLVMBuildGEP2(c->b, c->i8, rt, &idx, 1, ""), "");
+	LLVMValueRef args[4] = {c->g, addr, LLVMConstInt(c->i64, size, 0),
+				LLVMConstInt(c->i32, kind, 0)};
 
 	return LLVMBuildCall2(c->b, c->xl_ty, fn, args, 4, "");
 }
@@ -231,13 +237,16 @@ static LLVMValueRef helper(mctx *c, const char *name, LLVMTypeRef *params,
 static void cross_path(mctx *c, LLVMValueRef in, LLVMValueRef addr,
 		       uint64_t size, bool is_store)
 {
-	LLVMTypeRef params[4] = { c->ptr, c->i64, c->i64, c->ptr }, fty;
-	LLVMValueRef f = helper(c, is_store ? "hx_mirror_write" : "hx_mirror_read",
-				params, 4, &fty);
-	LLVMValueRef args[4] = { c->g, addr, LLVMConstInt(c->i64, size, 0), c->tmp };
+	LLVMTypeRef params[4] = {c->ptr, c->i64, c->i64, c->ptr}, fty;
+	LLVMValueRef f =
+	    helper(c, is_store ? "hx_mirror_write" : "hx_mirror_read", params,
+		   4, &fty);
+	LLVMValueRef args[4] = {c->g, addr, LLVMConstInt(c->i64, size, 0),
+				c->tmp};
 
 	if (is_store) {
-		LLVMValueRef st = LLVMBuildStore(c->b, LLVMGetOperand(in, 0), c->tmp);
+		LLVMValueRef st =
+		    LLVMBuildStore(c->b, LLVMGetOperand(in, 0), c->tmp);
 		LLVMSetAlignment(st, 1);
 	}
 	LLVMBuildCall2(c->b, fty, f, args, 4, "");
@@ -267,31 +276,34 @@ static void rewrite(mctx *c, LLVMValueRef in, unsigned op, uint64_t size,
 	off = LLVMBuildSub(c->b, addr, page, "");
 	LLVMValueRef crosses = NULL;
 	if (may_cross) {
-		LLVMValueRef end = LLVMBuildAdd(c->b, addr, LLVMConstInt(c->i64, size - 1, 0), "");
+		LLVMValueRef end = LLVMBuildAdd(
+		    c->b, addr, LLVMConstInt(c->i64, size - 1, 0), "");
 		crosses = LLVMBuildICmp(c->b, LLVMIntNE, page,
 					LLVMBuildAnd(c->b, end, mask, ""), "");
-		hit = LLVMBuildAnd(c->b, hit, LLVMBuildNot(c->b, crosses, ""), "");
+		hit = LLVMBuildAnd(c->b, hit, LLVMBuildNot(c->b, crosses, ""),
+				   "");
 	}
 	LLVMBuildCondBr(c->b, hit, fast, may_cross ? cross : miss);
 	if (may_cross) {
-		/* cross doubles as the dispatch block: crossing or plain miss. */
+		/* cross doubles as the dispatch block: crossing or plain miss.
+		 */
 		LLVMBasicBlockRef bounce = new_block(c, cross);
 		LLVMPositionBuilderAtEnd(c->b, cross);
 		LLVMBuildCondBr(c->b, crosses, bounce, miss);
 		cross = bounce;
 	}
 	LLVMPositionBuilderAtEnd(c->b, fast);
-	LLVMValueRef h1 = LLVMBuildAdd(c->b, LLVMBuildLoad2(c->b, c->i64, c->base[kind], ""),
-				       off, "");
+	LLVMValueRef h1 = LLVMBuildAdd(
+	    c->b, LLVMBuildLoad2(c->b, c->i64, c->base[kind], ""), off, "");
 	LLVMBuildBr(c->b, join);
 	LLVMPositionBuilderAtEnd(c->b, miss);
-	LLVMValueRef h2 = LLVMBuildPtrToInt(c->b, call_translate(c, addr, size, kind),
-					    c->i64, "");
+	LLVMValueRef h2 = LLVMBuildPtrToInt(
+	    c->b, call_translate(c, addr, size, kind), c->i64, "");
 	LLVMBuildStore(c->b, page, c->page[kind]);
 	LLVMBuildStore(c->b, LLVMBuildSub(c->b, h2, off, ""), c->base[kind]);
 	LLVMBuildBr(c->b, join);
-	LLVMValueRef vals[3] = { h1, h2, NULL };
-	LLVMBasicBlockRef from[3] = { fast, miss, NULL };
+	LLVMValueRef vals[3] = {h1, h2, NULL};
+	LLVMBasicBlockRef from[3] = {fast, miss, NULL};
 	if (may_cross) {
 		LLVMPositionBuilderAtEnd(c->b, cross);
 		cross_path(c, in, addr, size, LLVMIsAStoreInst(in) != NULL);
@@ -308,7 +320,8 @@ static void rewrite(mctx *c, LLVMValueRef in, unsigned op, uint64_t size,
 /* llvm.memcpy/memmove/memset -> page-segmented helpers. */
 static void rewrite_memintrin(mctx *c, LLVMValueRef call, bool is_set)
 {
-	LLVMValueRef dst = LLVMGetOperand(call, 0), src = LLVMGetOperand(call, 1);
+	LLVMValueRef dst = LLVMGetOperand(call, 0),
+		     src = LLVMGetOperand(call, 1);
 	LLVMValueRef len = LLVMGetOperand(call, 2), f;
 	LLVMTypeRef fty;
 
@@ -316,16 +329,20 @@ static void rewrite_memintrin(mctx *c, LLVMValueRef call, bool is_set)
 	LLVMValueRef d = LLVMBuildPtrToInt(c->b, dst, c->i64, "");
 	LLVMValueRef n = LLVMBuildZExtOrBitCast(c->b, len, c->i64, "");
 	if (is_set) {
-		LLVMTypeRef params[4] = { c->ptr, c->i64, c->i32, c->i64 };
+		LLVMTypeRef params[4] = {c->ptr, c->i64, c->i32, c->i64};
 		f = helper(c, "hx_mirror_memset", params, 4, &fty);
-		LLVMValueRef args[4] = { c->g, d, LLVMBuildZExt(c->b, src, c->i32, ""), n };
+		LLVMValueRef args[4] = {
+		    c->g, d, LLVMBuildZExt(c->b, src, c->i32, ""), n};
 		LLVMBuildCall2(c->b, fty, f, args, 4, "");
 	} else {
-		LLVMTypeRef params[5] = { c->ptr, c->i64, c->i64, c->i64, c->i32 };
-		unsigned how = needs_translate(dst) | (needs_translate(src) << 1);
+		LLVMTypeRef params[5] = {c->ptr, c->i64, c->i64, c->i64,
+					 c->i32};
+		unsigned how =
+		    needs_translate(dst) | (needs_translate(src) << 1);
 		f = helper(c, "hx_mirror_memcpy", params, 5, &fty);
-		LLVMValueRef args[5] = { c->g, d, LLVMBuildPtrToInt(c->b, src, c->i64, ""),
-					 n, LLVMConstInt(c->i32, how, 0) };
+		LLVMValueRef args[5] = {
+		    c->g, d, LLVMBuildPtrToInt(c->b, src, c->i64, ""), n,
+		    LLVMConstInt(c->i32, how, 0)};
 		LLVMBuildCall2(c->b, fty, f, args, 5, "");
 	}
 	LLVMInstructionEraseFromParent(call);
@@ -376,7 +393,8 @@ static int collect(mctx *c, work *acc, work *mem, work *calls)
 		for (LLVMValueRef in = LLVMGetFirstInstruction(bb); in;
 		     in = LLVMGetNextInstruction(in)) {
 			int op = ptr_operand(in);
-			if (op >= 0 && needs_translate(LLVMGetOperand(in, (unsigned)op))) {
+			if (op >= 0 &&
+			    needs_translate(LLVMGetOperand(in, (unsigned)op))) {
 				if (push(acc, in))
 					return -1;
 				continue;
@@ -388,10 +406,12 @@ static int collect(mctx *c, work *acc, work *mem, work *calls)
 			if (set || !strncmp(name, "llvm.memcpy", 11) ||
 			    !strncmp(name, "llvm.memmove", 12)) {
 				if ((needs_translate(LLVMGetOperand(in, 0)) ||
-				     (!set && needs_translate(LLVMGetOperand(in, 1)))) &&
+				     (!set && needs_translate(
+						  LLVMGetOperand(in, 1)))) &&
 				    push(mem, in))
 					return -1;
-			} else if (strncmp(name, "llvm.", 5) && push(calls, in)) {
+			} else if (strncmp(name, "llvm.", 5) &&
+				   push(calls, in)) {
 				return -1;
 			}
 		}
@@ -427,7 +447,8 @@ static void make_slots(mctx *c, const work *acc)
 		c->page[k] = LLVMBuildAlloca(c->b, c->i64, "tlb.page");
 		c->base[k] = LLVMBuildAlloca(c->b, c->i64, "tlb.base");
 	}
-	c->tmp = LLVMBuildAlloca(c->b, LLVMArrayType(c->i8, (unsigned)tmp), "bounce");
+	c->tmp = LLVMBuildAlloca(c->b, LLVMArrayType(c->i8, (unsigned)tmp),
+				 "bounce");
 	LLVMSetAlignment(c->tmp, 64);
 	for (int k = 1; k <= 3; k++) {
 		/* 1 is never a page address: the TLB starts empty. */
@@ -450,7 +471,7 @@ static void flush_after(mctx *c, LLVMValueRef call)
 
 static int mirror_function(mctx *c, LLVMValueRef fn)
 {
-	work acc = { 0 }, mem = { 0 }, calls = { 0 };
+	work acc = {0}, mem = {0}, calls = {0};
 	int ret = -1;
 
 	c->fn = fn;
@@ -461,10 +482,13 @@ static int mirror_function(mctx *c, LLVMValueRef fn)
 	for (size_t i = 0; i < calls.n; i++)
 		flush_after(c, calls.v[i]);
 	for (size_t i = 0; i < mem.n; i++)
-		rewrite_memintrin(c, mem.v[i], !strncmp(callee(mem.v[i]), "llvm.memset", 11));
+		rewrite_memintrin(
+		    c, mem.v[i], !strncmp(callee(mem.v[i]), "llvm.memset", 11));
 	for (size_t i = 0; i < acc.n; i++) {
 		LLVMValueRef in = acc.v[i];
-		unsigned kind = LLVMIsALoadInst(in) ? 1 : LLVMIsAStoreInst(in) ? 2 : 3;
+		unsigned kind = LLVMIsALoadInst(in)    ? 1
+				: LLVMIsAStoreInst(in) ? 2
+						       : 3;
 		rewrite(c, in, (unsigned)ptr_operand(in),
 			LLVMStoreSizeOfType(c->td, access_type(in)), kind,
 			may_cross(c, in));
@@ -479,7 +503,7 @@ out:
 
 int hx_mirror_module(LLVMModuleRef m)
 {
-	mctx c = { 0 };
+	mctx c = {0};
 	int ret = 0;
 
 	c.m = m;
@@ -490,9 +514,10 @@ int hx_mirror_module(LLVMModuleRef m)
 	c.i32 = LLVMInt32TypeInContext(c.ctx);
 	c.i64 = LLVMInt64TypeInContext(c.ctx);
 	c.ptr = LLVMPointerTypeInContext(c.ctx, 0);
-	LLVMTypeRef params[4] = { c.ptr, c.i64, c.i64, c.i32 };
+	LLVMTypeRef params[4] = {c.ptr, c.i64, c.i64, c.i32};
 	c.xl_ty = LLVMFunctionType(c.ptr, params, 4, 0);
-	for (LLVMValueRef f = LLVMGetFirstFunction(m); f && !ret; f = LLVMGetNextFunction(f)) {
+	for (LLVMValueRef f = LLVMGetFirstFunction(m); f && !ret;
+	     f = LLVMGetNextFunction(f)) {
 		size_t len;
 		if (!LLVMIsDeclaration(f) &&
 		    !strncmp(LLVMGetValueName2(f, &len), "__hx_entry_", 11))

@@ -12,19 +12,28 @@
 /* Passed to clang unchanged. -cl-opt-disable is handled here instead:
  * clang would emit optnone, which stops the inlining every kernel needs. */
 static const char *const pass_flags[] = {
-	"-w", "-Werror", "-cl-fast-relaxed-math", "-cl-mad-enable",
-	"-cl-no-signed-zeros", "-cl-finite-math-only",
-	"-cl-unsafe-math-optimizations", "-cl-denorms-are-zero",
-	"-cl-single-precision-constant", "-cl-kernel-arg-info", "-g",
-	"-cl-strict-aliasing", "-cl-uniform-work-group-size", NULL,
+    "-w",
+    "-Werror",
+    "-cl-fast-relaxed-math",
+    "-cl-mad-enable",
+    "-cl-no-signed-zeros",
+    "-cl-finite-math-only",
+    "-cl-unsafe-math-optimizations",
+    "-cl-denorms-are-zero",
+    "-cl-single-precision-constant",
+    "-cl-kernel-arg-info",
+    "-g",
+    "-cl-strict-aliasing",
+    "-cl-uniform-work-group-size",
+    NULL,
 };
 
 /* clLinkProgram accepts only these (OpenCL 3.0, 5.8.7). */
 static const char *const link_flags[] = {
-	"-cl-denorms-are-zero", "-cl-no-signed-zeros",
-	"-cl-unsafe-math-optimizations", "-cl-finite-math-only",
-	"-cl-fast-relaxed-math", "-cl-no-subgroup-ifp", "-enable-link-options",
-	NULL,
+    "-cl-denorms-are-zero",	     "-cl-no-signed-zeros",
+    "-cl-unsafe-math-optimizations", "-cl-finite-math-only",
+    "-cl-fast-relaxed-math",	     "-cl-no-subgroup-ifp",
+    "-enable-link-options",	     NULL,
 };
 
 static bool in_list(const char *const *list, const char *s)
@@ -53,7 +62,8 @@ static int tokenize(const char *s, char ***out, int *n)
 		if (!t)
 			goto err;
 		for (; *s && (q || (*s != ' ' && *s != '\t' && *s != '\n' &&
-				    *s != '\r')); s++) {
+				    *s != '\r'));
+		     s++) {
 			if (!q && (*s == '"' || *s == '\''))
 				q = *s;
 			else if (q && *s == q)
@@ -109,7 +119,7 @@ static int add_include(hx_options *o, const char *dir)
 
 static int parse_std(hx_options *o, const char *v)
 {
-	static const char *const ok[] = { "CL1.0", "CL1.1", "CL1.2", "CL3.0" };
+	static const char *const ok[] = {"CL1.0", "CL1.1", "CL1.2", "CL3.0"};
 
 	snprintf(o->std_name, sizeof(o->std_name), "-cl-std=%.15s", v);
 	o->std_given = true;
@@ -160,13 +170,13 @@ static int parse_one(hx_options *o, char **tok, int n, int *i,
 	if (in_list(pass_flags, t))
 		return add_arg(o, t, NULL);
 	/* Accepted and meaningless for this device. */
-	if (!strcmp(t, "-cl-no-subgroup-ifp") || !strcmp(t, "-cl-fp32-correctly-rounded-divide-sqrt"))
+	if (!strcmp(t, "-cl-no-subgroup-ifp") ||
+	    !strcmp(t, "-cl-fp32-correctly-rounded-divide-sqrt"))
 		return add_arg(o, t, NULL);
 	return -1;
 }
 
-int hx_options_parse(const char *options, enum hx_opt_mode mode,
-		     hx_options *o)
+int hx_options_parse(const char *options, enum hx_opt_mode mode, hx_options *o)
 {
 	char **tok = NULL;
 	int n = 0, ret = CL_SUCCESS;

@@ -16,11 +16,11 @@
 typedef struct bin_header {
 	char magic[8];
 	uint32_t format;
-	uint32_t abi;         /* HX_KERNEL_ABI_VERSION */
+	uint32_t abi;	      /* HX_KERNEL_ABI_VERSION */
 	uint32_t llvm[3];     /* major, minor, patch */
 	uint32_t binary_type; /* CL_PROGRAM_BINARY_TYPE_* */
 	uint32_t dialect;
-	uint32_t flags;       /* 1: -cl-opt-disable */
+	uint32_t flags; /* 1: -cl-opt-disable */
 	uint64_t bc_size;
 } bin_header;
 
@@ -48,8 +48,9 @@ int hx_cprog_create(uint32_t binary_type, int dialect, bool opt_disable,
 	hx_sha256_final(&h, p->bc_hash);
 	ctx = hx_llvm_context(log);
 	m = hx_llvm_parse(ctx, bc, bc_size, log);
-	int ret = m ? (hx_meta_extract(p, m) ? CL_OUT_OF_HOST_MEMORY : CL_SUCCESS)
-		    : CL_INVALID_BINARY;
+	int ret =
+	    m ? (hx_meta_extract(p, m) ? CL_OUT_OF_HOST_MEMORY : CL_SUCCESS)
+	      : CL_INVALID_BINARY;
 	if (m)
 		LLVMDisposeModule(m);
 	LLVMContextDispose(ctx);
