@@ -842,3 +842,103 @@ TEST(threads_own_queues)
 {
 	run_threads(1, 0);
 }
+
+TEST(fill_size_zero_and_large)
+{
+	struct env e = env_new(0);
+	size_t big = 48u << 20, i;
+	cl_mem m = new_buffer(e.ctx, 0, big, NULL);
+	unsigned char pat[16], *got = malloc(big);
+	cl_uint p32 = 0xdeadbeef;
+
+	/* size 0 is a multiple of every pattern size: nothing changes. */
+	CHECK_CL(clEnqueueFillBuffer(e.q, m, &p32, 4, 0, big, 0, NULL, NULL));
+	CHECK_CL(clEnqueueFillBuffer(e.q, m, pat, 16, 16, 0, 0, NULL, NULL));
+	read_all(e.q, m, got, big);
+	for (i = 0; i < big; i += 4)
+		if (memcmp(got + i, &p32, 4))
+			hx_test_fail(__FILE__, __LINE__, "byte %zu", i);
+	/* A 16-byte pattern over most of a large buffer. */
+	pattern_bytes(pat, 16, 3);
+	CHECK_CL(clEnqueueFillBuffer(e.q, m, pat, 16, 4096, big - 8192, 0, NULL,
+				     NULL));
+	read_all(e.q, m, got, big);
+	for (i = 0; i < big; i += 16)
+		if (memcmp(got + i,
+			   i < 4096 || i >= big - 4096 ? (void *)&p32 : pat,
+			   4) ||
+		    (i >= 4096 && i < big - 4096 && memcmp(got + i, pat, 16)))
+			hx_test_fail(__FILE__, __LINE__, "byte %zu", i);
+	free(got);
+	CHECK_CL(clReleaseMemObject(m));
+	env_free(&e);
+}
+
+TEST(profiling_times)
+{
+	struct env e = env_new(CL_QUEUE_PROFILING_ENABLE);
+	cl_mem m = new_buffer(e.ctx, 0, 1 << 20, NULL);
+	unsigned char *host = calloc(1, 1 << 20);
+	cl_ulong t[4];
+	cl_event ev;
+	int i;
+
+	CHECK_CL(clEnqueueWriteBuffer(e.q, m, CL_TRUE, 0, 1 << 20, host, 0,
+				      NULL, &ev));
+	for (i = 0; i < 4; i++)
+		CHECK_CL(
+		    clGetEventProfilingInfo(ev, CL_PROFILING_COMMAND_QUEUED + i,
+					    sizeof(t[i]), &t[i], NULL));
+	CHECK(t[0] <= t[1] && t[1] <= t[2] && t[2] <= t[3]);
+	CHECK(t[3] > t[0]);
+	CHECK_CL(clReleaseEvent(ev));
+	free(host);
+	CHECK_CL(clReleaseMemObject(m));
+	env_free(&e);
+}
+
+/* Threads create buffers and sub-buffers, register callbacks and release
+ * them while others do the same: each callback runs exactly once. */
+static int destroyed;
+
+static void CL_CALLBACK count_destroy(cl_mem m, void *ud)
+{
+	(void)m;
+	(void)ud;
+	__atomic_fetch_add(&destroyed, 1, __ATOMIC_RELAXED);
+}
+
+static void *churn(void *arg)
+{
+	cl_context ctx = arg;
+	cl_buffer_region r = {128, 128};
+	cl_mem m, s;
+	int i;
+
+	for (i = 0; i < 200; i++) {
+		m = clCreateBuffer(ctx, 0, 1024, NULL, NULL);
+		s = clCreateSubBuffer(m, 0, CL_BUFFER_CREATE_TYPE_REGION, &r,
+				      NULL);
+		clSetMemObjectDestructorCallback(m, count_destroy, NULL);
+		clSetMemObjectDestructorCallback(s, count_destroy, NULL);
+		clReleaseMemObject(m);
+		clReleaseMemObject(s);
+	}
+	return NULL;
+}
+
+TEST(threads_create_release)
+{
+	struct env e = env_new(0);
+	pthread_t t[THREADS];
+	unsigned i;
+
+	destroyed = 0;
+	for (i = 0; i < THREADS; i++)
+		pthread_create(&t[i], NULL, churn, e.ctx);
+	for (i = 0; i < THREADS; i++)
+		pthread_join(t[i], NULL);
+	CHECK_EQ(__atomic_load_n(&destroyed, __ATOMIC_RELAXED),
+		 THREADS * 200 * 2);
+	env_free(&e);
+}

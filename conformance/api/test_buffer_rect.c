@@ -282,3 +282,45 @@ TEST(rect_host_access)
 	CHECK_CL(clReleaseMemObject(na));
 	env_free(&e);
 }
+
+TEST(rect_on_sub_buffers_and_host_memory)
+{
+	struct env e = env_new(0);
+	unsigned char *host = malloc(SZ), *ref = malloc(SZ), *got = malloc(SZ);
+	cl_mem u, s1, s2;
+	cl_buffer_region r1 = {0, 2048}, r2 = {4096, 2048};
+	size_t so[3] = {1, 2, 0}, d_o[3] = {3, 0, 1}, region[3] = {13, 6, 2};
+	unsigned char src[512];
+	size_t zero[3] = {0, 0, 0};
+
+	pattern_bytes(host, SZ, 7);
+	memcpy(ref, host, SZ);
+	/* A USE_HOST_PTR buffer: the rect write lands in host memory. */
+	u = new_buffer(e.ctx, CL_MEM_USE_HOST_PTR, SZ, host);
+	pattern_bytes(src, sizeof(src), 8);
+	CHECK_CL(clEnqueueWriteBufferRect(e.q, u, CL_TRUE, d_o, zero, region,
+					  32, 256, 0, 0, src, 0, NULL, NULL));
+	ref_copy(ref, d_o, 32, 256, src, zero, 13, 78, region);
+	check_bytes(host, ref, SZ);
+	/* Between two sub-buffers of it: offsets are the sub-buffers'. */
+	s1 = clCreateSubBuffer(u, 0, CL_BUFFER_CREATE_TYPE_REGION, &r1, NULL);
+	s2 = clCreateSubBuffer(u, 0, CL_BUFFER_CREATE_TYPE_REGION, &r2, NULL);
+	CHECK(s1 && s2);
+	CHECK_CL(clEnqueueCopyBufferRect(e.q, s1, s2, so, d_o, region, 64, 512,
+					 32, 256, 0, NULL, NULL));
+	CHECK_CL(clFinish(e.q));
+	ref_copy(ref + 4096, d_o, 32, 256, ref, so, 64, 512, region);
+	check_bytes(host, ref, SZ);
+	CHECK_CL(clEnqueueReadBufferRect(e.q, s2, CL_TRUE, d_o, zero, region,
+					 32, 256, 0, 0, got, 0, NULL, NULL));
+	memset(src, 0, sizeof(src));
+	ref_copy(src, zero, 13, 78, ref + 4096, d_o, 32, 256, region);
+	check_bytes(got, src, 13 * 6 * 2);
+	CHECK_CL(clReleaseMemObject(s1));
+	CHECK_CL(clReleaseMemObject(s2));
+	CHECK_CL(clReleaseMemObject(u));
+	free(host);
+	free(ref);
+	free(got);
+	env_free(&e);
+}
