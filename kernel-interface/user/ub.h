@@ -107,11 +107,14 @@ struct ub {
 	struct uffd_msg_store {
 		uint8_t b[32];
 	} msgs[UB_MSGS];
+	/* Events the handler read but nobody applied yet: whoever takes
+	 * ub.lock applies them first, so nobody acts on stale state. */
+	pthread_mutex_t pevlock; /* held only to append or take the list */
 	struct ub_pending_ev {
 		uint8_t event;
 		uint64_t a, b, c;
-	} pev[UB_PENDING];
-	int npev;
+	} pev[UB_PENDING], pev_work[UB_PENDING]; /* pev: pevlock */
+	int npev; /* protected by pevlock */
 	/* Lock-free channel between lock holders and the handler. */
 	atomic_int want_lock;
 	atomic_int stop;

@@ -20,6 +20,7 @@
 struct ub hx_ub __attribute__((aligned(4096))) = {
 	.lock = PTHREAD_MUTEX_INITIALIZER,
 	.evlock = PTHREAD_MUTEX_INITIALIZER,
+	.pevlock = PTHREAD_MUTEX_INITIALIZER,
 	.uffd = -1,
 	.wakefd = -1,
 };
@@ -86,9 +87,25 @@ void hx_ub_sync_events(void)
 	}
 }
 
+/* Applies the events the handler queued (ub.lock held). */
+static void apply_events_locked(void)
+{
+	int n;
+
+	pthread_mutex_lock(&hx_ub.pevlock);
+	n = hx_ub.npev;
+	memcpy(hx_ub.pev_work, hx_ub.pev, n * sizeof(hx_ub.pev[0]));
+	hx_ub.npev = 0;
+	pthread_mutex_unlock(&hx_ub.pevlock);
+	for (int i = 0; i < n; i++)
+		hx_ub_event_locked(hx_ub.pev_work[i].event, hx_ub.pev_work[i].a,
+				   hx_ub.pev_work[i].b, hx_ub.pev_work[i].c);
+}
+
 void hx_ub_lock(void)
 {
 	pthread_mutex_lock(&hx_ub.lock);
+	apply_events_locked();
 }
 
 /* The handler may have deferred work because it found the lock taken:
@@ -395,10 +412,13 @@ static void handler_read(void)
 			      a >= (uint64_t)hx_ub.dev[d].pool &&
 			      a < (uint64_t)hx_ub.dev[d].pool +
 					  hx_ub.dev[d].npages * UB_PS;
-		if (own || hx_ub.npev >= UB_PENDING)
+		if (own)
 			continue;
-		hx_ub.pev[hx_ub.npev++] =
-			(struct ub_pending_ev){ m[i].event, a, b, c };
+		pthread_mutex_lock(&hx_ub.pevlock);
+		if (hx_ub.npev < UB_PENDING)
+			hx_ub.pev[hx_ub.npev++] =
+				(struct ub_pending_ev){ m[i].event, a, b, c };
+		pthread_mutex_unlock(&hx_ub.pevlock);
 	}
 }
 
@@ -406,16 +426,15 @@ static void handler_work(void)
 {
 	int i, kept;
 
+	/* npev is appended only by this thread; a stale non-zero read
+	 * costs one try-lock. */
 	if (!hx_ub.npf && !hx_ub.npev)
 		return;
 	atomic_store(&hx_ub.want_lock, 1);
 	if (pthread_mutex_trylock(&hx_ub.lock) != 0)
 		return;
 	atomic_store(&hx_ub.want_lock, 0);
-	for (i = 0; i < hx_ub.npev; i++)
-		hx_ub_event_locked(hx_ub.pev[i].event, hx_ub.pev[i].a,
-				   hx_ub.pev[i].b, hx_ub.pev[i].c);
-	hx_ub.npev = 0;
+	apply_events_locked();
 	hx_ub_check_locked("events");
 	/* EAGAIN: an event is waiting; read it first, keep the fault. */
 	for (i = 0, kept = 0; i < hx_ub.npf; i++)
@@ -446,8 +465,9 @@ static void *handler_main(void *arg)
 			atomic_store(&hx_ub.ev_busy, 1);
 			handler_read();
 		}
+		/* Read events are queued: the next ub.lock holder applies them. */
+		atomic_store(&hx_ub.ev_busy, 0);
 		handler_work();
-		atomic_store(&hx_ub.ev_busy, hx_ub.npev > 0);
 	}
 	return NULL;
 }
@@ -460,7 +480,10 @@ static void atfork_prepare(void)
 	uint64_t moved = 0;
 	int r;
 
+	hx_ub_sync_events();
 	pthread_mutex_lock(&hx_ub.lock);
+	if (hx_ub.inited)
+		apply_events_locked();
 	if (!hx_ub.inited)
 		return;
 	for (r = 0; r < hx_ub.nrecs; r++)
@@ -497,6 +520,7 @@ static void atfork_child(void)
 		close(hx_ub.wakefd);
 	hx_ub.uffd = hx_ub.wakefd = -1;
 	hx_ub.handler_running = 0;
+	pthread_mutex_init(&hx_ub.pevlock, NULL);
 	hx_ub.npf = hx_ub.npev = 0;
 	for (i = 0; i < hx_ub.nrecs; i++)
 		munmap(hx_ub.recs[i].pst, hx_ub.recs[i].pst_bytes);

@@ -889,6 +889,8 @@ ssize_t hx_ub_read(int idx, void *buf, size_t len)
 	if (max > 16)
 		max = 16;
 	hx_ub_sync_events();
+	hx_ub_lock(); /* applies (and so emits) events the handler read */
+	hx_ub_unlock();
 	if (!max) {
 		errno = EINVAL;
 		return -1;
