@@ -1070,14 +1070,7 @@ def gen_async():
     o.w('OVL void wait_group_events(int num, __generic event_t *list) { __hx_barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE); }\n')
     o.w('#else\n')
     o.w('OVL void wait_group_events(int num, __private event_t *list) { __hx_barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE); }\n')
-    # clang's built-in declarations (-fdeclare-opencl-builtins) take a
-    # generic event list even in 1.2 when the generic-space feature is on,
-    # but 1.2 cannot spell __generic: define that mangled name by label.
-    # The list is not read, and every pointer is 64-bit on the CPU.
-    o.w('void hx_wait_group_events_generic(int num, __private event_t *list) '
-        '__asm__("_Z17wait_group_eventsiPU9CLgeneric9ocl_event");\n')
-    o.w('void hx_wait_group_events_generic(int num, __private event_t *list) '
-        '{ __hx_barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE); }\n')
+    # The generic-list overload of 1.2 is src/wait_generic12.ll.
     o.w('#endif\n')
     return o.text()
 

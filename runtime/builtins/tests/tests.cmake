@@ -49,3 +49,7 @@ hmmcl_test_file(${HX_BI_SRC}/tests/test_exec.c AREA builtins LABELS compiler bui
   LIBS ${exec_objs} m)
 add_dependencies(builtins_test_exec hx_exec_kernels)
 target_include_directories(builtins_test_exec PRIVATE ${CMAKE_SOURCE_DIR}/runtime/engine)
+
+# Through the ICD loader, the compiler and the engine (needs libhmmcl.so).
+hmmcl_test_file(${HX_BI_SRC}/tests/test_cl_builtins.c AREA builtins LABELS compiler builtins
+  TIMEOUT 120 LIBS m)
