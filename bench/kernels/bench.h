@@ -8,6 +8,7 @@
 
 enum metric {
 	M_LAUNCH,      /* us, median enqueue+finish of an empty kernel */
+	M_LAUNCH_ARG,  /* the same with one (unused) buffer argument */
 	M_ENQUEUE,     /* kernels/s */
 	M_VADD,        /* GB/s */
 	M_SAXPY,       /* GB/s */

@@ -137,15 +137,23 @@ static cl_mem buffer(struct clctx *c, size_t bytes, const void *init)
 	return err == CL_SUCCESS ? m : NULL;
 }
 
-static int launch(struct clctx *c, struct bench_col *col)
+/* Median enqueue + clFinish of one work-item of kernel 'name'. */
+static int latency(struct clctx *c, const char *name, double *out)
 {
 	cl_int err;
-	cl_kernel k = clCreateKernel(c->prog, "empty", &err);
+	cl_kernel k = clCreateKernel(c->prog, name, &err);
+	cl_mem m = buffer(c, 64, NULL);
 	size_t g = 1;
 	int n = c->cfg->launches;
 	double *t = malloc(n * sizeof(*t)), t0;
 
-	TRY(err);
+	if (err != CL_SUCCESS) {
+		fprintf(stderr, "hmmcl-bench: clCreateKernel(%s): error %d\n",
+			name, err);
+		return -1;
+	}
+	if (strcmp(name, "empty"))
+		TRY(clSetKernelArg(k, 0, sizeof(m), &m));
 	for (int i = -10; i < n; i++) {
 		t0 = bench_now();
 		TRY(clEnqueueNDRangeKernel(c->q, k, 1, NULL, &g, NULL, 0, NULL, NULL));
@@ -153,15 +161,35 @@ static int launch(struct clctx *c, struct bench_col *col)
 		if (i >= 0)
 			t[i] = bench_now() - t0;
 	}
-	col->v[M_LAUNCH] = bench_median(t, n) * 1e6;
-	t0 = bench_now();
-	for (int i = 0; i < n * 5; i++)
-		TRY(clEnqueueNDRangeKernel(c->q, k, 1, NULL, &g, NULL, 0, NULL, NULL));
-	TRY(clFinish(c->q));
-	col->v[M_ENQUEUE] = n * 5 / (bench_now() - t0);
+	*out = bench_median(t, n) * 1e6;
 	free(t);
 	clReleaseKernel(k);
+	clReleaseMemObject(m);
 	return 0;
+}
+
+static int launch(struct clctx *c, struct bench_col *col)
+{
+	cl_int err;
+	cl_kernel k;
+	cl_mem m = buffer(c, 64, NULL);
+	size_t g = 1;
+	int n = c->cfg->launches * 5, r;
+	double t0;
+
+	r = latency(c, "empty", &col->v[M_LAUNCH]);
+	r |= latency(c, "empty_arg", &col->v[M_LAUNCH_ARG]);
+	k = clCreateKernel(c->prog, "empty_arg", &err);
+	TRY(err);
+	TRY(clSetKernelArg(k, 0, sizeof(m), &m));
+	t0 = bench_now();
+	for (int i = 0; i < n; i++)
+		TRY(clEnqueueNDRangeKernel(c->q, k, 1, NULL, &g, NULL, 0, NULL, NULL));
+	TRY(clFinish(c->q));
+	col->v[M_ENQUEUE] = n / (bench_now() - t0);
+	clReleaseKernel(k);
+	clReleaseMemObject(m);
+	return r;
 }
 
 static int stream(struct clctx *c, struct bench_col *col)

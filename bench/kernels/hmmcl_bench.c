@@ -20,7 +20,8 @@ static const struct {
 	int lower_better;
 } rows[M_COUNT] = {
 	[M_LAUNCH] = {"launch latency (empty, enq+finish)", "us", 1},
-	[M_ENQUEUE] = {"enqueue throughput (empty)", "kernels/s", 0},
+	[M_LAUNCH_ARG] = {"launch latency (empty, 1 buffer arg)", "us", 1},
+	[M_ENQUEUE] = {"enqueue throughput (empty, 1 arg)", "kernels/s", 0},
 	[M_VADD] = {"vadd", "GB/s", 0},
 	[M_SAXPY] = {"saxpy", "GB/s", 0},
 	[M_REDUCE] = {"reduction (local mem + barriers)", "GB/s", 0},
@@ -73,7 +74,7 @@ static void print_table(const struct bench_cfg *cfg, struct bench_col *cols,
 	       cfg->reps, cfg->n_stream, cfg->n_matmul, cfg->n_matmul, cfg->n_atomics);
 	for (int c = 0; c < ncols; c++)
 		printf("  [%c] %s\n", 'A' + c, cols[c].name);
-	printf("%-36s %-9s", "metric", "unit");
+	printf("%-38s %-9s", "metric", "unit");
 	for (int c = 0; c < ncols; c++)
 		printf(" %14c", 'A' + c);
 	if (np == 2)
@@ -85,7 +86,7 @@ static void print_table(const struct bench_cfg *cfg, struct bench_col *cols,
 		const struct bench_col *a = &cols[0], *b = &cols[1];
 		const struct bench_col *nat = &cols[ncols - 1];
 
-		printf("%-36s %-9s", rows[m].name, rows[m].unit);
+		printf("%-38s %-9s", rows[m].name, rows[m].unit);
 		for (int c = 0; c < ncols; c++)
 			cell(cols[c].v[m], cols[c].wrong[m]);
 		if (np == 2)

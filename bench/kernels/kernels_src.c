@@ -3,6 +3,7 @@
 
 const char *const bench_source =
 	"kernel void empty(void) {}\n"
+	"kernel void empty_arg(global int *unused) {}\n"
 	"kernel void vadd(global const float *a, global const float *b,\n"
 	"                 global float *c)\n"
 	"{ size_t i = get_global_id(0); c[i] = a[i] + b[i]; }\n"
