@@ -915,3 +915,17 @@ TEST(include_relative_dir)
 	rmdir(path);
 	rmdir(dir);
 }
+
+TEST(recursion_is_a_build_error)
+{
+	const char *src = "int f(int n) { return n ? n * f(n - 1) : 1; }\n"
+			  "kernel void k(global int *a) { a[0] = f(a[1]); }\n";
+	hx_cprog *p = NULL;
+	char *log = NULL;
+
+	CHECK_ERR(hx_compiler_build(src, "", &p, &log), CL_BUILD_PROGRAM_FAILURE);
+	printf("%s", log);
+	CHECK(strstr(log, "recursi") != NULL);
+	CHECK(p == NULL);
+	free(log);
+}

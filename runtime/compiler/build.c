@@ -47,6 +47,33 @@ static int check_undefined(LLVMModuleRef m, hx_buf *log)
 	return ret;
 }
 
+/* Every function is inlined into the kernel entries: recursion (which
+ * OpenCL C forbids, clang does not diagnose) cannot be compiled. */
+static int check_recursion(LLVMModuleRef m, hx_buf *log)
+{
+	for (LLVMValueRef f = LLVMGetFirstFunction(m); f;
+	     f = LLVMGetNextFunction(f)) {
+		hx_fnset reach = {0};
+		bool rec = false;
+		if (LLVMIsDeclaration(f) || hx_reachable(f, &reach))
+			goto next;
+		/* f is reach.fn[0]; does any reachable function call it? */
+		for (size_t i = 0; i < reach.n && !rec; i++)
+			rec = hx_calls(reach.fn[i], f);
+	next:
+		free(reach.fn);
+		if (rec) {
+			size_t len;
+			hx_buf_printf(log,
+				      "error: recursive function '%s': recursion "
+				      "is not supported in OpenCL C\n",
+				      LLVMGetValueName2(f, &len));
+			return CL_BUILD_PROGRAM_FAILURE;
+		}
+	}
+	return CL_SUCCESS;
+}
+
 /* Program-scope (and static) global variables keep external names so the
  * code of both variants binds to one definition; everything else that is
  * not a kernel becomes internal so that dead builtins disappear. */
@@ -91,7 +118,8 @@ int hx_prepare_executable(LLVMModuleRef m, hx_buf *log)
 		LLVMDisposeErrorMessage(msg);
 		return CL_BUILD_PROGRAM_FAILURE;
 	}
-	return check_undefined(m, log);
+	int ret = check_recursion(m, log);
+	return ret == CL_SUCCESS ? check_undefined(m, log) : ret;
 }
 
 /* Links bitcode modules (and, for an executable, the builtin library). */

@@ -112,6 +112,8 @@ typedef struct hx_fnset {
 } hx_fnset;
 int hx_reachable(LLVMValueRef f, hx_fnset *set);
 bool hx_fnset_has(const hx_fnset *set, LLVMValueRef f);
+/* Does fn contain a direct call to callee? */
+bool hx_calls(LLVMValueRef fn, LLVMValueRef callee);
 bool hx_fnset_calls(const hx_fnset *set, const char *callee);
 
 /* Static __local variables used by a kernel and their offsets in

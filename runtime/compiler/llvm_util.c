@@ -216,6 +216,17 @@ bool hx_fnset_calls(const hx_fnset *set, const char *callee)
 	return false;
 }
 
+bool hx_calls(LLVMValueRef fn, LLVMValueRef callee)
+{
+	for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(fn); bb;
+	     bb = LLVMGetNextBasicBlock(bb))
+		for (LLVMValueRef in = LLVMGetFirstInstruction(bb); in;
+		     in = LLVMGetNextInstruction(in))
+			if (LLVMIsACallInst(in) && LLVMGetCalledValue(in) == callee)
+				return true;
+	return false;
+}
+
 /* Worklist over direct calls; declarations are members but not expanded. */
 int hx_reachable(LLVMValueRef f, hx_fnset *set)
 {
