@@ -27,8 +27,8 @@
 
 /* What hwloc tells about the machine (for CL_DEVICE_* queries). */
 struct hx_topology {
-	unsigned compute_units; /* usable PUs in the allowed cpuset */
-	unsigned cores;         /* physical cores among them */
+	unsigned compute_units; /* cores with an allowed PU = engine threads */
+	unsigned pus;           /* allowed PUs (hardware threads) */
 	unsigned packages;
 	unsigned numa_nodes;
 	uint64_t l1d_size;      /* bytes, 0 if unknown */
@@ -86,8 +86,9 @@ struct hx_launch {
 
 typedef struct hx_engine hx_engine;
 
-/* nthreads 0: one per usable core (HMMCL_WORKERS overrides), counting
- * the calling thread, i.e. nthreads-1 pool threads are started. */
+/* nthreads 0: one per usable core (cores with a PU in the process's
+ * cpuset; HMMCL_WORKERS overrides), counting the calling thread, i.e.
+ * nthreads-1 pool threads are started, each pinned to one core. */
 hx_engine *hx_engine_create(unsigned nthreads);
 void hx_engine_destroy(hx_engine *e);
 /* Threads that run groups of one launch (pool threads + the caller). */

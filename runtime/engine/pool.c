@@ -176,26 +176,44 @@ static unsigned env_unsigned(const char *name, unsigned dflt)
 	return *end || v == 0 || v > HX_MAX_THREAD_INDEX / 2 ? dflt : (unsigned)v;
 }
 
+/* The allowed PUs of the k-th core that has any (k wraps around). */
+static hwloc_cpuset_t core_cpuset(hwloc_topology_t t, hwloc_const_cpuset_t allowed,
+				  unsigned k)
+{
+	int n = hwloc_get_nbobjs_inside_cpuset_by_type(t, allowed, HWLOC_OBJ_CORE);
+	hwloc_cpuset_t set = hwloc_bitmap_alloc();
+	hwloc_obj_t core;
+
+	if (n <= 0) { /* no core objects: fall back to single PUs */
+		int pu = hwloc_bitmap_first(allowed);
+		unsigned npu = (unsigned)hwloc_bitmap_weight(allowed);
+
+		for (unsigned i = 0; npu && i < k % npu; i++)
+			pu = hwloc_bitmap_next(allowed, pu);
+		hwloc_bitmap_only(set, pu);
+		return set;
+	}
+	core = hwloc_get_obj_inside_cpuset_by_type(t, allowed, HWLOC_OBJ_CORE,
+						   k % (unsigned)n);
+	hwloc_bitmap_and(set, core->cpuset, allowed);
+	return set;
+}
+
 static int start_threads(hx_engine *e, hwloc_const_cpuset_t allowed)
 {
-	int npu = hwloc_bitmap_weight(allowed);
-
 	e->threads = calloc(e->nthreads, sizeof(pthread_t));
 	if (!e->threads)
 		return -1;
-	/* The caller floats; pool thread i is pinned to the (i+1)-th allowed
-	 * PU so that with one thread per core the caller keeps PU 0. */
+	/* The caller floats; pool thread i is pinned to core i+1 (all its
+	 * allowed PUs) so that with one thread per core the caller keeps
+	 * core 0. */
 	for (unsigned i = 0; i + 1 < e->nthreads; i++) {
 		struct start_arg *sa = malloc(sizeof(*sa));
-		int pu = hwloc_bitmap_first(allowed);
 
-		for (unsigned k = 0; k < (i + 1) % (unsigned)npu; k++)
-			pu = hwloc_bitmap_next(allowed, pu);
 		if (!sa)
 			return -1;
 		sa->e = e;
-		sa->cpu = hwloc_bitmap_alloc();
-		hwloc_bitmap_only(sa->cpu, pu);
+		sa->cpu = core_cpuset(e->topo, allowed, i + 1);
 		if (pthread_create(&e->threads[i], NULL, worker_main, sa)) {
 			hwloc_bitmap_free(sa->cpu);
 			free(sa);
@@ -232,9 +250,13 @@ hx_engine *hx_engine_create(unsigned nthreads)
 	if (hwloc_get_cpubind(e->topo, allowed, HWLOC_CPUBIND_PROCESS) ||
 	    hwloc_bitmap_iszero(allowed))
 		hwloc_bitmap_copy(allowed, hwloc_topology_get_allowed_cpuset(e->topo));
-	if (!nthreads)
-		nthreads = env_unsigned("HMMCL_WORKERS",
-					(unsigned)hwloc_bitmap_weight(allowed));
+	if (!nthreads) {
+		int cores = hwloc_get_nbobjs_inside_cpuset_by_type(
+			e->topo, allowed, HWLOC_OBJ_CORE);
+
+		nthreads = env_unsigned("HMMCL_WORKERS", cores > 0
+				? (unsigned)cores : (unsigned)hwloc_bitmap_weight(allowed));
+	}
 	e->nthreads = nthreads ? nthreads : 1;
 	hx_fault_install();
 	if (start_threads(e, allowed)) {
