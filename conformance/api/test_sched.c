@@ -398,6 +398,26 @@ TEST(error_propagates_through_wait_lists)
 	teardown(&e);
 }
 
+/* Commands waiting behind a barrier of an out-of-order queue fail when
+ * the barrier fails. */
+TEST(out_of_order_failed_barrier_fails_waiting_commands)
+{
+	struct env e = setup(CL_QUEUE_OUT_OF_ORDER_EXEC_MODE_ENABLE);
+	cl_event u = user_event(e.ctx), ok = user_event(e.ctx);
+	cl_event bar = barrier(e.q, 1, &u), a = marker(e.q, 1, &ok);
+	cl_event b = barrier(e.q, 0, NULL);
+
+	CHECK_CL(clSetUserEventStatus(ok, CL_COMPLETE));
+	pause_ms(10);
+	CHECK(status_of(a) > CL_COMPLETE);
+	CHECK_CL(clSetUserEventStatus(u, -8));
+	CHECK_EQ(settle(b), CL_EXEC_STATUS_ERROR_FOR_EVENTS_IN_WAIT_LIST);
+	CHECK_EQ(status_of(bar), CL_EXEC_STATUS_ERROR_FOR_EVENTS_IN_WAIT_LIST);
+	CHECK_EQ(status_of(a), CL_EXEC_STATUS_ERROR_FOR_EVENTS_IN_WAIT_LIST);
+	release_all((cl_event[]){u, ok, bar, a, b}, 5);
+	teardown(&e);
+}
+
 /* Queue order alone does not propagate an error (event.h): the next
  * command of an in-order queue runs. */
 TEST(in_order_error_does_not_fail_successor)
