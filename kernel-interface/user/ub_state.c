@@ -215,7 +215,8 @@ void hx_ub_emit(uint32_t type, uint32_t dev, uint64_t start, uint64_t size,
 			.type = type, .device = dev, .start = start,
 			.size = size, .new_start = new_start, .seq = ++h->seq };
 		h->tail++;
-		if (write(h->efd, &one, sizeof(one)) < 0)
+		/* Level-triggered for the reader: signal the first one only. */
+		if (h->tail - h->head == 1 && write(h->efd, &one, sizeof(one)) < 0)
 			continue;
 	}
 	pthread_mutex_unlock(&hx_ub.evlock);
