@@ -517,3 +517,55 @@ TEST(fork_child_uses_backend)
 	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	CHECK_EQ(verify(p, n, 24), -1);
 }
+
+TEST(granularity_sets_fault_block)
+{
+	uint32_t d = setup();
+	size_t n = 64 * PS;
+	char *raw = map_anon(2 * n), *p;
+	struct hmm_dev_attr a = { HMM_DEV_ATTR_GRANULARITY, 0, 15 }; /* 32 KiB */
+	struct hmm_dev_attrs as;
+
+	if (!fx_user())
+		SKIP("fault granularity is a user-space backend policy");
+	p = (char *)(((uintptr_t)raw + n - 1) & ~(n - 1));
+	fill(p, n, 25);
+	as = (struct hmm_dev_attrs){ (uintptr_t)p, n, (uintptr_t)&a, 1, 0 };
+	CHECK_ERRNO(io(HMM_DEV_IOC_SET_ATTR, &as), 0);
+	CHECK_ERRNO(reg(p, n, d), 0);
+	CHECK_ERRNO(mig(p, n, d), 0);
+	stats_reset();
+	CHECK_EQ((uint8_t)p[9 * PS], pat(9 * PS, 25));
+	CHECK_EQ(stats(d).pages_to_system, 8); /* the aligned 32 KiB block */
+	CHECK_EQ(stats(d).cpu_faults, 1);
+	CHECK_EQ(verify(p, n, 25), -1);
+}
+
+TEST(coherent_and_private_mixed)
+{
+	uint32_t d = setup();
+	uint32_t c = fx_dev(HMM_DEV_MEM_COHERENT, 0);
+	size_t n = 16 * PS;
+	char *p = map_anon(n);
+	uint64_t st[16];
+
+	fill(p, n, 26);
+	CHECK_ERRNO(reg(p, n, d), 0);
+	CHECK_ERRNO(reg(p, n, c), 0);
+	CHECK_ERRNO(mig(p, 8 * PS, c), 0);
+	CHECK_ERRNO(mig(p + 8 * PS, 8 * PS, d), 0);
+	/* A CPU fault on the private half leaves the coherent half placed. */
+	CHECK_EQ((uint8_t)p[9 * PS], pat(9 * PS, 26));
+	CHECK_ERRNO(snap(p, n, c, st), 0);
+	for (int i = 0; i < 8; i++)
+		CHECK(st[i] & HMM_DEV_PAGE_F_COHERENT);
+	/* Coherent -> private and private -> coherent. */
+	CHECK_ERRNO(mig(p, n, d), 0);
+	CHECK_ERRNO(snap(p, n, d, st), 0);
+	for (int i = 0; i < 16; i++)
+		CHECK_EQ(HMM_DEV_PAGE_STATE(st[i]), HMM_DEV_PAGE_DEVICE);
+	CHECK_EQ(mem_free(c), INFO.devices[c].mem_size);
+	CHECK_ERRNO(mig(p, n, c), 0);
+	CHECK_EQ(mem_free(d), INFO.devices[d].mem_size);
+	CHECK_EQ(verify(p, n, 26), -1);
+}

@@ -202,7 +202,9 @@ int hx_ub_to_system_locked(uint64_t start, uint64_t end, int undefined,
 		lim = end < r->end ? end : r->end;
 		w = PST(r, a);
 		d = UB_PST_DEV(w);
-		if (!w || (why < 0 && (w & UB_PST_COH))) {
+		/* A fault or fork leaves coherent placement alone: the CPU
+		 * reaches those pages in place. */
+		if (!w || (why && (w & UB_PST_COH))) {
 			a += UB_PS;
 			continue;
 		}
