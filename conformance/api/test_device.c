@@ -620,3 +620,47 @@ TEST(timers)
 	CHECK_ERR(clGetHostTimer((cl_device_id)hx_test_platform(), &h0),
 		  CL_INVALID_DEVICE);
 }
+
+/* HMMCL_DEVICE_TYPE chooses the reported type; the platform reads it
+ * when it is created, at this process's first OpenCL call. */
+TEST(env_device_type)
+{
+	cl_device_id dev, got = NULL;
+	cl_device_type type = 0;
+	cl_uint n = 0;
+
+	setenv("HMMCL_DEVICE_TYPE", "cpu", 1);
+	dev = hx_test_device(0);
+	CHECK_CL(clGetDeviceInfo(dev, CL_DEVICE_TYPE, sizeof(type), &type,
+				 NULL));
+	CHECK_EQ(type & ~(cl_device_type)CL_DEVICE_TYPE_DEFAULT,
+		 CL_DEVICE_TYPE_CPU);
+	CHECK_CL(clGetDeviceIDs(hx_test_platform(), CL_DEVICE_TYPE_CPU, 1,
+				&got, &n));
+	CHECK(got == dev);
+	CHECK_ERR(clGetDeviceIDs(hx_test_platform(), CL_DEVICE_TYPE_GPU, 1,
+				 &got, &n),
+		  CL_DEVICE_NOT_FOUND);
+}
+
+/* HMMCL_DEVICE_MEMORY sets the global memory size; the largest
+ * allocation follows the full-profile rule max(size / 4, 128 MiB). */
+TEST(env_device_memory)
+{
+	cl_device_id dev;
+
+	setenv("HMMCL_DEVICE_MEMORY", "8G", 1);
+	dev = hx_test_device(0);
+	CHECK_EQ(get_ulong(dev, CL_DEVICE_GLOBAL_MEM_SIZE), 8ull << 30);
+	CHECK_EQ(get_ulong(dev, CL_DEVICE_MAX_MEM_ALLOC_SIZE), 2ull << 30);
+}
+
+TEST(env_device_memory_small)
+{
+	cl_device_id dev;
+
+	setenv("HMMCL_DEVICE_MEMORY", "512M", 1);
+	dev = hx_test_device(0);
+	CHECK_EQ(get_ulong(dev, CL_DEVICE_GLOBAL_MEM_SIZE), 512ull << 20);
+	CHECK_EQ(get_ulong(dev, CL_DEVICE_MAX_MEM_ALLOC_SIZE), 128ull << 20);
+}

@@ -272,3 +272,24 @@ TEST(chain_across_two_devices)
 	release_all((cl_event[]){u, fail}, 2);
 	CHECK_CL(clReleaseContext(ctx));
 }
+
+/* The second device answers like the first, apart from its identity. */
+TEST(second_device_info)
+{
+	cl_device_id d0 = hx_test_device(0), d1 = hx_test_device(1);
+	cl_platform_id p = NULL;
+	cl_ulong m0 = 0, m1 = 0, h = 0, t = 0;
+
+	CHECK_CL(clGetDeviceInfo(d1, CL_DEVICE_PLATFORM, sizeof(p), &p, NULL));
+	CHECK(p == hx_test_platform());
+	CHECK_CL(clGetDeviceInfo(d0, CL_DEVICE_GLOBAL_MEM_SIZE, sizeof(m0),
+				 &m0, NULL));
+	CHECK_CL(clGetDeviceInfo(d1, CL_DEVICE_GLOBAL_MEM_SIZE, sizeof(m1),
+				 &m1, NULL));
+	CHECK_EQ(m0, m1);
+	CHECK_EQ(get_uint(d0, CL_DEVICE_MAX_COMPUTE_UNITS),
+		 get_uint(d1, CL_DEVICE_MAX_COMPUTE_UNITS));
+	CHECK_EQ(get_uint(d1, CL_DEVICE_REFERENCE_COUNT), 1);
+	CHECK_CL(clGetDeviceAndHostTimer(d1, &t, &h));
+	CHECK(t > 0 && h > 0);
+}
