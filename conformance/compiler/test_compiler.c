@@ -929,3 +929,42 @@ TEST(recursion_is_a_build_error)
 	CHECK(p == NULL);
 	free(log);
 }
+
+TEST(mirrored_skips_private_local_program_data)
+{
+	const char *src =
+		"constant float tbl[4] = { 1, 2, 3, 4 };\n"
+		"global int hits;\n"
+		"int sum_generic(int *p, int n) { int s = 0;\n"
+		"  for (int i = 0; i < n; i++) s += p[i]; return s; }\n"
+		"kernel void gen(global const float *in, global float *out, int n) {\n"
+		"  int priv[8];\n"
+		"  local int loc[128];\n"
+		"  size_t i = get_global_id(0), l = get_local_id(0);\n"
+		"  for (int k = 0; k < 8; k++) priv[k] = k * n;\n"
+		"  loc[l] = (int)l;\n"
+		"  hits++;\n"
+		"  out[i] = in[i] * tbl[i & 3] + sum_generic(priv, n) + sum_generic(&loc[l], 1);\n"
+		"}\n";
+	const hx_rt rt = {cc_no_barrier, cc_no_printf, mmu_translate};
+	static char lm[1024] __attribute__((aligned(128)));
+	hx_cprog *p = cc_build(src, "-cl-std=CL3.0");
+	hx_kernel_code kc = cc_code(p, "gen", HX_CODE_MIRRORED);
+	float *in, *out;
+	int n = 8;
+	void *args[3] = {&in, &out, &n};
+
+	mmu_setup();
+	in = (float *)mmu_real;
+	out = (float *)(mmu_real + 2 * PAGE_SZ);
+	for (int i = 0; i < 256; i++)
+		*shadow_of(&in[i]) = (float)i;
+	cc_run_1d(&kc, args, 256, 128, &rt, lm);
+	for (int i = 0; i < 256; i++)
+		CHECK_EQ(*shadow_of(&out[i]),
+			 (float)i * (float)(i % 4 + 1) + 8 * 28 + i % 128);
+	/* Only the two buffers went through the MMU. */
+	CHECK_EQ(mmu_outside, 0);
+	CHECK(mmu_calls > 0);
+	hx_compiler_release(p);
+}

@@ -8,7 +8,8 @@
  * allocas that SROA turns into registers: a run of accesses within one
  * page calls translate once. Accesses that cross a page boundary take a
  * slow path through a bounce buffer, segment by segment. Pointers that
- * provably point to __private or __local memory are not translated. */
+ * provably point to __private or __local memory, or into the program's
+ * own variables, are not translated. */
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,40 +111,57 @@ typedef struct mctx {
 	uint64_t tmp_size;
 } mctx;
 
-/* Does p provably point to __private (alloca, AS 0) or __local (AS 3)? */
-static bool private_or_local(LLVMValueRef p, int depth)
+/* PHIs already on the walk: a cycle adds no new origin. */
+typedef struct walk {
+	LLVMValueRef phis[16];
+	int n;
+} walk;
+
+/* Is p provably a pointer that needs no translation: __private (alloca,
+ * space 0), __local (space 3), or into a variable of the program itself
+ * (program-scope and constant data live in runtime-owned host memory
+ * that is never migrated)? Looks through GEPs, casts, selects, PHIs. */
+static bool untranslated(LLVMValueRef p, walk *w, int depth)
 {
 	unsigned as = LLVMGetPointerAddressSpace(LLVMTypeOf(p));
 
-	if (as == 0 || as == 3 || LLVMIsAAllocaInst(p))
+	if (as == 0 || as == 3 || LLVMIsAAllocaInst(p) ||
+	    LLVMIsAGlobalVariable(p))
 		return true;
-	if (as != 4 || depth > 8)
+	if (depth > 12)
 		return false;
 	if (LLVMIsAGetElementPtrInst(p) || LLVMIsAAddrSpaceCastInst(p) ||
 	    LLVMIsABitCastInst(p))
-		return private_or_local(LLVMGetOperand(p, 0), depth + 1);
+		return untranslated(LLVMGetOperand(p, 0), w, depth + 1);
 	if (LLVMIsAConstantExpr(p) &&
 	    (LLVMGetConstOpcode(p) == LLVMGetElementPtr ||
-	     LLVMGetConstOpcode(p) == LLVMAddrSpaceCast))
-		return private_or_local(LLVMGetOperand(p, 0), depth + 1);
+	     LLVMGetConstOpcode(p) == LLVMAddrSpaceCast ||
+	     LLVMGetConstOpcode(p) == LLVMBitCast))
+		return untranslated(LLVMGetOperand(p, 0), w, depth + 1);
 	if (LLVMIsASelectInst(p))
-		return private_or_local(LLVMGetOperand(p, 1), depth + 1) &&
-		       private_or_local(LLVMGetOperand(p, 2), depth + 1);
-	if (LLVMIsAPHINode(p)) {
-		for (unsigned i = 0; i < LLVMCountIncoming(p); i++)
-			if (!private_or_local(LLVMGetIncomingValue(p, i),
-					      depth + 1))
-				return false;
-		return true;
-	}
-	return false;
+		return untranslated(LLVMGetOperand(p, 1), w, depth + 1) &&
+		       untranslated(LLVMGetOperand(p, 2), w, depth + 1);
+	if (!LLVMIsAPHINode(p))
+		return false;
+	for (int i = 0; i < w->n; i++)
+		if (w->phis[i] == p)
+			return true;
+	if (w->n == 16)
+		return false;
+	w->phis[w->n++] = p;
+	for (unsigned i = 0; i < LLVMCountIncoming(p); i++)
+		if (!untranslated(LLVMGetIncomingValue(p, i), w, depth + 1))
+			return false;
+	return true;
 }
 
 static bool needs_translate(LLVMValueRef p)
 {
 	unsigned as = LLVMGetPointerAddressSpace(LLVMTypeOf(p));
 
-	return (as == 1 || as == 2 || as == 4) && !private_or_local(p, 0);
+	walk w = {.n = 0};
+
+	return (as == 1 || as == 2 || as == 4) && !untranslated(p, &w, 0);
 }
 
 static LLVMBasicBlockRef new_block(mctx *c, LLVMBasicBlockRef after)
