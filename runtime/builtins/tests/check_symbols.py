@@ -9,7 +9,12 @@
    defined in the bitcode, except the families this device does not offer
    (images, pipes, device-side enqueue, sub-groups) and printf (lowered by
    the compiler).
-2. The bitcode's undefined symbols must be the contract's intrinsics or
+2. A kernel calling every one of those functions with its exact parameter
+   types, compiled as user kernels are (clang's built-in declarations,
+   -fdeclare-opencl-builtins, not opencl-c.h), may only leave names the
+   library defines: this catches overloads clang resolves differently
+   from the header (e.g. 1.2 wait_group_events on a generic list).
+3. The bitcode's undefined symbols must be the contract's intrinsics or
    C library math functions (resolved by the JIT in the host process).
 Exit status 1 with the missing names listed otherwise.
 """
@@ -53,6 +58,7 @@ def declared(clang, flags):
         out = subprocess.run(cmd, check=True, stdout=subprocess.PIPE).stdout
     ast = json.loads(out)
     names = {}
+    nodes = []
     for node in ast.get('inner', []):
         if node.get('kind') != 'FunctionDecl' or 'mangledName' not in node:
             continue
@@ -62,7 +68,39 @@ def declared(clang, flags):
         if EXCLUDED.search(sig):
             continue
         names[node['mangledName']] = sig
-    return names
+        nodes.append(node)
+    return names, nodes
+
+
+def call_all_source(nodes):
+    """One function calling every declaration with arguments of exactly
+    its parameter types."""
+    lines = ['#pragma OPENCL EXTENSION cl_khr_fp64 : enable',
+             'void hx_call_all(void) {']
+    for node in nodes:
+        decl, args = [], []
+        parms = [p['type']['qualType'] for p in node.get('inner', [])
+                 if p.get('kind') == 'ParmVarDecl']
+        for i, t in enumerate(parms):
+            # Parameters are __private objects; the variables are too.
+            t = re.sub(r'\*\s*__private\b', '*', t)
+            t = re.sub(r'^__private\s+', '', t)
+            init = ' = 0' if '*' in t else ''
+            decl.append('%s a%d%s;' % (t, i, init))
+            args.append('a%d' % i)
+        lines.append('{ %s (void)%s(%s); }' % (' '.join(decl), node['name'], ', '.join(args)))
+    lines.append('}')
+    return '\n'.join(lines) + '\n'
+
+
+def called(clang, flags, nodes, nm):
+    with tempfile.TemporaryDirectory() as tmp:
+        src = os.path.join(tmp, 'call_all.cl')
+        bc = os.path.join(tmp, 'call_all.bc')
+        with open(src, 'w') as f:
+            f.write(call_all_source(nodes))
+        subprocess.run([clang] + flags + ['-w', '-o', bc, src], check=True)
+        return symbols(nm, bc)[1]
 
 
 def symbols(nm, bc):
@@ -86,19 +124,25 @@ def main():
     ap.add_argument('--bitcode', required=True)
     ap.add_argument('flags', nargs='*')
     a = ap.parse_args()
-    want = declared(a.clang, a.flags)
+    want, nodes = declared(a.clang, a.flags)
     defined, undefined = symbols(a.nm, a.bitcode)
     missing = sorted(set(want) - defined)
+    calls = called(a.clang, a.flags, nodes, a.nm)
+    unresolved = sorted(calls - defined)
     bad_undef = sorted(u for u in undefined
                        if u not in INTRINSICS and not LIBM.match(u) and u not in defined)
     print('CL%s: %d builtins declared by opencl-c.h (after exclusions), %d defined '
-          'symbols in the library, %d missing, %d unexpected undefined'
-          % (a.dialect, len(want), len(defined), len(missing), len(bad_undef)))
+          'symbols in the library, %d missing, %d calls through clang\'s built-in '
+          'declarations, %d unresolved, %d unexpected undefined'
+          % (a.dialect, len(want), len(defined), len(missing), len(calls),
+             len(unresolved), len(bad_undef)))
     for m in missing[:200]:
         print('missing: %s  (%s)' % (m, want[m]))
+    for u in unresolved[:200]:
+        print('unresolved call: %s' % u)
     for u in bad_undef[:200]:
         print('undefined: %s' % u)
-    return 1 if missing or bad_undef else 0
+    return 1 if missing or unresolved or bad_undef else 0
 
 
 if __name__ == '__main__':

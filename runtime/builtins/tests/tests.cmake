@@ -9,7 +9,7 @@ foreach(dialect 12 30)
             --bitcode ${HX_BI_OUT}/builtins${dialect}.bc
             -- ${HX_CLANG_CL_FLAGS} ${HX_CLANG_CL${dialect}_FLAGS})
   set_tests_properties(builtins.symbols.cl${dialect} PROPERTIES
-    TIMEOUT 120 LABELS "compiler;builtins")
+    TIMEOUT 300 LABELS "compiler;builtins")
 endforeach()
 
 # hx_group_cl.h against kernel_abi.h: the OpenCL C mirror compiled by clang
