@@ -923,7 +923,8 @@ TEST(recursion_is_a_build_error)
 	hx_cprog *p = NULL;
 	char *log = NULL;
 
-	CHECK_ERR(hx_compiler_build(src, "", &p, &log), CL_BUILD_PROGRAM_FAILURE);
+	CHECK_ERR(hx_compiler_build(src, "", &p, &log),
+		  CL_BUILD_PROGRAM_FAILURE);
 	printf("%s", log);
 	CHECK(strstr(log, "recursi") != NULL);
 	CHECK(p == NULL);
@@ -933,19 +934,21 @@ TEST(recursion_is_a_build_error)
 TEST(mirrored_skips_private_local_program_data)
 {
 	const char *src =
-		"constant float tbl[4] = { 1, 2, 3, 4 };\n"
-		"global int hits;\n"
-		"int sum_generic(int *p, int n) { int s = 0;\n"
-		"  for (int i = 0; i < n; i++) s += p[i]; return s; }\n"
-		"kernel void gen(global const float *in, global float *out, int n) {\n"
-		"  int priv[8];\n"
-		"  local int loc[128];\n"
-		"  size_t i = get_global_id(0), l = get_local_id(0);\n"
-		"  for (int k = 0; k < 8; k++) priv[k] = k * n;\n"
-		"  loc[l] = (int)l;\n"
-		"  hits++;\n"
-		"  out[i] = in[i] * tbl[i & 3] + sum_generic(priv, n) + sum_generic(&loc[l], 1);\n"
-		"}\n";
+	    "constant float tbl[4] = { 1, 2, 3, 4 };\n"
+	    "global int hits;\n"
+	    "int sum_generic(int *p, int n) { int s = 0;\n"
+	    "  for (int i = 0; i < n; i++) s += p[i]; return s; }\n"
+	    "kernel void gen(global const float *in, global float *out, int n) "
+	    "{\n"
+	    "  int priv[8];\n"
+	    "  local int loc[128];\n"
+	    "  size_t i = get_global_id(0), l = get_local_id(0);\n"
+	    "  for (int k = 0; k < 8; k++) priv[k] = k * n;\n"
+	    "  loc[l] = (int)l;\n"
+	    "  hits++;\n"
+	    "  out[i] = in[i] * tbl[i & 3] + sum_generic(priv, n) + "
+	    "sum_generic(&loc[l], 1);\n"
+	    "}\n";
 	const hx_rt rt = {cc_no_barrier, cc_no_printf, mmu_translate};
 	static char lm[1024] __attribute__((aligned(128)));
 	hx_cprog *p = cc_build(src, "-cl-std=CL3.0");

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cc_util.h"
 #include "engine.h"
@@ -172,5 +173,42 @@ TEST(mirrored_with_barriers_on_engine)
 	CHECK(mmu_calls > 0);
 	free(real_mem);
 	free(shadow_mem);
+	hx_compiler_release(p);
+}
+
+TEST(printf_through_engine)
+{
+	const char *src =
+	    "kernel void k(global int *a) {\n"
+	    "  a[get_local_id(0)] = (int)get_local_id(0);\n"
+	    "  barrier(CLK_GLOBAL_MEM_FENCE);\n"
+	    "  if (get_global_id(0) == 3)\n"
+	    "    printf(\"item %d sees %d, %.2f %v2d\\n\", "
+	    "(int)get_global_id(0),\n"
+	    "           a[(get_local_id(0) + 1) % 4], 1.5f, (int2)(7, 8));\n"
+	    "}\n";
+	hx_cprog *p = cc_build(src, "");
+	hx_kernel_code kc = cc_code(p, "k", 0);
+	int a[4], *pa = a;
+	void *args[1] = {&pa};
+	char path[] = "/tmp/hmmcl-printf-XXXXXX", text[256] = "";
+	int fd = mkstemp(path), saved = dup(1);
+	FILE *f;
+
+	CHECK(fd >= 0 && saved >= 0);
+	CHECK(kc.flags & HX_CODE_USES_PRINTF);
+	fflush(stdout);
+	dup2(fd, 1);
+	run(&kc, args, 4, 4, 0, NULL);
+	fflush(stdout);
+	dup2(saved, 1);
+	close(saved);
+	f = fdopen(fd, "r");
+	rewind(f);
+	CHECK(fread(text, 1, sizeof(text) - 1, f) > 0);
+	fclose(f);
+	unlink(path);
+	printf("kernel printed: %s", text);
+	CHECK(strstr(text, "item 3 sees 0, 1.50 7,8") != NULL);
 	hx_compiler_release(p);
 }

@@ -64,10 +64,11 @@ static int check_recursion(LLVMModuleRef m, hx_buf *log)
 		free(reach.fn);
 		if (rec) {
 			size_t len;
-			hx_buf_printf(log,
-				      "error: recursive function '%s': recursion "
-				      "is not supported in OpenCL C\n",
-				      LLVMGetValueName2(f, &len));
+			hx_buf_printf(
+			    log,
+			    "error: recursive function '%s': recursion "
+			    "is not supported in OpenCL C\n",
+			    LLVMGetValueName2(f, &len));
 			return CL_BUILD_PROGRAM_FAILURE;
 		}
 	}

@@ -222,7 +222,8 @@ bool hx_calls(LLVMValueRef fn, LLVMValueRef callee)
 	     bb = LLVMGetNextBasicBlock(bb))
 		for (LLVMValueRef in = LLVMGetFirstInstruction(bb); in;
 		     in = LLVMGetNextInstruction(in))
-			if (LLVMIsACallInst(in) && LLVMGetCalledValue(in) == callee)
+			if (LLVMIsACallInst(in) &&
+			    LLVMGetCalledValue(in) == callee)
 				return true;
 	return false;
 }
