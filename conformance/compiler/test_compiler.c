@@ -971,3 +971,18 @@ TEST(mirrored_skips_private_local_program_data)
 	CHECK(mmu_calls > 0);
 	hx_compiler_release(p);
 }
+
+TEST(clang_missing)
+{
+	hx_cprog *p = NULL;
+	char *log = NULL;
+
+	setenv("HMMCL_CLANG", "/nonexistent/clang-16", 1);
+	setenv("HMMCL_CACHE", "off", 1);
+	CHECK_ERR(hx_compiler_build(vadd_src, "", &p, &log),
+		  CL_COMPILER_NOT_AVAILABLE);
+	printf("%s", log);
+	CHECK(strstr(log, "/nonexistent/clang-16") != NULL);
+	CHECK(p == NULL);
+	free(log);
+}

@@ -14,6 +14,18 @@
  * once; an hx_cprog is immutable after creation except for its lazily
  * built code, which is protected inside.
  *
+ * Mapping for the API layer:
+ *   clBuildProgram (source)       hx_compiler_build
+ *   clBuildProgram (binary)       executable: nothing to do; object or
+ *                                 library: hx_compiler_link of it alone
+ *   clCompileProgram              hx_compiler_compile (input_headers)
+ *   clLinkProgram                 hx_compiler_link
+ *   clCreateProgramWithBinary     hx_compiler_load_binary
+ *   CL_PROGRAM_BINARIES/_TYPE     hx_compiler_binary, hx_compiler_binary_type
+ *   kernels, args, attributes     hx_compiler_kernel (hx_kernel_meta)
+ *   CL_PROGRAM_BUILD_GLOBAL_VARIABLE_TOTAL_SIZE  hx_compiler_globals_size
+ *   clEnqueueNDRangeKernel        hx_compiler_get_code -> engine
+ *
  * Environment: HMMCL_CLANG (clang-16 path), HMMCL_CACHE=off,
  * HMMCL_CACHE_DIR (else $XDG_CACHE_HOME/hmmcl, else ~/.cache/hmmcl).
  */
