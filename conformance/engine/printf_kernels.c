@@ -1,6 +1,7 @@
 /* printf "kernels" for test_printf.c, compiled with clang-16 so that the
- * variadic calls carry vectors exactly as clang lowers an OpenCL C
- * printf call on x86-64 (the compiler keeps that lowering). */
+ * variadic calls carry vectors of up to 16 bytes exactly as clang lowers
+ * an OpenCL C printf call on x86-64. Larger vectors clang passes byval;
+ * the compiler's rewritten call passes just the pointer, as done here. */
 #include "kernel_abi.h"
 
 typedef float float2 __attribute__((ext_vector_type(2)));
@@ -43,18 +44,19 @@ void pf_vectors(void *const *args, hx_group *g)
 	rt->printf(g, "%v3hd\n", (short3){-300, 0, 300});
 	rt->printf(g, "%v16hhu\n", (uchar16){0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
 					      11, 12, 13, 14, 255});
-	rt->printf(g, "%d %v8hlf %d\n", 1,
-		   (float8){0.5f, 1, 2, 3, 4, 5, 6, 7.5f}, 2);
-	rt->printf(g, "%.1v16hlf\n",
-		   (float16){0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15});
-	rt->printf(g, "%v2lf %v4ld\n", (double2){0.125, -2},
-		   (long4){-1, 1l << 40, 3, 4});
+	float8 f8 = {0.5f, 1, 2, 3, 4, 5, 6, 7.5f};
+	float16 f16 = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
+	long4 l4 = {-1, 1l << 40, 3, 4};
+	long16 l16 = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, -15};
+
+	rt->printf(g, "%d %v8hlf %d\n", 1, &f8, 2);
+	rt->printf(g, "%.1v16hlf\n", &f16);
+	rt->printf(g, "%v2lf %v4ld\n", (double2){0.125, -2}, &l4);
 	rt->printf(g, "%v2hf %v4hf\n", (half2){0.5f16, -2.0f16},
 		   (half4){1.0f16, 65504.0f16, 0.25f16, -0.0f16});
 	rt->printf(g, "%v4f %.3f %v2hlf\n", (float4){1, 2, 3, 4}, 9.0,
 		   (float2){0.5f, 0.25f});
-	rt->printf(g, "%v16ld\n", (long16){0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
-					    11, 12, 13, 14, -15});
+	rt->printf(g, "%v16ld\n", &l16);
 }
 
 /* Every item prints a long line: each call's output stays whole. */

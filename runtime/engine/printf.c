@@ -9,9 +9,11 @@
  * the launch then ends with CL_OUT_OF_RESOURCES.
  *
  * Arguments arrive as clang's x86-64 lowering of the variadic call passes
- * them (the compiler only swaps the callee): scalars promoted as in C,
- * vectors of <= 4 bytes in a general register, 8 and 16 bytes in an SSE
- * register, larger ones in memory aligned to their size.
+ * them, with the callee swapped by the compiler: scalars promoted as in C,
+ * vectors of <= 4 bytes in a general register (i16/i32), 8 and 16 bytes in
+ * an SSE register; larger vectors clang passes indirectly (byval) and the
+ * compiler's rewritten call keeps only the pointer, so they arrive as a
+ * pointer to the value.
  */
 #include "engine_internal.h"
 
@@ -24,13 +26,6 @@ struct out {
 	char *buf;
 	size_t len, cap;
 	int heap;
-};
-
-/* The System V x86-64 va_list element. */
-struct sysv_va {
-	unsigned gp_offset, fp_offset;
-	char *overflow_arg_area;
-	char *reg_save_area;
 };
 
 typedef char v16b __attribute__((vector_size(16)));
@@ -176,7 +171,7 @@ static int is_float(char conv)
 	return strchr("fFeEgGaA", conv) != NULL;
 }
 
-/* Reads a vector of 'size' bytes the way clang passes it (see top). */
+/* Reads a vector of 'size' bytes as the kernel passes it (see top). */
 static void read_vector(va_list *ap, void *dst, size_t size)
 {
 	if (size <= 4) {
@@ -192,12 +187,7 @@ static void read_vector(va_list *ap, void *dst, size_t size)
 
 		memcpy(dst, &v, 16);
 	} else {
-		struct sysv_va *va = (struct sysv_va *)*ap;
-		uintptr_t p = (uintptr_t)va->overflow_arg_area;
-
-		p = (p + size - 1) & ~(uintptr_t)(size - 1);
-		memcpy(dst, (void *)p, size);
-		va->overflow_arg_area = (char *)(p + ((size + 7) & ~(size_t)7));
+		memcpy(dst, va_arg(*ap, const void *), size);
 	}
 }
 
