@@ -13,14 +13,27 @@ struct env {
 	cl_context ctx;
 	cl_device_id dev;
 	cl_command_queue q;
+	cl_kernel k;
+	cl_mem mem[8]; /* released by teardown() */
+	int nmem;
 };
 
 static struct env setup(void)
 {
-	struct env e;
+	struct env e = { 0 };
 	e.ctx = hx_test_context(&e.dev);
 	e.q = hx_test_queue(e.ctx, e.dev, 0);
 	return e;
+}
+
+static void teardown(struct env *e)
+{
+	for (int i = 0; i < e->nmem; i++)
+		CHECK_CL(clReleaseMemObject(e->mem[i]));
+	if (e->k)
+		CHECK_CL(clReleaseKernel(e->k));
+	CHECK_CL(clReleaseCommandQueue(e->q));
+	CHECK_CL(clReleaseContext(e->ctx));
 }
 
 static cl_kernel build(struct env *e, const char *src, const char *opts, const char *name)
@@ -37,7 +50,8 @@ static cl_kernel build(struct env *e, const char *src, const char *opts, const c
 	CHECK_CL(err);
 	cl_kernel k = clCreateKernel(p, name, &err);
 	CHECK_CL(err);
-	clReleaseProgram(p);
+	CHECK_CL(clReleaseProgram(p));
+	e->k = k;
 	return k;
 }
 
@@ -47,6 +61,8 @@ static cl_mem buffer(struct env *e, size_t size, void *init)
 	cl_mem m = clCreateBuffer(e->ctx, CL_MEM_READ_WRITE | (init ? CL_MEM_COPY_HOST_PTR : 0),
 				  size, init, &err);
 	CHECK_CL(err);
+	CHECK(e->nmem < 8);
+	e->mem[e->nmem++] = m;
 	return m;
 }
 
@@ -90,6 +106,7 @@ TEST(generic_pointers_on_engine)
 	CHECK_CL(clEnqueueReadBuffer(e.q, out, CL_TRUE, 0, sizeof(r), r, 0, NULL, NULL));
 	for (int i = 0; i < N; i++)
 		CHECK_EQ(r[i], 0x7f);
+	teardown(&e);
 }
 
 static const char *collective_src =
@@ -134,6 +151,7 @@ TEST(collectives_uneven_groups)
 		}
 	}
 	free(out);
+	teardown(&e);
 }
 
 static const char *atomic_src =
@@ -180,6 +198,7 @@ TEST(atomics_all_svm_devices_contention)
 	}
 	free(ov);
 	free(seen);
+	teardown(&e);
 }
 
 static const char *cl12_src =
@@ -219,4 +238,5 @@ TEST(cl12_async_half_convert)
 		float sat = x < 0 ? 0 : x > 255 ? 255 : rintf(x);
 		CHECK(out[2 * i + 1] == sat);
 	}
+	teardown(&e);
 }
