@@ -46,6 +46,25 @@ struct topology {
 	char cpu_name[96];
 };
 
+/* Cores inside the process's CPU binding (else the allowed set), as the
+ * engine counts them (engine/topology.c): its workers run on those. */
+static unsigned bound_cores(hwloc_topology_t topo)
+{
+	hwloc_cpuset_t set = hwloc_bitmap_alloc();
+	int n;
+
+	if (!set)
+		return 0;
+	if (hwloc_get_cpubind(topo, set, HWLOC_CPUBIND_PROCESS) ||
+	    hwloc_bitmap_iszero(set))
+		hwloc_bitmap_copy(set, hwloc_topology_get_allowed_cpuset(topo));
+	n = hwloc_get_nbobjs_inside_cpuset_by_type(topo, set, HWLOC_OBJ_CORE);
+	if (n <= 0)
+		n = hwloc_bitmap_weight(set);
+	hwloc_bitmap_free(set);
+	return n > 0 ? (unsigned)n : 0;
+}
+
 /* Cores we may run on (the process's allowed set), last-level cache. */
 static void read_topology(struct topology *t)
 {
@@ -61,9 +80,7 @@ static void read_topology(struct topology *t)
 	snprintf(t->cpu_name, sizeof(t->cpu_name), "host CPU");
 	if (hwloc_topology_init(&topo) || hwloc_topology_load(topo))
 		return;
-	t->cores = (unsigned)hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_CORE);
-	if (!t->cores)
-		t->cores = (unsigned)hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_PU);
+	t->cores = bound_cores(topo);
 	t->numa = (unsigned)hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_NUMANODE);
 	for (depth = hwloc_topology_get_depth(topo) - 1; depth >= 0; depth--) {
 		obj = hwloc_get_obj_by_depth(topo, depth, 0);
