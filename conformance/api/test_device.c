@@ -5,6 +5,8 @@
 #include "harness.h"
 
 #include <CL/cl_ext.h>
+#include <sched.h>
+#include <unistd.h>
 
 enum kind { UINT, ULONG, SIZE, BOOL, BITS, STR, PTR, SIZES, PROPS, NV };
 
@@ -663,4 +665,31 @@ TEST(env_device_memory_small)
 	dev = hx_test_device(0);
 	CHECK_EQ(get_ulong(dev, CL_DEVICE_GLOBAL_MEM_SIZE), 512ull << 20);
 	CHECK_EQ(get_ulong(dev, CL_DEVICE_MAX_MEM_ALLOC_SIZE), 128ull << 20);
+}
+
+/* Compute units are the cores the process may run on (hwloc): bound to
+ * one CPU before the platform exists, the device has one. */
+TEST(compute_units_follow_cpu_binding)
+{
+	long online = sysconf(_SC_NPROCESSORS_ONLN);
+	cpu_set_t set;
+	cl_uint cu;
+
+	CPU_ZERO(&set);
+	CHECK(sched_getaffinity(0, sizeof(set), &set) == 0);
+	if (CPU_COUNT(&set) < 2)
+		SKIP("the process may run on one CPU only");
+	CHECK(online >= 2);
+	CPU_ZERO(&set);
+	CPU_SET(0, &set);
+	CHECK(sched_setaffinity(0, sizeof(set), &set) == 0);
+	cu = get_uint(hx_test_device(0), CL_DEVICE_MAX_COMPUTE_UNITS);
+	CHECK_EQ(cu, 1);
+}
+
+TEST(compute_units_within_online_cpus)
+{
+	cl_uint cu = get_uint(hx_test_device(0), CL_DEVICE_MAX_COMPUTE_UNITS);
+
+	CHECK(cu >= 1 && cu <= (cl_uint)sysconf(_SC_NPROCESSORS_ONLN));
 }
