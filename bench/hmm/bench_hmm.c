@@ -7,6 +7,7 @@
 #include "hmm_door.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/userfaultfd.h>
 #include <poll.h>
 #include <pthread.h>
@@ -18,7 +19,6 @@
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <time.h>
-#include <fcntl.h>
 #include <unistd.h>
 
 #define PS 4096UL
@@ -49,7 +49,8 @@ static double median(double *v, int n)
 
 static char *map(size_t n)
 {
-	char *p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *p = mmap(NULL, n, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 	if (p == MAP_FAILED) {
 		perror("mmap");
@@ -60,7 +61,8 @@ static char *map(size_t n)
 
 static int mig(void *p, size_t n, uint32_t target)
 {
-	struct hmm_dev_migrate m = { .start = (uintptr_t)p, .size = n, .target = target };
+	struct hmm_dev_migrate m = {
+	    .start = (uintptr_t)p, .size = n, .target = target};
 
 	if (hx_hmm_ioctl(H, HMM_DEV_IOC_MIGRATE, &m)) {
 		fprintf(stderr, "migrate %zu: %s\n", n, strerror(errno));
@@ -95,7 +97,7 @@ static char bare_src[4096];
 static void *bare_handler(void *arg)
 {
 	struct uffd_msg m;
-	struct pollfd p = { bare_uffd, POLLIN, 0 };
+	struct pollfd p = {bare_uffd, POLLIN, 0};
 
 	for (;;) {
 		if (poll(&p, 1, -1) < 0)
@@ -104,8 +106,8 @@ static void *bare_handler(void *arg)
 			continue;
 		if (m.event != UFFD_EVENT_PAGEFAULT)
 			continue;
-		struct uffdio_copy c = { m.arg.pagefault.address & ~(PS - 1),
-					 (uintptr_t)bare_src, PS, 0, 0 };
+		struct uffdio_copy c = {m.arg.pagefault.address & ~(PS - 1),
+					(uintptr_t)bare_src, PS, 0, 0};
 		ioctl(bare_uffd, UFFDIO_COPY, &c);
 	}
 	return NULL;
@@ -113,7 +115,7 @@ static void *bare_handler(void *arg)
 
 static double bare_round_trip(int reps)
 {
-	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_api api = {.api = UFFD_API};
 	char *p = map(PS);
 	pthread_t t;
 	double *v = malloc(reps * sizeof(*v));
@@ -121,7 +123,8 @@ static double bare_round_trip(int reps)
 	bare_uffd = (int)syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK);
 	if (bare_uffd < 0 || ioctl(bare_uffd, UFFDIO_API, &api))
 		return -1;
-	struct uffdio_register r = { { (uintptr_t)p, PS }, UFFDIO_REGISTER_MODE_MISSING };
+	struct uffdio_register r = {{(uintptr_t)p, PS},
+				    UFFDIO_REGISTER_MODE_MISSING};
 	if (ioctl(bare_uffd, UFFDIO_REGISTER, &r))
 		return -1;
 	pthread_create(&t, NULL, bare_handler, NULL);
@@ -140,18 +143,21 @@ static double bare_round_trip(int reps)
 
 static void migrate_table(double mc, double *bw64_to, double *bw64_back)
 {
-	static const size_t sizes[] = { 4 << 10, 16 << 10, 64 << 10, 256 << 10,
-					1 << 20, 4 << 20, 16 << 20, 64 << 20 };
+	static const size_t sizes[] = {4 << 10, 16 << 10, 64 << 10, 256 << 10,
+				       1 << 20, 4 << 20,  16 << 20, 64 << 20};
 	int ns = quick ? 4 : 8;
 
-	printf("\n%-10s %14s %14s %10s %10s\n", "size", "to device", "to system",
-	       "to/memcpy", "back/memcpy");
+	printf("\n%-10s %14s %14s %10s %10s\n", "size", "to device",
+	       "to system", "to/memcpy", "back/memcpy");
 	for (int s = 0; s < ns; s++) {
 		size_t n = sizes[s];
-		int reps = quick ? 3 : n <= (1 << 20) ? 51 : n <= (16 << 20) ? 11 : 7;
+		int reps = quick	     ? 3
+			   : n <= (1 << 20)  ? 51
+			   : n <= (16 << 20) ? 11
+					     : 7;
 		char *p = map(n);
 		double to[64], back[64];
-		struct hmm_dev_range rg = { (uintptr_t)p, n, 0, 0 };
+		struct hmm_dev_range rg = {(uintptr_t)p, n, 0, 0};
 
 		memset(p, 3, n);
 		hx_hmm_ioctl(H, HMM_DEV_IOC_REGISTER, &rg);
@@ -167,8 +173,8 @@ static void migrate_table(double mc, double *bw64_to, double *bw64_back)
 		}
 		double mt = median(to, reps), mb = median(back, reps);
 
-		printf("%7zu KiB %9.2f GB/s %9.2f GB/s %9.2fx %9.2fx\n", n >> 10,
-		       mt / 1e9, mb / 1e9, mt / mc, mb / mc);
+		printf("%7zu KiB %9.2f GB/s %9.2f GB/s %9.2fx %9.2fx\n",
+		       n >> 10, mt / 1e9, mb / 1e9, mt / mc, mb / mc);
 		if (n == sizes[ns - 1]) {
 			*bw64_to = mt;
 			*bw64_back = mb;
@@ -182,7 +188,7 @@ static double single_fault(int reps)
 {
 	char *p = map(PS);
 	double *v = malloc(reps * sizeof(*v));
-	struct hmm_dev_range rg = { (uintptr_t)p, PS, 0, 0 };
+	struct hmm_dev_range rg = {(uintptr_t)p, PS, 0, 0};
 
 	memset(p, 4, PS);
 	hx_hmm_ioctl(H, HMM_DEV_IOC_REGISTER, &rg);
@@ -203,7 +209,7 @@ static double fault_back_bw(size_t n, int reps)
 {
 	char *p = map(n);
 	double v[16];
-	struct hmm_dev_range rg = { (uintptr_t)p, n, 0, 0 };
+	struct hmm_dev_range rg = {(uintptr_t)p, n, 0, 0};
 
 	memset(p, 5, n);
 	hx_hmm_ioctl(H, HMM_DEV_IOC_REGISTER, &rg);
@@ -230,8 +236,9 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (!(info.features & HMM_DEV_FEATURE_MIGRATE_ANON)) {
-		printf("bench_hmm: migration unavailable (degraded reason %u)\n",
-		       info.degraded_reason);
+		printf(
+		    "bench_hmm: migration unavailable (degraded reason %u)\n",
+		    info.degraded_reason);
 		return 0;
 	}
 	size_t big = quick ? 1 << 20 : 64 << 20;
@@ -242,21 +249,26 @@ int main(int argc, char **argv)
 	printf("/dev/hmm benchmark: %s backend, fault-around %u pages, %s\n",
 	       info.backend == HMM_DEV_BACKEND_USER ? "user-space" : "kernel",
 	       info.fault_around_pages,
-	       info.features & HMM_DEV_FEATURE_MIGRATE_MOVE ? "UFFDIO_MOVE" : "copy only");
+	       info.features & HMM_DEV_FEATURE_MIGRATE_MOVE ? "UFFDIO_MOVE"
+							    : "copy only");
 	printf("memcpy %zu MiB: %.2f GB/s (median)\n", big >> 20, mc / 1e9);
 	printf("bare userfaultfd round trip: %.2f us (median)\n", rt * 1e6);
 	migrate_table(mc, &to, &back);
 	double sf = single_fault(quick ? 20 : 401);
 	double fb = fault_back_bw(big, quick ? 2 : 7);
 
-	printf("\nsingle CPU fault (4 KiB, migrate back): %.2f us (median)\n", sf * 1e6);
+	printf("\nsingle CPU fault (4 KiB, migrate back): %.2f us (median)\n",
+	       sf * 1e6);
 	printf("fault-back %zu MiB (one read per page): %.2f GB/s (median)\n",
 	       big >> 20, fb / 1e9);
 	printf("\n%-40s %10s %10s\n", "target", "measured", "goal");
-	printf("%-40s %9.2fx %10s\n", "migrate to device / memcpy", to / mc, ">= 0.80x");
-	printf("%-40s %9.2fx %10s\n", "migrate to system / memcpy", back / mc, ">= 0.80x");
-	printf("%-40s %9.2fx %10s\n", "fault-back / memcpy", fb / mc, ">= 0.50x");
-	printf("%-40s %9.2fx %10s\n", "single fault / bare uffd round trip", sf / rt,
-	       "<= 1.20x");
+	printf("%-40s %9.2fx %10s\n", "migrate to device / memcpy", to / mc,
+	       ">= 0.80x");
+	printf("%-40s %9.2fx %10s\n", "migrate to system / memcpy", back / mc,
+	       ">= 0.80x");
+	printf("%-40s %9.2fx %10s\n", "fault-back / memcpy", fb / mc,
+	       ">= 0.50x");
+	printf("%-40s %9.2fx %10s\n", "single fault / bare uffd round trip",
+	       sf / rt, "<= 1.20x");
 	return 0;
 }

@@ -33,9 +33,9 @@ static int H;
 static struct hmm_dev_info info;
 static char *block; /* SLOTS * ABYTES, mirrored by every device */
 static struct {
-	int slot; /* -1: not mapped */
+	int slot;		    /* -1: not mapped */
 	unsigned char data[ABYTES]; /* expected contents */
-	unsigned char def[ABYTES]; /* 1: byte defined */
+	unsigned char def[ABYTES];  /* 1: byte defined */
 } area[AREAS];
 static int slot_used[SLOTS];
 static uint64_t rng_state, op_no, seed;
@@ -64,19 +64,22 @@ static void logop(const char *fmt, ...)
 	va_end(ap);
 }
 
-static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+static void die(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2), noreturn));
 static void die(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "fuzz_hmm: seed %llu op %llu: ", (unsigned long long)seed,
+	fprintf(stderr,
+		"fuzz_hmm: seed %llu op %llu: ", (unsigned long long)seed,
 		(unsigned long long)op_no);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fprintf(stderr, "\nlast operations:\n");
 	for (uint64_t i = op_no >= LOG ? op_no - LOG + 1 : 0; i <= op_no; i++)
-		fprintf(stderr, "  %6llu %s\n", (unsigned long long)i, oplog[i % LOG]);
+		fprintf(stderr, "  %6llu %s\n", (unsigned long long)i,
+			oplog[i % LOG]);
 	exit(1);
 }
 
@@ -101,7 +104,8 @@ static void check_bytes(int a, size_t off, const unsigned char *got, size_t n,
 {
 	for (size_t i = 0; i < n; i++)
 		if (area[a].def[off + i] && got[i] != area[a].data[off + i])
-			die("%s: area %d byte 0x%zx (page %zu): got 0x%02x want 0x%02x",
+			die("%s: area %d byte 0x%zx (page %zu): got 0x%02x "
+			    "want 0x%02x",
 			    what, a, off + i, (off + i) / PS, got[i],
 			    area[a].data[off + i]);
 }
@@ -129,8 +133,9 @@ static void unmap_area(int a)
 
 	if (munmap(p, ABYTES))
 		die("munmap: %s", strerror(errno));
-	if (mmap(p, ABYTES, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED |
-		 MAP_NORESERVE, -1, 0) == MAP_FAILED)
+	if (mmap(p, ABYTES, PROT_NONE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1,
+		 0) == MAP_FAILED)
 		die("placeholder: %s", strerror(errno));
 	slot_used[area[a].slot] = 0;
 	area[a].slot = -1;
@@ -174,8 +179,10 @@ static void op_migrate(int a)
 {
 	size_t off, n;
 	int undefined = below(8) == 0;
-	uint32_t target = below(4) == 0 ? HMM_DEV_LOC_SYSTEM : (uint32_t)below(info.ndevices);
-	struct hmm_dev_migrate m = { .start = (uintptr_t)base(a), .target = target };
+	uint32_t target =
+	    below(4) == 0 ? HMM_DEV_LOC_SYSTEM : (uint32_t)below(info.ndevices);
+	struct hmm_dev_migrate m = {.start = (uintptr_t)base(a),
+				    .target = target};
 	static uint64_t st[APAGES];
 	int err;
 
@@ -190,14 +197,17 @@ static void op_migrate(int a)
 	if (err && err != ENOSPC)
 		die("migrate: %s", strerror(err));
 	if (m.npages_done > n / PS || (!err && m.npages_done != n / PS))
-		die("migrate: npages_done %llu of %zu", (unsigned long long)m.npages_done,
-		    n / PS);
+		die("migrate: npages_done %llu of %zu",
+		    (unsigned long long)m.npages_done, n / PS);
 	if (undefined)
-		memset(area[a].def + off, 0, n); /* moved or failed, any page may drop */
-	for (size_t i = 0; i < m.npages_done && target != HMM_DEV_LOC_SYSTEM; i++)
+		memset(area[a].def + off, 0,
+		       n); /* moved or failed, any page may drop */
+	for (size_t i = 0; i < m.npages_done && target != HMM_DEV_LOC_SYSTEM;
+	     i++)
 		if (HMM_DEV_PAGE_STATE(st[i]) != HMM_DEV_PAGE_DEVICE ||
 		    HMM_DEV_PAGE_DEV(st[i]) != target)
-			die("migrate: page %zu state 0x%llx", i, (unsigned long long)st[i]);
+			die("migrate: page %zu state 0x%llx", i,
+			    (unsigned long long)st[i]);
 }
 
 static void op_dev_rw(int a, int write)
@@ -208,8 +218,10 @@ static void op_dev_rw(int a, int write)
 	struct hmm_dev_rw rw;
 
 	range(&off, &n, 0);
-	rw = (struct hmm_dev_rw){ (uintptr_t)base(a) + off, n, (uintptr_t)buf, d, 0 };
-	logop("device %u %s area %d [0x%zx,+0x%zx)", d, write ? "write" : "read", a, off, n);
+	rw = (struct hmm_dev_rw){(uintptr_t)base(a) + off, n, (uintptr_t)buf, d,
+				 0};
+	logop("device %u %s area %d [0x%zx,+0x%zx)", d,
+	      write ? "write" : "read", a, off, n);
 	if (write) {
 		unsigned char v = (unsigned char)rnd();
 
@@ -220,7 +232,8 @@ static void op_dev_rw(int a, int write)
 	if (hx_hmm_ioctl(H, write ? HMM_DEV_IOC_WRITE : HMM_DEV_IOC_READ, &rw))
 		die("device %s: %s", write ? "write" : "read", strerror(errno));
 	if (rw.bytes_done != n)
-		die("device rw: %llu of %zu bytes", (unsigned long long)rw.bytes_done, n);
+		die("device rw: %llu of %zu bytes",
+		    (unsigned long long)rw.bytes_done, n);
 	if (!write)
 		check_bytes(a, off, buf, n, "device read");
 }
@@ -231,9 +244,9 @@ static void op_fault(int a)
 	struct hmm_dev_fault f;
 
 	range(&off, &n, 1);
-	f = (struct hmm_dev_fault){ (uintptr_t)base(a) + off, n, 0,
-				    (uint32_t)below(info.ndevices),
-				    below(2) ? HMM_DEV_FAULT_WRITE : 0 };
+	f = (struct hmm_dev_fault){(uintptr_t)base(a) + off, n, 0,
+				   (uint32_t)below(info.ndevices),
+				   below(2) ? HMM_DEV_FAULT_WRITE : 0};
 	logop("device %u fault area %d [0x%zx,+0x%zx)", f.device, a, off, n);
 	if (hx_hmm_ioctl(H, HMM_DEV_IOC_FAULT, &f) || f.npages_done != n / PS)
 		die("device fault: %s", strerror(errno));
@@ -261,20 +274,24 @@ static void op_mremap(int a)
 	while (slot_used[s]);
 	to = block + (size_t)s * ABYTES;
 	logop("mremap area %d slot %d -> %d", a, area[a].slot, s);
-	if (mremap(old, ABYTES, ABYTES, MREMAP_MAYMOVE | MREMAP_FIXED, to) != to) {
+	if (mremap(old, ABYTES, ABYTES, MREMAP_MAYMOVE | MREMAP_FIXED, to) !=
+	    to) {
 		/* The kernel moves one VMA only; userfaultfd registration of
 		 * migrated parts splits an area into several (documented). */
 		if (errno != EFAULT)
 			die("mremap: %s", strerror(errno));
 		/* It may have moved a part: forget the area at both places. */
-		if (mmap(to, ABYTES, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS |
-			 MAP_FIXED | MAP_NORESERVE, -1, 0) == MAP_FAILED)
+		if (mmap(to, ABYTES, PROT_NONE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED |
+			     MAP_NORESERVE,
+			 -1, 0) == MAP_FAILED)
 			die("placeholder: %s", strerror(errno));
 		unmap_area(a);
 		return;
 	}
-	if (mmap(old, ABYTES, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED |
-		 MAP_NORESERVE, -1, 0) == MAP_FAILED)
+	if (mmap(old, ABYTES, PROT_NONE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1,
+		 0) == MAP_FAILED)
 		die("placeholder: %s", strerror(errno));
 	slot_used[area[a].slot] = 0;
 	slot_used[s] = 1;
@@ -285,7 +302,8 @@ static void verify_all(const char *what)
 {
 	for (int a = 0; a < AREAS; a++)
 		if (area[a].slot >= 0)
-			check_bytes(a, 0, (unsigned char *)base(a), ABYTES, what);
+			check_bytes(a, 0, (unsigned char *)base(a), ABYTES,
+				    what);
 }
 
 static void op_fork(void)
@@ -311,7 +329,8 @@ static void paranoid(void)
 	static unsigned char buf[ABYTES];
 
 	for (int a = 0; a < AREAS; a++) {
-		struct hmm_dev_rw rw = { (uintptr_t)base(a), ABYTES, (uintptr_t)buf, 0, 0 };
+		struct hmm_dev_rw rw = {(uintptr_t)base(a), ABYTES,
+					(uintptr_t)buf, 0, 0};
 
 		if (area[a].slot < 0)
 			continue;
@@ -337,7 +356,8 @@ static void step(void)
 	/* Letters per 1000: w cpu write, r cpu read, m migrate, d/e device
 	 * read/write, f device fault, p madvise, x mremap, u munmap, n map,
 	 * F fork and full check. */
-	static const int edge[] = { 250, 450, 700, 780, 850, 900, 930, 950, 975, 999, 1000 };
+	static const int edge[] = {250, 450, 700, 780, 850, 900,
+				   930, 950, 975, 999, 1000};
 	static const char letter[] = "wrmdefpxunF";
 	int k = 0;
 
@@ -416,7 +436,8 @@ int main(int argc, char **argv)
 	if (block == MAP_FAILED)
 		return 1;
 	for (uint32_t d = 0; d < info.ndevices; d++) {
-		struct hmm_dev_range r = { (uintptr_t)block, SLOTS * ABYTES, d, 0 };
+		struct hmm_dev_range r = {(uintptr_t)block, SLOTS * ABYTES, d,
+					  0};
 
 		if (hx_hmm_ioctl(H, HMM_DEV_IOC_REGISTER, &r))
 			die("register: %s", strerror(errno));

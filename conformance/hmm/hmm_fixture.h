@@ -21,14 +21,14 @@
 static int H = -1;
 static struct hmm_dev_info INFO;
 
-#define CHECK_ERRNO(expr, want)                                             \
-	do {                                                                \
-		int got_ = (expr), want_ = (want);                          \
-		if (got_ != want_)                                          \
-			hx_test_fail(__FILE__, __LINE__,                    \
-				     "%s: got %d (%s), want %d (%s)", #expr,    \
-				     got_, strerror(got_), want_,           \
-				     strerror(want_));                      \
+#define CHECK_ERRNO(expr, want)                                                \
+	do {                                                                   \
+		int got_ = (expr), want_ = (want);                             \
+		if (got_ != want_)                                             \
+			hx_test_fail(__FILE__, __LINE__,                       \
+				     "%s: got %d (%s), want %d (%s)", #expr,   \
+				     got_, strerror(got_), want_,              \
+				     strerror(want_));                         \
 	} while (0)
 
 static inline int fx_kernel(void)
@@ -45,7 +45,8 @@ static inline int io(unsigned long req, void *arg)
 
 static inline void fx_open(void)
 {
-	H = hx_hmm_open(fx_kernel() ? HX_HMM_BACKEND_KERNEL : HX_HMM_BACKEND_USER);
+	H = hx_hmm_open(fx_kernel() ? HX_HMM_BACKEND_KERNEL
+				    : HX_HMM_BACKEND_USER);
 	if (H < 0 && fx_kernel())
 		SKIP("/dev/hmm does not open (%s): kernel module not loaded",
 		     strerror(errno));
@@ -71,21 +72,21 @@ static inline uint32_t fx_dev(uint32_t kind, int nth)
 	for (uint32_t d = 0; d < INFO.ndevices; d++)
 		if (INFO.devices[d].kind == kind && nth-- == 0)
 			return d;
-	SKIP("no %s device #%d", kind == HMM_DEV_MEM_PRIVATE ? "private" : "coherent",
-	     nth);
+	SKIP("no %s device #%d",
+	     kind == HMM_DEV_MEM_PRIVATE ? "private" : "coherent", nth);
 	return 0;
 }
 
 static inline int reg(void *p, size_t n, uint32_t dev)
 {
-	struct hmm_dev_range r = { (uintptr_t)p, n, dev, 0 };
+	struct hmm_dev_range r = {(uintptr_t)p, n, dev, 0};
 
 	return io(HMM_DEV_IOC_REGISTER, &r);
 }
 
 static inline int unreg(void *p, size_t n, uint32_t dev)
 {
-	struct hmm_dev_range r = { (uintptr_t)p, n, dev, 0 };
+	struct hmm_dev_range r = {(uintptr_t)p, n, dev, 0};
 
 	return io(HMM_DEV_IOC_UNREGISTER, &r);
 }
@@ -93,8 +94,8 @@ static inline int unreg(void *p, size_t n, uint32_t dev)
 static inline int mig_full(void *p, size_t n, uint32_t target, uint32_t flags,
 			   struct hmm_dev_migrate *m)
 {
-	*m = (struct hmm_dev_migrate){ .start = (uintptr_t)p, .size = n,
-				       .target = target, .flags = flags };
+	*m = (struct hmm_dev_migrate){
+	    .start = (uintptr_t)p, .size = n, .target = target, .flags = flags};
 	return io(HMM_DEV_IOC_MIGRATE, m);
 }
 
@@ -108,21 +109,21 @@ static inline int mig(void *p, size_t n, uint32_t target)
 static inline int dev_rw(int write, uint32_t dev, void *addr, void *buf,
 			 size_t n)
 {
-	struct hmm_dev_rw rw = { (uintptr_t)addr, n, (uintptr_t)buf, dev, 0 };
+	struct hmm_dev_rw rw = {(uintptr_t)addr, n, (uintptr_t)buf, dev, 0};
 
 	return io(write ? HMM_DEV_IOC_WRITE : HMM_DEV_IOC_READ, &rw);
 }
 
 static inline int snap(void *p, size_t n, uint32_t dev, uint64_t *st)
 {
-	struct hmm_dev_snapshot s = { (uintptr_t)p, n, (uintptr_t)st, dev, 0 };
+	struct hmm_dev_snapshot s = {(uintptr_t)p, n, (uintptr_t)st, dev, 0};
 
 	return io(HMM_DEV_IOC_SNAPSHOT, &s);
 }
 
 static inline struct hmm_dev_stats stats(uint32_t dev)
 {
-	struct hmm_dev_stats s = { .device = dev };
+	struct hmm_dev_stats s = {.device = dev};
 
 	CHECK_ERRNO(io(HMM_DEV_IOC_STATS, &s), 0);
 	return s;
@@ -131,7 +132,8 @@ static inline struct hmm_dev_stats stats(uint32_t dev)
 static inline void stats_reset(void)
 {
 	for (uint32_t d = 0; d < INFO.ndevices; d++) {
-		struct hmm_dev_stats s = { .device = d, .flags = HMM_DEV_STATS_RESET };
+		struct hmm_dev_stats s = {.device = d,
+					  .flags = HMM_DEV_STATS_RESET};
 
 		CHECK_ERRNO(io(HMM_DEV_IOC_STATS, &s), 0);
 	}
@@ -157,7 +159,8 @@ static inline char *map_anon(size_t n)
 /* Distinct per byte and per seed, so a misplaced page shows. */
 static inline uint8_t pat(uintptr_t off, unsigned seed)
 {
-	return (uint8_t)((off * 131 + (off >> 12) * 7 + seed * 29) ^ (off >> 8));
+	return (uint8_t)((off * 131 + (off >> 12) * 7 + seed * 29) ^
+			 (off >> 8));
 }
 
 static inline void fill(char *p, size_t n, unsigned seed)
@@ -194,7 +197,8 @@ static inline int has_event(struct hmm_dev_event *ev, int n, uint32_t type,
 			    uintptr_t start, size_t size)
 {
 	for (int i = 0; i < n; i++)
-		if (ev[i].type == type && ev[i].start == start && ev[i].size == size)
+		if (ev[i].type == type && ev[i].start == start &&
+		    ev[i].size == size)
 			return 1;
 	return 0;
 }

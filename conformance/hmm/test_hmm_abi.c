@@ -10,10 +10,11 @@ TEST(open_close)
 	int h2;
 
 	fx_open();
-	h2 = hx_hmm_open(fx_kernel() ? HX_HMM_BACKEND_KERNEL : HX_HMM_BACKEND_USER);
+	h2 = hx_hmm_open(fx_kernel() ? HX_HMM_BACKEND_KERNEL
+				     : HX_HMM_BACKEND_USER);
 	CHECK(h2 >= 0 && h2 != H);
-	CHECK_EQ(hx_hmm_backend_of(H), fx_kernel() ? HX_HMM_BACKEND_KERNEL
-						   : HX_HMM_BACKEND_USER);
+	CHECK_EQ(hx_hmm_backend_of(H),
+		 fx_kernel() ? HX_HMM_BACKEND_KERNEL : HX_HMM_BACKEND_USER);
 	CHECK_EQ(hx_hmm_close(h2), 0);
 	CHECK_EQ(hx_hmm_close(H), 0);
 	if (fx_user()) {
@@ -31,7 +32,8 @@ TEST(info)
 	CHECK_EQ(INFO.abi_version, HMM_DEV_ABI_VERSION);
 	CHECK_EQ(INFO.page_size, sysconf(_SC_PAGESIZE));
 	CHECK(INFO.ndevices >= 1 && INFO.ndevices <= HMM_DEV_MAX_DEVICES);
-	CHECK(INFO.backend == HMM_DEV_BACKEND_USER || INFO.backend == HMM_DEV_BACKEND_KERNEL);
+	CHECK(INFO.backend == HMM_DEV_BACKEND_USER ||
+	      INFO.backend == HMM_DEV_BACKEND_KERNEL);
 	CHECK(INFO.degraded_reason >= HMM_DEV_DEGRADED_NONE);
 	CHECK_EQ(INFO.pad, 0);
 	for (uint32_t d = 0; d < INFO.ndevices; d++) {
@@ -60,7 +62,8 @@ TEST(register_unregister)
 	CHECK_ERRNO(unreg(p, 8 * PS, 0), ENOENT);
 	CHECK_ERRNO(reg(p, 8 * PS, 0), 0);
 	if (INFO.ndevices > 1)
-		CHECK_ERRNO(reg(p, 16 * PS, 1), 0); /* devices mirror independently */
+		CHECK_ERRNO(reg(p, 16 * PS, 1),
+			    0); /* devices mirror independently */
 	munmap(p, 16 * PS);
 }
 
@@ -136,7 +139,7 @@ TEST(read_only_range)
 	CHECK_ERRNO(dev_rw(0, 0, p + 10, buf, 64), 0);
 	CHECK_EQ((uint8_t)buf[0], pat(10, 3));
 	CHECK_ERRNO(dev_rw(1, 0, p + 10, buf, 64), EPERM);
-	f = (struct hmm_dev_fault){ (uintptr_t)p, 4 * PS, (uintptr_t)st, 0, 0 };
+	f = (struct hmm_dev_fault){(uintptr_t)p, 4 * PS, (uintptr_t)st, 0, 0};
 	CHECK_ERRNO(io(HMM_DEV_IOC_FAULT, &f), 0);
 	CHECK_EQ(f.npages_done, 4);
 	CHECK(st[0] & HMM_DEV_PAGE_F_READ);
@@ -162,7 +165,7 @@ TEST(prot_none_range)
 	CHECK_ERRNO(reg(p, 4 * PS, 0), 0);
 	CHECK_ERRNO(dev_rw(0, 0, p + PS, buf, 16), EFAULT);
 	CHECK_ERRNO(dev_rw(1, 0, p + PS, buf, 16), EFAULT);
-	f = (struct hmm_dev_fault){ (uintptr_t)p, 4 * PS, (uintptr_t)st, 0, 0 };
+	f = (struct hmm_dev_fault){(uintptr_t)p, 4 * PS, (uintptr_t)st, 0, 0};
 	CHECK_ERRNO(io(HMM_DEV_IOC_FAULT, &f), EFAULT);
 	CHECK_EQ(f.npages_done, 1); /* page-exact */
 	CHECK_EQ(HMM_DEV_PAGE_STATE(st[1]), HMM_DEV_PAGE_ERROR);
@@ -209,13 +212,14 @@ TEST(fault_populates)
 	fx_open();
 	CHECK_ERRNO(reg(p, 8 * PS, 0), 0);
 	stats_reset();
-	f = (struct hmm_dev_fault){ (uintptr_t)p, 8 * PS, (uintptr_t)st, 0,
-				    HMM_DEV_FAULT_WRITE };
+	f = (struct hmm_dev_fault){(uintptr_t)p, 8 * PS, (uintptr_t)st, 0,
+				   HMM_DEV_FAULT_WRITE};
 	CHECK_ERRNO(io(HMM_DEV_IOC_FAULT, &f), 0);
 	CHECK_EQ(f.npages_done, 8);
 	for (int i = 0; i < 8; i++)
-		CHECK_EQ(st[i] & 0xffff, HMM_DEV_PAGE_SYSTEM | HMM_DEV_PAGE_F_READ |
-						 HMM_DEV_PAGE_F_WRITE);
+		CHECK_EQ(st[i] & 0xffff, HMM_DEV_PAGE_SYSTEM |
+					     HMM_DEV_PAGE_F_READ |
+					     HMM_DEV_PAGE_F_WRITE);
 	CHECK_ERRNO(snap(p, 8 * PS, 0, st), 0);
 	CHECK_EQ(HMM_DEV_PAGE_STATE(st[5]), HMM_DEV_PAGE_SYSTEM);
 	s = stats(0);
@@ -223,21 +227,23 @@ TEST(fault_populates)
 	CHECK_EQ(s.device_fault_pages, 8);
 	/* Unmirrored by another device: ENXIO. */
 	if (INFO.ndevices > 1)
-		CHECK_ERRNO(io(HMM_DEV_IOC_FAULT, &(struct hmm_dev_fault){
-					   (uintptr_t)p, PS, 0, 1, 0 }),
-			    ENXIO);
+		CHECK_ERRNO(
+		    io(HMM_DEV_IOC_FAULT,
+		       &(struct hmm_dev_fault){(uintptr_t)p, PS, 0, 1, 0}),
+		    ENXIO);
 }
 
 TEST(attributes)
 {
 	char *p = map_anon(16 * PS);
 	struct hmm_dev_attr a[4] = {
-		{ HMM_DEV_ATTR_PREFERRED_LOC, 0, 0 },
-		{ HMM_DEV_ATTR_ACCESSED_BY, 0, 1 },
-		{ HMM_DEV_ATTR_READ_MOSTLY, 0, 1 },
-		{ HMM_DEV_ATTR_GRANULARITY, 0, 16 },
+	    {HMM_DEV_ATTR_PREFERRED_LOC, 0, 0},
+	    {HMM_DEV_ATTR_ACCESSED_BY, 0, 1},
+	    {HMM_DEV_ATTR_READ_MOSTLY, 0, 1},
+	    {HMM_DEV_ATTR_GRANULARITY, 0, 16},
 	};
-	struct hmm_dev_attrs as = { (uintptr_t)p + 4 * PS, 4 * PS, (uintptr_t)a, 4, 0 };
+	struct hmm_dev_attrs as = {(uintptr_t)p + 4 * PS, 4 * PS, (uintptr_t)a,
+				   4, 0};
 
 	fx_open();
 	CHECK_ERRNO(io(HMM_DEV_IOC_SET_ATTR, &as), 0);
@@ -259,8 +265,10 @@ TEST(attributes)
 	CHECK_EQ(a[0].value, HMM_DEV_ATTR_MIXED);
 	CHECK_EQ(a[1].value, HMM_DEV_ATTR_MIXED);
 	/* Overwrite a part. */
-	a[0] = (struct hmm_dev_attr){ HMM_DEV_ATTR_PREFERRED_LOC, 0, HMM_DEV_LOC_SYSTEM };
-	as = (struct hmm_dev_attrs){ (uintptr_t)p + 6 * PS, 2 * PS, (uintptr_t)a, 1, 0 };
+	a[0] = (struct hmm_dev_attr){HMM_DEV_ATTR_PREFERRED_LOC, 0,
+				     HMM_DEV_LOC_SYSTEM};
+	as = (struct hmm_dev_attrs){(uintptr_t)p + 6 * PS, 2 * PS, (uintptr_t)a,
+				    1, 0};
 	CHECK_ERRNO(io(HMM_DEV_IOC_SET_ATTR, &as), 0);
 	as.start = (uintptr_t)p + 4 * PS;
 	CHECK_ERRNO(io(HMM_DEV_IOC_GET_ATTR, &as), 0);
@@ -293,6 +301,7 @@ TEST(aperture)
 	}
 	CHECK_EQ(hx_hmm_munmap(H, ap, INFO.devices[d].mem_size), 0);
 	CHECK_EQ(verify(p, 4 * PS, 4), -1);
-	CHECK(hx_hmm_mmap(H, PS, PROT_READ, HMM_DEV_APERTURE_OFFSET(7)) == MAP_FAILED);
+	CHECK(hx_hmm_mmap(H, PS, PROT_READ, HMM_DEV_APERTURE_OFFSET(7)) ==
+	      MAP_FAILED);
 	CHECK(errno == ENODEV || errno == EINVAL);
 }

@@ -23,15 +23,15 @@ static void teardown(void)
 
 static int fault(uint64_t start, uint64_t size, uint32_t dev, uint32_t flags)
 {
-	struct hmm_dev_fault f = { start, size, 0, dev, flags };
+	struct hmm_dev_fault f = {start, size, 0, dev, flags};
 
 	return io(HMM_DEV_IOC_FAULT, &f);
 }
 
 static int migr(uint64_t start, uint64_t size, uint32_t target, uint32_t flags)
 {
-	struct hmm_dev_migrate m = { .start = start, .size = size,
-				     .target = target, .flags = flags };
+	struct hmm_dev_migrate m = {
+	    .start = start, .size = size, .target = target, .flags = flags};
 
 	return io(HMM_DEV_IOC_MIGRATE, &m);
 }
@@ -39,7 +39,7 @@ static int migr(uint64_t start, uint64_t size, uint32_t target, uint32_t flags)
 static int snapr(uint64_t start, uint64_t size, uint32_t dev)
 {
 	static uint64_t st[16];
-	struct hmm_dev_snapshot s = { start, size, (uintptr_t)st, dev, 0 };
+	struct hmm_dev_snapshot s = {start, size, (uintptr_t)st, dev, 0};
 
 	return io(HMM_DEV_IOC_SNAPSHOT, &s);
 }
@@ -127,7 +127,7 @@ TEST(not_mirrored)
 
 TEST(wrong_device)
 {
-	struct hmm_dev_stats s = { .device = INFO.ndevices };
+	struct hmm_dev_stats s = {.device = INFO.ndevices};
 	char b[8];
 
 	setup();
@@ -144,14 +144,16 @@ TEST(wrong_device)
 
 TEST(unknown_op_and_flags)
 {
-	struct hmm_dev_stats s = { .device = 0, .flags = 0x80 };
+	struct hmm_dev_stats s = {.device = 0, .flags = 0x80};
 	struct hmm_dev_range r;
 	struct hmm_dev_rw rw;
 
 	setup();
-	r = (struct hmm_dev_range){ (uintptr_t)P, PS, 0, 1 };
-	rw = (struct hmm_dev_rw){ (uintptr_t)P, 8, (uintptr_t)&s, 0, 4 };
-	CHECK_ERRNO(io(_IOWR(HMM_DEV_IOC_MAGIC, 0x7f, struct hmm_dev_range), &r), ENOTTY);
+	r = (struct hmm_dev_range){(uintptr_t)P, PS, 0, 1};
+	rw = (struct hmm_dev_rw){(uintptr_t)P, 8, (uintptr_t)&s, 0, 4};
+	CHECK_ERRNO(
+	    io(_IOWR(HMM_DEV_IOC_MAGIC, 0x7f, struct hmm_dev_range), &r),
+	    ENOTTY);
 	CHECK_ERRNO(io(_IOWR('x', 0x01, struct hmm_dev_range), &r), ENOTTY);
 	CHECK_ERRNO(io(HMM_DEV_IOC_REGISTER, &r), EINVAL);
 	CHECK_ERRNO(fault((uintptr_t)P, PS, 0, 0x100), EINVAL);
@@ -174,11 +176,13 @@ TEST(truncated_structs)
 	struct hmm_dev_migrate m;
 
 	setup();
-	r = (struct hmm_dev_range){ (uintptr_t)P, PS, 0, 0 };
-	m = (struct hmm_dev_migrate){ .start = (uintptr_t)P, .size = PS };
+	r = (struct hmm_dev_range){(uintptr_t)P, PS, 0, 0};
+	m = (struct hmm_dev_migrate){.start = (uintptr_t)P, .size = PS};
 	/* The same ioctl number with a smaller (older or truncated) size. */
-	CHECK_ERRNO(io(_IOW(HMM_DEV_IOC_MAGIC, 0x01, struct two_u64), &r), EINVAL);
-	CHECK_ERRNO(io(_IOWR(HMM_DEV_IOC_MAGIC, 0x05, struct four_u64), &m), EINVAL);
+	CHECK_ERRNO(io(_IOW(HMM_DEV_IOC_MAGIC, 0x01, struct two_u64), &r),
+		    EINVAL);
+	CHECK_ERRNO(io(_IOWR(HMM_DEV_IOC_MAGIC, 0x05, struct four_u64), &m),
+		    EINVAL);
 	CHECK_ERRNO(io(_IOR(HMM_DEV_IOC_MAGIC, 0x00, __u32), &r), EINVAL);
 	/* A struct cut short by the end of the mapping. */
 	char *edge = map_anon(2 * PS);
@@ -194,8 +198,8 @@ TEST(bad_pointers)
 	struct hmm_dev_attrs as;
 
 	setup();
-	s = (struct hmm_dev_snapshot){ (uintptr_t)P, PS, 16, 0, 0 };
-	as = (struct hmm_dev_attrs){ (uintptr_t)P, PS, 24, 1, 0 };
+	s = (struct hmm_dev_snapshot){(uintptr_t)P, PS, 16, 0, 0};
+	as = (struct hmm_dev_attrs){(uintptr_t)P, PS, 24, 1, 0};
 	CHECK_ERRNO(io(HMM_DEV_IOC_INFO, (void *)8), EFAULT);
 	CHECK_ERRNO(io(HMM_DEV_IOC_SNAPSHOT, &s), EFAULT);
 	CHECK_ERRNO(io(HMM_DEV_IOC_SET_ATTR, &as), EFAULT);
@@ -206,23 +210,23 @@ TEST(bad_pointers)
 
 TEST(bad_attributes)
 {
-	struct hmm_dev_attr a = { 9, 0, 0 };
+	struct hmm_dev_attr a = {9, 0, 0};
 	struct hmm_dev_attrs as;
 
 	setup();
-	as = (struct hmm_dev_attrs){ (uintptr_t)P, PS, (uintptr_t)&a, 1, 0 };
+	as = (struct hmm_dev_attrs){(uintptr_t)P, PS, (uintptr_t)&a, 1, 0};
 	CHECK_ERRNO(io(HMM_DEV_IOC_SET_ATTR, &as), EINVAL);
-	a = (struct hmm_dev_attr){ 0, 0, 0 };
+	a = (struct hmm_dev_attr){0, 0, 0};
 	CHECK_ERRNO(io(HMM_DEV_IOC_GET_ATTR, &as), EINVAL);
-	a = (struct hmm_dev_attr){ HMM_DEV_ATTR_PREFERRED_LOC, 0, 77 };
+	a = (struct hmm_dev_attr){HMM_DEV_ATTR_PREFERRED_LOC, 0, 77};
 	CHECK_ERRNO(io(HMM_DEV_IOC_SET_ATTR, &as), ENODEV);
-	a = (struct hmm_dev_attr){ HMM_DEV_ATTR_ACCESSED_BY, 0, 1ULL << 40 };
+	a = (struct hmm_dev_attr){HMM_DEV_ATTR_ACCESSED_BY, 0, 1ULL << 40};
 	CHECK_ERRNO(io(HMM_DEV_IOC_SET_ATTR, &as), ENODEV);
-	a = (struct hmm_dev_attr){ HMM_DEV_ATTR_READ_MOSTLY, 0, 2 };
+	a = (struct hmm_dev_attr){HMM_DEV_ATTR_READ_MOSTLY, 0, 2};
 	CHECK_ERRNO(io(HMM_DEV_IOC_SET_ATTR, &as), EINVAL);
-	a = (struct hmm_dev_attr){ HMM_DEV_ATTR_GRANULARITY, 0, 40 };
+	a = (struct hmm_dev_attr){HMM_DEV_ATTR_GRANULARITY, 0, 40};
 	CHECK_ERRNO(io(HMM_DEV_IOC_SET_ATTR, &as), EINVAL);
-	a = (struct hmm_dev_attr){ HMM_DEV_ATTR_READ_MOSTLY, 1, 1 };
+	a = (struct hmm_dev_attr){HMM_DEV_ATTR_READ_MOSTLY, 1, 1};
 	CHECK_ERRNO(io(HMM_DEV_IOC_SET_ATTR, &as), EINVAL);
 	as.nattrs = 0;
 	CHECK_ERRNO(io(HMM_DEV_IOC_SET_ATTR, &as), EINVAL);
@@ -238,13 +242,16 @@ TEST(bad_read_and_mmap)
 	setup();
 	CHECK_EQ(hx_hmm_read(H, small, sizeof(small)), -1);
 	CHECK_EQ(errno, EINVAL);
-	CHECK(hx_hmm_mmap(H, PS, PROT_READ, HMM_DEV_APERTURE_OFFSET(INFO.ndevices)) ==
+	CHECK(hx_hmm_mmap(H, PS, PROT_READ,
+			  HMM_DEV_APERTURE_OFFSET(INFO.ndevices)) ==
 	      MAP_FAILED);
 	CHECK_EQ(errno, ENODEV);
-	CHECK(hx_hmm_mmap(H, PS + 1, PROT_READ, HMM_DEV_APERTURE_OFFSET(0)) == MAP_FAILED);
+	CHECK(hx_hmm_mmap(H, PS + 1, PROT_READ, HMM_DEV_APERTURE_OFFSET(0)) ==
+	      MAP_FAILED);
 	CHECK_EQ(errno, EINVAL);
-	CHECK(hx_hmm_mmap(H, PS, PROT_READ, HMM_DEV_APERTURE_OFFSET(0) +
-					     INFO.devices[0].mem_size) == MAP_FAILED);
+	CHECK(hx_hmm_mmap(H, PS, PROT_READ,
+			  HMM_DEV_APERTURE_OFFSET(0) +
+			      INFO.devices[0].mem_size) == MAP_FAILED);
 	CHECK_EQ(errno, EINVAL);
 	teardown();
 }

@@ -24,7 +24,8 @@ TEST(event_unmap_migrated)
 	stats_reset();
 	CHECK_EQ(munmap(p + 2 * PS, 3 * PS), 0);
 	n = events(ev, 32);
-	CHECK(has_event(ev, n, HMM_DEV_EVENT_UNMAP, (uintptr_t)p + 2 * PS, 3 * PS));
+	CHECK(has_event(ev, n, HMM_DEV_EVENT_UNMAP, (uintptr_t)p + 2 * PS,
+			3 * PS));
 	CHECK_EQ(stats(d).invalidations, 3);
 	for (int i = 1; i < n; i++)
 		CHECK_EQ(ev[i].seq, ev[i - 1].seq + 1);
@@ -43,7 +44,8 @@ TEST(event_remove)
 	stats_reset();
 	CHECK_EQ(madvise(p + 4 * PS, 4 * PS, MADV_DONTNEED), 0);
 	n = events(ev, 32);
-	CHECK(has_event(ev, n, HMM_DEV_EVENT_REMOVE, (uintptr_t)p + 4 * PS, 4 * PS));
+	CHECK(has_event(ev, n, HMM_DEV_EVENT_REMOVE, (uintptr_t)p + 4 * PS,
+			4 * PS));
 	CHECK_EQ(stats(d).invalidations, 4);
 }
 
@@ -61,8 +63,10 @@ TEST(event_remap)
 	CHECK(mremap(p, 8 * PS, 8 * PS, MREMAP_MAYMOVE | MREMAP_FIXED, q) == q);
 	n = events(ev, 32);
 	for (int i = 0; i < n; i++)
-		found |= ev[i].type == HMM_DEV_EVENT_REMAP && ev[i].start == (uintptr_t)p &&
-			 ev[i].new_start == (uintptr_t)q && ev[i].size == 8 * PS;
+		found |= ev[i].type == HMM_DEV_EVENT_REMAP &&
+			 ev[i].start == (uintptr_t)p &&
+			 ev[i].new_start == (uintptr_t)q &&
+			 ev[i].size == 8 * PS;
 	CHECK(found);
 	CHECK_EQ(verify(q, 8 * PS, 2), -1);
 }
@@ -84,7 +88,8 @@ TEST(event_cpu_fault_migrated)
 	for (int i = 0; i < k; i++) {
 		CHECK_EQ(ev[i].type, HMM_DEV_EVENT_MIGRATED);
 		CHECK_EQ(ev[i].device, d);
-		CHECK(ev[i].start >= (uintptr_t)p && ev[i].start + ev[i].size <= (uintptr_t)p + n);
+		CHECK(ev[i].start >= (uintptr_t)p &&
+		      ev[i].start + ev[i].size <= (uintptr_t)p + n);
 		pages += (int)(ev[i].size / PS);
 	}
 	CHECK(pages >= 1);
@@ -103,7 +108,8 @@ TEST(event_mirror_only)
 	fill(p, 8 * PS, 4); /* first touch does not fault into the backend */
 	stats_reset();
 	CHECK_EQ(munmap(p, 8 * PS), 0);
-	CHECK(has_event(ev, events(ev, 32), HMM_DEV_EVENT_UNMAP, (uintptr_t)p, 8 * PS));
+	CHECK(has_event(ev, events(ev, 32), HMM_DEV_EVENT_UNMAP, (uintptr_t)p,
+			8 * PS));
 	CHECK_EQ(stats(0).invalidations, 8);
 }
 
@@ -145,7 +151,7 @@ TEST(event_fd_polls)
 
 	CHECK_ERRNO(reg(p, 4 * PS, d), 0);
 	CHECK_ERRNO(mig(p, 4 * PS, d), 0);
-	pf = (struct pollfd){ hx_hmm_event_fd(H), POLLIN, 0 };
+	pf = (struct pollfd){hx_hmm_event_fd(H), POLLIN, 0};
 	CHECK(pf.fd >= 0);
 	CHECK_EQ(poll(&pf, 1, 0), 0);
 	CHECK_EQ(munmap(p, 4 * PS), 0);
@@ -159,7 +165,8 @@ TEST(event_fd_polls)
 TEST(event_every_handle)
 {
 	uint32_t d = setup();
-	int h2 = hx_hmm_open(fx_kernel() ? HX_HMM_BACKEND_KERNEL : HX_HMM_BACKEND_USER);
+	int h2 = hx_hmm_open(fx_kernel() ? HX_HMM_BACKEND_KERNEL
+					 : HX_HMM_BACKEND_USER);
 	char *p = map_anon(4 * PS);
 	struct hmm_dev_event ev[8];
 
@@ -167,7 +174,8 @@ TEST(event_every_handle)
 	CHECK_ERRNO(reg(p, 4 * PS, d), 0);
 	CHECK_ERRNO(mig(p, 4 * PS, d), 0);
 	CHECK_EQ(munmap(p, 4 * PS), 0);
-	CHECK(has_event(ev, events(ev, 8), HMM_DEV_EVENT_UNMAP, (uintptr_t)p, 4 * PS));
+	CHECK(has_event(ev, events(ev, 8), HMM_DEV_EVENT_UNMAP, (uintptr_t)p,
+			4 * PS));
 	CHECK_EQ(hx_hmm_read(h2, ev, sizeof(ev)) > 0, 1);
 	CHECK_EQ(hx_hmm_close(h2), 0);
 }

@@ -172,13 +172,15 @@ TEST(content_undefined)
 	fill(p, n, 11);
 	CHECK_ERRNO(reg(p, n, d), 0);
 	stats_reset();
-	CHECK_ERRNO(mig_full(p, n, d, HMM_DEV_MIGRATE_CONTENT_UNDEFINED, &m), 0);
+	CHECK_ERRNO(mig_full(p, n, d, HMM_DEV_MIGRATE_CONTENT_UNDEFINED, &m),
+		    0);
 	CHECK_EQ(m.npages_done, 8);
 	s = stats(d);
 	CHECK_EQ(s.pages_to_device, 8);
 	CHECK_EQ(s.bytes_to_device, 0);
 	CHECK_ERRNO(mig_full(p, n, HMM_DEV_LOC_SYSTEM,
-			     HMM_DEV_MIGRATE_CONTENT_UNDEFINED, &m), 0);
+			     HMM_DEV_MIGRATE_CONTENT_UNDEFINED, &m),
+		    0);
 	s = stats(d);
 	CHECK_EQ(s.pages_to_system, 8);
 	CHECK_EQ(s.bytes_to_system, 0);
@@ -204,7 +206,8 @@ TEST(partial_unmap)
 		CHECK_EQ((uint8_t)p[i], pat(i, 12));
 	/* New memory at the same place starts clean. */
 	CHECK(mmap(p + 4 * PS, 4 * PS, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == p + 4 * PS);
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1,
+		   0) == p + 4 * PS);
 	for (size_t i = 4 * PS; i < 8 * PS; i++)
 		CHECK_EQ(p[i], 0);
 	CHECK_EQ(mem_free(d), INFO.devices[d].mem_size);
@@ -262,7 +265,7 @@ TEST(stack_memory)
 }
 
 static char bss_area[12 * 4096];
-static char data_area[3 * 4096] = { 1 };
+static char data_area[3 * 4096] = {1};
 
 TEST(bss_memory)
 {
@@ -424,7 +427,8 @@ static void *cpu_worker(void *arg)
 			uint32_t *q = (uint32_t *)(w->p + pg * PS);
 
 			for (int k = 0; k < 1024; k += 97)
-				if (round && q[k] != round - 1 + (uint32_t)pg * 7)
+				if (round &&
+				    q[k] != round - 1 + (uint32_t)pg * 7)
 					w->errors++;
 			for (int k = 0; k < 1024; k += 97)
 				q[k] = round + (uint32_t)pg * 7;
@@ -445,7 +449,7 @@ TEST(concurrent_cpu_faults)
 
 	CHECK_ERRNO(reg(p, n, d), 0);
 	for (int i = 0; i < 4; i++) {
-		w[i] = (struct worker){ p, n, i, &stop, 0 };
+		w[i] = (struct worker){p, n, i, &stop, 0};
 		pthread_create(&t[i], NULL, cpu_worker, &w[i]);
 	}
 	for (int r = 0; r < 200; r++) {
@@ -454,7 +458,9 @@ TEST(concurrent_cpu_faults)
 
 		CHECK(e == 0);
 		if (r % 3 == 0)
-			CHECK_ERRNO(mig(p + (off / 2 & ~(PS - 1)), 32 * PS, HMM_DEV_LOC_SYSTEM), 0);
+			CHECK_ERRNO(mig(p + (off / 2 & ~(PS - 1)), 32 * PS,
+					HMM_DEV_LOC_SYSTEM),
+				    0);
 	}
 	stop = 1;
 	for (int i = 0; i < 4; i++) {
@@ -523,14 +529,14 @@ TEST(granularity_sets_fault_block)
 	uint32_t d = setup();
 	size_t n = 64 * PS;
 	char *raw = map_anon(2 * n), *p;
-	struct hmm_dev_attr a = { HMM_DEV_ATTR_GRANULARITY, 0, 15 }; /* 32 KiB */
+	struct hmm_dev_attr a = {HMM_DEV_ATTR_GRANULARITY, 0, 15}; /* 32 KiB */
 	struct hmm_dev_attrs as;
 
 	if (!fx_user())
 		SKIP("fault granularity is a user-space backend policy");
 	p = (char *)(((uintptr_t)raw + n - 1) & ~(n - 1));
 	fill(p, n, 25);
-	as = (struct hmm_dev_attrs){ (uintptr_t)p, n, (uintptr_t)&a, 1, 0 };
+	as = (struct hmm_dev_attrs){(uintptr_t)p, n, (uintptr_t)&a, 1, 0};
 	CHECK_ERRNO(io(HMM_DEV_IOC_SET_ATTR, &as), 0);
 	CHECK_ERRNO(reg(p, n, d), 0);
 	CHECK_ERRNO(mig(p, n, d), 0);

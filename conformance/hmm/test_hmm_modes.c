@@ -40,7 +40,7 @@ TEST(degraded_without_userfaultfd)
 
 TEST(debug_says_why)
 {
-	char path[] = "/tmp/hmm_dbg_XXXXXX", buf[4096] = { 0 };
+	char path[] = "/tmp/hmm_dbg_XXXXXX", buf[4096] = {0};
 	int fd = mkstemp(path), saved = dup(2);
 
 	user_only();

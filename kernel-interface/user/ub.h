@@ -11,8 +11,8 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
-#include <stdint.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "linux/hmm_dev.h"
@@ -30,9 +30,10 @@
  * else device + 1 in bits 0..7, UB_PST_COH for coherent placement and the
  * pool slot in bits 32..63. */
 #define UB_PST_COH (1ULL << 8)
-#define UB_PST(dev, slot, coh) \
-	(((uint64_t)(dev) + 1) | ((coh) ? UB_PST_COH : 0) | ((uint64_t)(slot) << 32))
-#define UB_PST_DEV(w) ((int)((w) & 0xff) - 1)
+#define UB_PST(dev, slot, coh)                                                 \
+	(((uint64_t)(dev) + 1) | ((coh) ? UB_PST_COH : 0) |                    \
+	 ((uint64_t)(slot) << 32))
+#define UB_PST_DEV(w) ((int)((w)&0xff) - 1)
 #define UB_PST_SLOT(w) ((uint64_t)(w) >> 32)
 
 struct ub_iv {
@@ -55,8 +56,8 @@ struct ub_attr_iv {
 struct ub_dev {
 	uint32_t kind;
 	uint64_t npages;
-	char *pool; /* private kind: private anonymous, MADV_DONTFORK */
-	uint64_t *used; /* bitmap of allocated slots */
+	char *pool;	 /* private kind: private anonymous, MADV_DONTFORK */
+	uint64_t *used;	 /* bitmap of allocated slots */
 	uint64_t *dirty; /* bitmap of free slots that still hold a page */
 	uint64_t nused, ndirty, hint;
 	struct hmm_dev_stats st;
@@ -66,10 +67,10 @@ struct ub_dev {
 
 struct ub_handle {
 	int used;
-	int efd; /* eventfd: readable while events are queued */
+	int efd;	     /* eventfd: readable while events are queued */
 	uint32_t head, tail; /* protected by evlock */
-	int overflow; /* protected by evlock */
-	uint64_t seq; /* protected by evlock */
+	int overflow;	     /* protected by evlock */
+	uint64_t seq;	     /* protected by evlock */
 	struct hmm_dev_event q[UB_EVQ]; /* protected by evlock */
 };
 
@@ -82,7 +83,7 @@ struct ub {
 	pthread_mutex_t lock;
 	pthread_mutex_t evlock;
 	int inited; /* protected by lock */
-	int uffd; /* -1 when degraded */
+	int uffd;   /* -1 when degraded */
 	int wakefd; /* eventfd the lock releaser writes for the handler */
 	uint64_t uffd_features;
 	int have_move, have_wp, user_mode_only, no_move_env;
@@ -91,12 +92,13 @@ struct ub {
 	uint32_t fault_around;
 	int ndev;
 	struct ub_dev dev[HMM_DEV_MAX_DEVICES]; /* protected by lock */
-	struct ub_rec recs[UB_MAX_RECS]; /* protected by lock */
+	struct ub_rec recs[UB_MAX_RECS];	/* protected by lock */
 	int nrecs;
 	struct ub_attr_iv attrs[UB_MAX_ATTRS]; /* protected by lock */
 	int nattrs;
-	struct ub_handle handles[UB_MAX_HANDLES]; /* slots: lock; queues: evlock */
-	int nhandles; /* protected by lock */
+	struct ub_handle
+	    handles[UB_MAX_HANDLES]; /* slots: lock; queues: evlock */
+	int nhandles;		     /* protected by lock */
 	/* Handler thread state: only the handler touches these. */
 	pthread_t handler;
 	int handler_running;
@@ -114,13 +116,13 @@ struct ub {
 		uint8_t event;
 		uint64_t a, b, c;
 	} pev[UB_PENDING], pev_work[UB_PENDING]; /* pev: pevlock */
-	int npev; /* protected by pevlock */
+	int npev;				 /* protected by pevlock */
 	/* Lock-free channel between lock holders and the handler. */
 	atomic_int want_lock;
 	atomic_int stop;
 	atomic_uint_fast64_t self_start, self_end; /* own madvise in flight */
 	atomic_int self_ack; /* the handler saw that madvise's event */
-	atomic_int ev_busy; /* the handler holds events not yet applied */
+	atomic_int ev_busy;  /* the handler holds events not yet applied */
 	/* Runtime arena chunks that migration refuses. */
 	struct ub_iv arena[256]; /* protected by lock */
 	int narena;
@@ -156,8 +158,8 @@ void hx_ub_check_locked(const char *where);
 /* migration engine (lock held) */
 int hx_ub_to_system_locked(uint64_t start, uint64_t end, int undefined,
 			   int cpu_fault, uint64_t *moved);
-int hx_ub_to_device_locked(int dev, uint64_t start, uint64_t end,
-			   int undefined, uint64_t *moved, uint64_t *done);
+int hx_ub_to_device_locked(int dev, uint64_t start, uint64_t end, int undefined,
+			   uint64_t *moved, uint64_t *done);
 int hx_ub_fault_locked(uint64_t addr, uint64_t flags);
 void hx_ub_event_locked(int type, uint64_t a, uint64_t b, uint64_t c);
 int hx_ub_pool_zero_locked(uint64_t addr);

@@ -18,11 +18,11 @@
 
 /* Page aligned so refusing its pages never refuses a neighbour's. */
 struct ub hx_ub __attribute__((aligned(4096))) = {
-	.lock = PTHREAD_MUTEX_INITIALIZER,
-	.evlock = PTHREAD_MUTEX_INITIALIZER,
-	.pevlock = PTHREAD_MUTEX_INITIALIZER,
-	.uffd = -1,
-	.wakefd = -1,
+    .lock = PTHREAD_MUTEX_INITIALIZER,
+    .evlock = PTHREAD_MUTEX_INITIALIZER,
+    .pevlock = PTHREAD_MUTEX_INITIALIZER,
+    .uffd = -1,
+    .wakefd = -1,
 };
 
 static int env_flag(const char *name)
@@ -156,8 +156,9 @@ static void parse_devices(void)
 		d->kind = strncmp(spec, "coherent", 8) ? HMM_DEV_MEM_PRIVATE
 						       : HMM_DEV_MEM_COHERENT;
 		d->npages = ((colon && (!comma || colon < comma))
-				     ? parse_size(colon + 1, def)
-				     : def) / UB_PS;
+				 ? parse_size(colon + 1, def)
+				 : def) /
+			    UB_PS;
 		spec = comma ? comma + 1 : NULL;
 	}
 	if (hx_ub.ndev)
@@ -175,7 +176,8 @@ static void parse_devices(void)
 
 static int uffd_create(int user_only)
 {
-	int flags = O_CLOEXEC | O_NONBLOCK | (user_only ? UFFD_USER_MODE_ONLY : 0);
+	int flags =
+	    O_CLOEXEC | O_NONBLOCK | (user_only ? UFFD_USER_MODE_ONLY : 0);
 	int fd = (int)syscall(SYS_userfaultfd, flags);
 	int dev;
 
@@ -205,14 +207,15 @@ static void degrade(uint32_t reason, int err, const char *why)
  * still mirrors and serves device accesses; migration reports EACCES. */
 static void uffd_setup(void)
 {
-	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_api api = {.api = UFFD_API};
 	uint64_t want = UFFD_FEATURE_EVENT_UNMAP | UFFD_FEATURE_EVENT_REMOVE |
 			UFFD_FEATURE_EVENT_REMAP | UFFD_FEATURE_THREAD_ID;
 	int fd, user_only = env_flag("HMMCL_HMM_USER_MODE_ONLY");
 
 	hx_ub.degraded_reason = HMM_DEV_DEGRADED_NONE;
 	if (env_flag("HMMCL_HMM_NO_UFFD")) {
-		degrade(HMM_DEV_DEGRADED_DISABLED, 0, "HMMCL_HMM_NO_UFFD is set");
+		degrade(HMM_DEV_DEGRADED_DISABLED, 0,
+			"HMMCL_HMM_NO_UFFD is set");
 		return;
 	}
 	fd = uffd_create(user_only);
@@ -220,11 +223,13 @@ static void uffd_setup(void)
 		user_only = 1;
 		fd = uffd_create(1);
 		if (fd >= 0)
-			hx_ub_dbg("userfaultfd in user-mode-only mode: kernel-mode "
-				  "accesses to migrated pages will fail with EFAULT");
+			hx_ub_dbg(
+			    "userfaultfd in user-mode-only mode: kernel-mode "
+			    "accesses to migrated pages will fail with EFAULT");
 	}
 	if (fd < 0) {
-		degrade(HMM_DEV_DEGRADED_NO_UFFD, errno, "userfaultfd() failed");
+		degrade(HMM_DEV_DEGRADED_NO_UFFD, errno,
+			"userfaultfd() failed");
 		return;
 	}
 	/* Probe: a first UFFDIO_API with no features reports what exists. */
@@ -240,18 +245,21 @@ static void uffd_setup(void)
 		want |= UFFD_FEATURE_MOVE;
 	if (api.features & UFFD_FEATURE_PAGEFAULT_FLAG_WP)
 		want |= UFFD_FEATURE_PAGEFAULT_FLAG_WP;
-	if (fd < 0 || (api.features & (UFFD_FEATURE_EVENT_UNMAP |
-				       UFFD_FEATURE_EVENT_REMOVE)) !=
-			      (UFFD_FEATURE_EVENT_UNMAP | UFFD_FEATURE_EVENT_REMOVE)) {
+	if (fd < 0 ||
+	    (api.features &
+	     (UFFD_FEATURE_EVENT_UNMAP | UFFD_FEATURE_EVENT_REMOVE)) !=
+		(UFFD_FEATURE_EVENT_UNMAP | UFFD_FEATURE_EVENT_REMOVE)) {
 		degrade(HMM_DEV_DEGRADED_UFFD_API, fd < 0 ? errno : 0,
 			"userfaultfd lacks EVENT_UNMAP/EVENT_REMOVE");
 		if (fd >= 0)
 			close(fd);
 		return;
 	}
-	api = (struct uffdio_api){ .api = UFFD_API, .features = want & api.features };
+	api = (struct uffdio_api){.api = UFFD_API,
+				  .features = want & api.features};
 	if (ioctl(fd, UFFDIO_API, &api) < 0) {
-		degrade(HMM_DEV_DEGRADED_UFFD_API, errno, "UFFDIO_API(features)");
+		degrade(HMM_DEV_DEGRADED_UFFD_API, errno,
+			"UFFDIO_API(features)");
 		close(fd);
 		return;
 	}
@@ -261,15 +269,17 @@ static void uffd_setup(void)
 	hx_ub.have_wp = !!(api.features & UFFD_FEATURE_PAGEFAULT_FLAG_WP);
 	hx_ub.no_move_env = env_flag("HMMCL_HMM_NO_MOVE");
 	hx_ub_dbg("userfaultfd ready: features 0x%llx, move %s, kernel-mode "
-		  "faults %s", (unsigned long long)api.features,
-		  !hx_ub.have_move ? "unavailable (copy only)"
-		  : hx_ub.no_move_env ? "disabled by HMMCL_HMM_NO_MOVE" : "yes",
+		  "faults %s",
+		  (unsigned long long)api.features,
+		  !hx_ub.have_move    ? "unavailable (copy only)"
+		  : hx_ub.no_move_env ? "disabled by HMMCL_HMM_NO_MOVE"
+				      : "yes",
 		  user_only ? "no (EFAULT)" : "resolved");
 }
 
 static int uffd_register(uint64_t start, uint64_t len, uint64_t mode)
 {
-	struct uffdio_register r = { .range = { start, len }, .mode = mode };
+	struct uffdio_register r = {.range = {start, len}, .mode = mode};
 
 	return ioctl(hx_ub.uffd, UFFDIO_REGISTER, &r);
 }
@@ -292,8 +302,9 @@ static int pools_setup(void)
 		d->pool = NULL;
 		if (d->kind != HMM_DEV_MEM_PRIVATE || hx_ub.uffd < 0)
 			continue;
-		d->pool = mmap(NULL, d->npages * UB_PS, PROT_READ | PROT_WRITE,
-			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+		d->pool =
+		    mmap(NULL, d->npages * UB_PS, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 		if (d->pool == MAP_FAILED) {
 			d->pool = NULL;
 			return -ENOMEM;
@@ -302,7 +313,8 @@ static int pools_setup(void)
 		 * them exclusive, and the child has no handler anyway. */
 		madvise(d->pool, d->npages * UB_PS, MADV_DONTFORK);
 		madvise(d->pool, d->npages * UB_PS, MADV_NOHUGEPAGE);
-		/* UFFDIO_MOVE needs its destination registered with our uffd. */
+		/* UFFDIO_MOVE needs its destination registered with our uffd.
+		 */
 		if (uffd_register((uint64_t)d->pool, d->npages * UB_PS,
 				  UFFDIO_REGISTER_MODE_MISSING) < 0)
 			return -errno;
@@ -327,7 +339,8 @@ static int handler_start(void)
 	if (!hx_ub.handler_stack)
 		return -ENOMEM;
 	pthread_attr_init(&attr);
-	pthread_attr_setstack(&attr, hx_ub.handler_stack, hx_ub.handler_stack_size);
+	pthread_attr_setstack(&attr, hx_ub.handler_stack,
+			      hx_ub.handler_stack_size);
 	atomic_store(&hx_ub.stop, 0);
 	err = pthread_create(&hx_ub.handler, &attr, handler_main, NULL);
 	pthread_attr_destroy(&attr);
@@ -387,9 +400,11 @@ static void handler_read(void)
 
 		if (m[i].event == UFFD_EVENT_PAGEFAULT) {
 			if (hx_ub.npf < UB_PENDING)
-				hx_ub.pf[hx_ub.npf++] = (struct ub_pending_fault){
-					m[i].arg.pagefault.address & ~(UB_PS - 1),
-					m[i].arg.pagefault.flags };
+				hx_ub.pf[hx_ub.npf++] =
+				    (struct ub_pending_fault){
+					m[i].arg.pagefault.address &
+					    ~(UB_PS - 1),
+					m[i].arg.pagefault.flags};
 			continue;
 		}
 		if (m[i].event == UFFD_EVENT_REMAP) {
@@ -411,13 +426,13 @@ static void handler_read(void)
 			own = hx_ub.dev[d].pool &&
 			      a >= (uint64_t)hx_ub.dev[d].pool &&
 			      a < (uint64_t)hx_ub.dev[d].pool +
-					  hx_ub.dev[d].npages * UB_PS;
+				      hx_ub.dev[d].npages * UB_PS;
 		if (own)
 			continue;
 		pthread_mutex_lock(&hx_ub.pevlock);
 		if (hx_ub.npev < UB_PENDING)
 			hx_ub.pev[hx_ub.npev++] =
-				(struct ub_pending_ev){ m[i].event, a, b, c };
+			    (struct ub_pending_ev){m[i].event, a, b, c};
 		pthread_mutex_unlock(&hx_ub.pevlock);
 	}
 }
@@ -438,7 +453,8 @@ static void handler_work(void)
 	hx_ub_check_locked("events");
 	/* EAGAIN: an event is waiting; read it first, keep the fault. */
 	for (i = 0, kept = 0; i < hx_ub.npf; i++)
-		if (hx_ub_fault_locked(hx_ub.pf[i].addr, hx_ub.pf[i].flags) == -EAGAIN)
+		if (hx_ub_fault_locked(hx_ub.pf[i].addr, hx_ub.pf[i].flags) ==
+		    -EAGAIN)
 			hx_ub.pf[kept++] = hx_ub.pf[i];
 	hx_ub.npf = kept;
 	hx_ub_check_locked("faults");
@@ -450,8 +466,8 @@ static void *handler_main(void *arg)
 	uint64_t v;
 
 	while (!atomic_load(&hx_ub.stop)) {
-		struct pollfd p[2] = { { hx_ub.uffd, POLLIN, 0 },
-				       { hx_ub.wakefd, POLLIN, 0 } };
+		struct pollfd p[2] = {{hx_ub.uffd, POLLIN, 0},
+				      {hx_ub.wakefd, POLLIN, 0}};
 
 		if (poll(p, 2, (hx_ub.npf || hx_ub.npev) ? 1 : -1) < 0 &&
 		    errno != EINTR)
@@ -461,11 +477,13 @@ static void *handler_main(void *arg)
 				v = 0;
 		if (p[0].revents & POLLIN) {
 			/* Set before read(): whoever the read releases (munmap,
-			 * madvise) sees it and waits for the event's effects. */
+			 * madvise) sees it and waits for the event's effects.
+			 */
 			atomic_store(&hx_ub.ev_busy, 1);
 			handler_read();
 		}
-		/* Read events are queued: the next ub.lock holder applies them. */
+		/* Read events are queued: the next ub.lock holder applies them.
+		 */
 		atomic_store(&hx_ub.ev_busy, 0);
 		handler_work();
 	}
@@ -487,8 +505,8 @@ static void atfork_prepare(void)
 	if (!hx_ub.inited)
 		return;
 	for (r = 0; r < hx_ub.nrecs; r++)
-		hx_ub_to_system_locked(hx_ub.recs[r].start, hx_ub.recs[r].end, 0,
-				       -1, &moved);
+		hx_ub_to_system_locked(hx_ub.recs[r].start, hx_ub.recs[r].end,
+				       0, -1, &moved);
 	if (moved) {
 		hx_ub_emit(HMM_DEV_EVENT_FORK, HMM_DEV_ALL_DEVICES, 0, 0, 0);
 		hx_ub_dbg("fork: %llu device pages migrated back first",

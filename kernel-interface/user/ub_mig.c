@@ -4,8 +4,8 @@
 #include "uffd_compat.h"
 
 #include <errno.h>
-#include <stdlib.h>
 #include <sched.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 
@@ -34,8 +34,10 @@ static int again(int rc)
 
 static int uf_move1(uint64_t dst, uint64_t src, uint64_t len, uint64_t *done)
 {
-	struct uffdio_move m = { .dst = dst, .src = src, .len = len,
-				 .mode = UFFDIO_MOVE_MODE_ALLOW_SRC_HOLES };
+	struct uffdio_move m = {.dst = dst,
+				.src = src,
+				.len = len,
+				.mode = UFFDIO_MOVE_MODE_ALLOW_SRC_HOLES};
 	int rc;
 
 	do {
@@ -46,10 +48,11 @@ static int uf_move1(uint64_t dst, uint64_t src, uint64_t len, uint64_t *done)
 	if (rc == 0)
 		*done = len;
 	if (rc < 0)
-		hx_ub_dbg("UFFDIO_MOVE 0x%llx <- 0x%llx len 0x%llx: %s after 0x%llx",
-			  (unsigned long long)dst, (unsigned long long)src,
-			  (unsigned long long)len, strerror(errno),
-			  (unsigned long long)*done);
+		hx_ub_dbg(
+		    "UFFDIO_MOVE 0x%llx <- 0x%llx len 0x%llx: %s after 0x%llx",
+		    (unsigned long long)dst, (unsigned long long)src,
+		    (unsigned long long)len, strerror(errno),
+		    (unsigned long long)*done);
 	return rc < 0 ? -errno : 0;
 }
 
@@ -80,7 +83,7 @@ static int uf_move(uint64_t dst, uint64_t src, uint64_t len, uint64_t *done)
 
 static int uf_copy(uint64_t dst, uint64_t src)
 {
-	struct uffdio_copy c = { .dst = dst, .src = src, .len = UB_PS };
+	struct uffdio_copy c = {.dst = dst, .src = src, .len = UB_PS};
 	int rc;
 
 	while ((rc = ioctl(hx_ub.uffd, UFFDIO_COPY, &c)) < 0 && again(-errno))
@@ -94,17 +97,18 @@ static int uf_copy(uint64_t dst, uint64_t src)
 
 static int uf_zero(uint64_t dst)
 {
-	struct uffdio_zeropage z = { .range = { dst, UB_PS } };
+	struct uffdio_zeropage z = {.range = {dst, UB_PS}};
 	int rc;
 
-	while ((rc = ioctl(hx_ub.uffd, UFFDIO_ZEROPAGE, &z)) < 0 && again(-errno))
+	while ((rc = ioctl(hx_ub.uffd, UFFDIO_ZEROPAGE, &z)) < 0 &&
+	       again(-errno))
 		;
 	return rc < 0 ? -errno : 0;
 }
 
 static void uf_wake(uint64_t addr)
 {
-	struct uffdio_range r = { addr, UB_PS };
+	struct uffdio_range r = {addr, UB_PS};
 
 	ioctl(hx_ub.uffd, UFFDIO_WAKE, &r);
 }
@@ -156,7 +160,8 @@ static uint64_t run_out(int dev, uint64_t slot0, uint64_t ua, uint64_t n,
 	while (i < n) {
 		err = 0;
 		if (use_move()) {
-			err = uf_move(ua + i * UB_PS, (uint64_t)slot_addr(dev, slot0 + i),
+			err = uf_move(ua + i * UB_PS,
+				      (uint64_t)slot_addr(dev, slot0 + i),
 				      (n - i) * UB_PS, &done);
 			for (uint64_t k = 0; k < done / UB_PS; k++)
 				hx_ub_slot_free(dev, slot0 + i + k, 0);
@@ -187,8 +192,8 @@ static void count_out(int dev, uint64_t addr, uint64_t n, int undefined,
 
 /* Pages of [start, end) go home. why: 0 ioctl, 1 CPU fault, -1 fork
  * (those two emit MIGRATED events; fork leaves coherent placement). */
-int hx_ub_to_system_locked(uint64_t start, uint64_t end, int undefined,
-			   int why, uint64_t *moved)
+int hx_ub_to_system_locked(uint64_t start, uint64_t end, int undefined, int why,
+			   uint64_t *moved)
 {
 	for (uint64_t a = start; a < end;) {
 		struct ub_rec *r = hx_ub_rec_next(a);
@@ -244,11 +249,14 @@ static int page_in_fallback(int dev, uint64_t slot, uint64_t ua, int err,
 	uint64_t done;
 	int res;
 
-	if (err == -EBUSY && use_move()) {
+	if (err == -EBUSY && use_move() && hx_ub_mincore_page(ua) == 1) {
 		/* Shared with a child since fork(): an atomic no-op write
-		 * breaks COW without racing other writers; MOVE then works. */
+		 * breaks COW without racing other writers; MOVE then works.
+		 * (The page is present: a hole would fault into the handler,
+		 * which cannot serve it while this thread holds the lock.) */
 		__atomic_fetch_add((volatile int *)ua, 0, __ATOMIC_SEQ_CST);
-		if (uf_move((uint64_t)slot_addr(dev, slot), ua, UB_PS, &done) == 0)
+		if (uf_move((uint64_t)slot_addr(dev, slot), ua, UB_PS, &done) ==
+		    0)
 			return 0;
 	}
 	res = hx_ub_mincore_page(ua);
@@ -258,8 +266,8 @@ static int page_in_fallback(int dev, uint64_t slot, uint64_t ua, int err,
 		/* Writers now wait in the handler (WP fault) until the page is
 		 * gone; they then fault it back with its new contents. */
 		if (hx_ub.have_wp) {
-			struct uffdio_writeprotect wp = { { ua, UB_PS },
-							  UFFDIO_WRITEPROTECT_MODE_WP };
+			struct uffdio_writeprotect wp = {
+			    {ua, UB_PS}, UFFDIO_WRITEPROTECT_MODE_WP};
 
 			ioctl(hx_ub.uffd, UFFDIO_WRITEPROTECT, &wp);
 		}
@@ -308,16 +316,19 @@ static int run_in(int dev, uint64_t ua, uint64_t n, int undefined,
 			err = -EINVAL;
 			done = 0;
 			if (use_move())
-				err = uf_move((uint64_t)slot_addr(dev, first + j), a,
-					      (k - j) * UB_PS, &done);
+				err =
+				    uf_move((uint64_t)slot_addr(dev, first + j),
+					    a, (k - j) * UB_PS, &done);
 			for (uint64_t q = 0; q < done / UB_PS; q++)
-				PST(r, a + q * UB_PS) = UB_PST(dev, first + j + q, 0);
+				PST(r, a + q * UB_PS) =
+				    UB_PST(dev, first + j + q, 0);
 			*moved += done / UB_PS;
 			j += done / UB_PS;
 			if (!err)
 				break;
 			a = ua + (i + j) * UB_PS;
-			err = page_in_fallback(dev, first + j, a, err, undefined);
+			err =
+			    page_in_fallback(dev, first + j, a, err, undefined);
 			if (err) {
 				for (uint64_t q = j; q < k; q++)
 					hx_ub_slot_free(dev, first + q, 0);
@@ -339,8 +350,7 @@ static int dev_to_dev(int from, int dev, struct ub_rec *r, uint64_t a,
 	uint64_t w = PST(r, a), slot, done, n0 = 0;
 	int err;
 
-	if (hx_ub.dev[dev].kind == HMM_DEV_MEM_COHERENT ||
-	    (w & UB_PST_COH)) {
+	if (hx_ub.dev[dev].kind == HMM_DEV_MEM_COHERENT || (w & UB_PST_COH)) {
 		/* Through system memory: coherent pages live there anyway. */
 		hx_ub_to_system_locked(a, a + UB_PS, undefined, 0, &n0);
 		if (hx_ub.dev[dev].kind == HMM_DEV_MEM_PRIVATE)
@@ -360,7 +370,8 @@ static int dev_to_dev(int from, int dev, struct ub_rec *r, uint64_t a,
 	err = -EINVAL;
 	if (use_move())
 		err = uf_move((uint64_t)slot_addr(dev, slot),
-			      (uint64_t)slot_addr(from, UB_PST_SLOT(w)), UB_PS, &done);
+			      (uint64_t)slot_addr(from, UB_PST_SLOT(w)), UB_PS,
+			      &done);
 	if (err) {
 		uint64_t s = (uint64_t)slot_addr(from, UB_PST_SLOT(w));
 
@@ -377,8 +388,8 @@ static int dev_to_dev(int from, int dev, struct ub_rec *r, uint64_t a,
 
 /* Pages of [start, end) go to dev. *done counts leading pages that are on
  * dev afterwards; *moved those whose residency changed. */
-int hx_ub_to_device_locked(int dev, uint64_t start, uint64_t end,
-			   int undefined, uint64_t *moved, uint64_t *done)
+int hx_ub_to_device_locked(int dev, uint64_t start, uint64_t end, int undefined,
+			   uint64_t *moved, uint64_t *done)
 {
 	struct ub_dev *d = &hx_ub.dev[dev];
 	int priv = d->kind == HMM_DEV_MEM_PRIVATE, err;
@@ -398,7 +409,8 @@ int hx_ub_to_device_locked(int dev, uint64_t start, uint64_t end,
 			n = 1;
 		} else if (w) {
 			n = 1;
-			err = dev_to_dev(UB_PST_DEV(w), dev, r, a, undefined, moved);
+			err = dev_to_dev(UB_PST_DEV(w), dev, r, a, undefined,
+					 moved);
 		} else if (!priv) {
 			if (d->nused >= d->npages) {
 				err = -ENOSPC;
@@ -409,7 +421,8 @@ int hx_ub_to_device_locked(int dev, uint64_t start, uint64_t end,
 			*moved += 1;
 			n = 1;
 		} else {
-			for (n = 1; a + n * UB_PS < lim && !PST(r, a + n * UB_PS); n++)
+			for (n = 1;
+			     a + n * UB_PS < lim && !PST(r, a + n * UB_PS); n++)
 				;
 			uint64_t m0 = *moved;
 
@@ -463,9 +476,10 @@ int hx_ub_fault_locked(uint64_t addr, uint64_t flags)
 		/* A write hit a page the copy fallback protected. By now the
 		 * page is on the device (a hole) or the copy failed: lift the
 		 * protection and let the writer retry. */
-		struct uffdio_writeprotect wp = { { addr, UB_PS }, 0 };
+		struct uffdio_writeprotect wp = {{addr, UB_PS}, 0};
 
-		if (ioctl(hx_ub.uffd, UFFDIO_WRITEPROTECT, &wp) < 0 && errno == EAGAIN)
+		if (ioctl(hx_ub.uffd, UFFDIO_WRITEPROTECT, &wp) < 0 &&
+		    errno == EAGAIN)
 			return -EAGAIN;
 		uf_wake(addr);
 		return 0;
@@ -496,14 +510,16 @@ int hx_ub_fault_locked(uint64_t addr, uint64_t flags)
 /* A userfaultfd event (unmap, madvise, mremap) on a registered range. */
 void hx_ub_event_locked(int type, uint64_t a, uint64_t b, uint64_t c)
 {
-	uint32_t et = type == UFFD_EVENT_UNMAP	? HMM_DEV_EVENT_UNMAP
+	uint32_t et = type == UFFD_EVENT_UNMAP	  ? HMM_DEV_EVENT_UNMAP
 		      : type == UFFD_EVENT_REMOVE ? HMM_DEV_EVENT_REMOVE
 						  : HMM_DEV_EVENT_REMAP;
 
 	if (hx_ub_mirror_any(a, a + b)) {
 		for (int d = 0; d < hx_ub.ndev; d++)
-			hx_ub.dev[d].st.invalidations += hx_ub_mirror_pages(d, a, a + b);
-		hx_ub_emit(et, HMM_DEV_ALL_DEVICES, a, b, et == HMM_DEV_EVENT_REMAP ? c : 0);
+			hx_ub.dev[d].st.invalidations +=
+			    hx_ub_mirror_pages(d, a, a + b);
+		hx_ub_emit(et, HMM_DEV_ALL_DEVICES, a, b,
+			   et == HMM_DEV_EVENT_REMAP ? c : 0);
 	}
 	if (et == HMM_DEV_EVENT_REMAP) {
 		/* Residency follows the pages to their new address. */

@@ -39,9 +39,11 @@ static int check_dev(uint32_t dev)
 static uint64_t dev_word(uint64_t w)
 {
 	int d = UB_PST_DEV(w);
-	uint64_t ap = (w & UB_PST_COH) ? HMM_DEV_PAGE_NO_APERTURE : UB_PST_SLOT(w);
+	uint64_t ap =
+	    (w & UB_PST_COH) ? HMM_DEV_PAGE_NO_APERTURE : UB_PST_SLOT(w);
 
-	return HMM_DEV_PAGE_DEVICE | HMM_DEV_PAGE_F_READ | HMM_DEV_PAGE_F_WRITE |
+	return HMM_DEV_PAGE_DEVICE | HMM_DEV_PAGE_F_READ |
+	       HMM_DEV_PAGE_F_WRITE |
 	       ((w & UB_PST_COH) ? HMM_DEV_PAGE_F_COHERENT : 0) |
 	       ((uint64_t)d << 16) | (ap << 32);
 }
@@ -97,7 +99,7 @@ static int do_info(struct hmm_dev_info *in)
 	for (int i = 0; i < hx_ub.ndev; i++) {
 		in->devices[i].mem_size = hx_ub.dev[i].npages * UB_PS;
 		in->devices[i].mem_free =
-			(hx_ub.dev[i].npages - hx_ub.dev[i].nused) * UB_PS;
+		    (hx_ub.dev[i].npages - hx_ub.dev[i].nused) * UB_PS;
 		in->devices[i].kind = hx_ub.dev[i].kind;
 	}
 	hx_ub_unlock();
@@ -119,14 +121,16 @@ static void mirror_events_locked(uint64_t start, uint64_t end)
 		uint64_t b = (r && r->start < end) ? r->start : end;
 
 		if (b > a) {
-			struct uffdio_register reg = { .range = { a, b - a },
-						       .mode = UFFDIO_REGISTER_MODE_WP };
+			struct uffdio_register reg = {
+			    .range = {a, b - a},
+			    .mode = UFFDIO_REGISTER_MODE_WP};
 
 			if (ioctl(hx_ub.uffd, UFFDIO_REGISTER, &reg) < 0)
 				hx_ub_dbg("no invalidation events for [0x%llx, "
 					  "0x%llx): %s (not anonymous memory?)",
 					  (unsigned long long)a,
-					  (unsigned long long)b, strerror(errno));
+					  (unsigned long long)b,
+					  strerror(errno));
 		}
 		a = (r && r->start < end) ? r->end : end;
 	}
@@ -157,14 +161,15 @@ static int do_register(struct hmm_dev_range *r, int reg)
 			d->nmirrors--;
 			err = 0;
 		}
-	} else if (i < d->nmirrors && d->mirrors[i].start < r->start + r->size) {
+	} else if (i < d->nmirrors &&
+		   d->mirrors[i].start < r->start + r->size) {
 		err = -EEXIST;
 	} else if (d->nmirrors == UB_MAX_MIRRORS) {
 		err = -ENOMEM;
 	} else {
 		memmove(&d->mirrors[i + 1], &d->mirrors[i],
 			(d->nmirrors - i) * sizeof(d->mirrors[0]));
-		d->mirrors[i] = (struct ub_iv){ r->start, r->start + r->size };
+		d->mirrors[i] = (struct ub_iv){r->start, r->start + r->size};
 		d->nmirrors++;
 		mirror_events_locked(r->start, r->start + r->size);
 	}
@@ -172,8 +177,8 @@ static int do_register(struct hmm_dev_range *r, int reg)
 	return err;
 }
 
-static int check_op(uint64_t start, uint64_t size, uint32_t dev,
-		    uint32_t flags, uint32_t allowed, int need_mirror)
+static int check_op(uint64_t start, uint64_t size, uint32_t dev, uint32_t flags,
+		    uint32_t allowed, int need_mirror)
 {
 	int err = check_range(start, size);
 
@@ -192,7 +197,8 @@ static int check_op(uint64_t start, uint64_t size, uint32_t dev,
 
 /* Populates one run of system pages for the device; returns the number of
  * leading pages done and sets *err on the first failure. */
-static uint64_t populate(uint64_t a, uint64_t n, int write, uint64_t *st, int *err)
+static uint64_t populate(uint64_t a, uint64_t n, int write, uint64_t *st,
+			 int *err)
 {
 	uint64_t i;
 
@@ -256,7 +262,8 @@ static int fault_chunk(struct hmm_dev_fault *f, uint64_t a, uint64_t n,
 		while (j < n && !(dw[j] && !(dw[j] & HMM_DEV_PAGE_F_COHERENT)))
 			j++;
 		got = populate(a + i * UB_PS, j - i, write, st + i, &err);
-		/* Coherent pages are populated in place but stay the device's. */
+		/* Coherent pages are populated in place but stay the device's.
+		 */
 		for (uint64_t k = i; k < i + got; k++)
 			if (dw[k])
 				st[k] = dw[k];
@@ -280,11 +287,12 @@ static int do_fault(struct hmm_dev_fault *f)
 		if (n > CHUNK)
 			n = CHUNK;
 		err = fault_chunk(f, a, n, st);
-		while (good < n && HMM_DEV_PAGE_STATE(st[good]) != HMM_DEV_PAGE_ERROR &&
+		while (good < n &&
+		       HMM_DEV_PAGE_STATE(st[good]) != HMM_DEV_PAGE_ERROR &&
 		       st[good])
 			good++;
 		if (f->states && hx_ub_copy_out((uint64_t *)f->states +
-							(a - f->start) / UB_PS,
+						    (a - f->start) / UB_PS,
 						st, (err ? good + 1 : n) * 8))
 			err = -EFAULT;
 		f->npages_done += err ? good : n;
@@ -314,7 +322,8 @@ static int maps_read(uint64_t start, uint64_t end, struct vma *v, int max)
 
 	if (fd < 0)
 		return -1;
-	while ((got = read(fd, buf + have, sizeof(buf) - 1 - have)) > 0 || have) {
+	while ((got = read(fd, buf + have, sizeof(buf) - 1 - have)) > 0 ||
+	       have) {
 		char *line = buf, *nl;
 
 		have += got > 0 ? (size_t)got : 0;
@@ -327,8 +336,9 @@ static int maps_read(uint64_t start, uint64_t end, struct vma *v, int max)
 				*nl = 0;
 			if (sscanf(line, "%llx-%llx %7s", &s, &e, perm) == 3 &&
 			    s < end && e > start && n < max)
-				v[n++] = (struct vma){ s, e, (perm[0] == 'r') |
-							     (perm[1] == 'w') << 1 };
+				v[n++] = (struct vma){
+				    s, e,
+				    (perm[0] == 'r') | (perm[1] == 'w') << 1};
 			line = nl ? nl + 1 : line + strlen(line);
 		}
 		have -= line - buf;
@@ -368,10 +378,12 @@ static int snapshot_chunk(uint64_t a, uint64_t n, uint64_t *st)
 		} else {
 			int res = mcok ? mc[k] & 1 : hx_ub_mincore_page(p) == 1;
 
-			st[k] = w ? dev_word(w)
-				  : res ? HMM_DEV_PAGE_SYSTEM : HMM_DEV_PAGE_NOT_PRESENT;
+			st[k] = w     ? dev_word(w)
+				: res ? HMM_DEV_PAGE_SYSTEM
+				      : HMM_DEV_PAGE_NOT_PRESENT;
 		}
-		st[k] &= ~(uint64_t)(HMM_DEV_PAGE_F_READ | HMM_DEV_PAGE_F_WRITE);
+		st[k] &=
+		    ~(uint64_t)(HMM_DEV_PAGE_F_READ | HMM_DEV_PAGE_F_WRITE);
 		st[k] |= ((prot & 1) ? HMM_DEV_PAGE_F_READ : 0) |
 			 ((prot & 2) ? HMM_DEV_PAGE_F_WRITE : 0);
 	}
@@ -391,7 +403,8 @@ static int do_snapshot(struct hmm_dev_snapshot *s)
 			n = CHUNK;
 		err = snapshot_chunk(a, n, st);
 		if (!err && hx_ub_copy_out((uint64_t *)s->states +
-						   (a - s->start) / UB_PS, st, n * 8))
+					       (a - s->start) / UB_PS,
+					   st, n * 8))
 			err = -EFAULT;
 		a += n * UB_PS;
 	}
@@ -416,7 +429,8 @@ static int migrate_states(struct hmm_dev_migrate *m)
 			st[k] = w ? dev_word(w) : HMM_DEV_PAGE_SYSTEM;
 		}
 		hx_ub_unlock();
-		if (hx_ub_copy_out((uint64_t *)m->states + (a - m->start) / UB_PS,
+		if (hx_ub_copy_out((uint64_t *)m->states +
+				       (a - m->start) / UB_PS,
 				   st, n * 8))
 			return -EFAULT;
 		a += n * UB_PS;
@@ -438,23 +452,25 @@ static int do_migrate(struct hmm_dev_migrate *m)
 	if (hx_ub_refused(m->start, end)) {
 		err = -EBUSY;
 	} else if (sys) {
-		err = hx_ub_to_system_locked(m->start, end,
-					     m->flags & HMM_DEV_MIGRATE_CONTENT_UNDEFINED,
-					     0, &moved);
+		err = hx_ub_to_system_locked(
+		    m->start, end, m->flags & HMM_DEV_MIGRATE_CONTENT_UNDEFINED,
+		    0, &moved);
 		done = m->size / UB_PS;
 	} else {
-		err = hx_ub_to_device_locked(m->target, m->start, end,
-					     m->flags & HMM_DEV_MIGRATE_CONTENT_UNDEFINED,
-					     &moved, &done);
+		err = hx_ub_to_device_locked(
+		    m->target, m->start, end,
+		    m->flags & HMM_DEV_MIGRATE_CONTENT_UNDEFINED, &moved,
+		    &done);
 	}
 	m->npages_moved = moved;
 	m->npages_done = done;
 	hx_ub_check_locked("migrate");
 	if (err)
-		hx_ub_dbg("migrate [0x%llx, +0x%llx) to %d: %s after %llu pages",
-			  (unsigned long long)m->start, (unsigned long long)m->size,
-			  (int)m->target, strerror(-err),
-			  (unsigned long long)m->npages_done);
+		hx_ub_dbg(
+		    "migrate [0x%llx, +0x%llx) to %d: %s after %llu pages",
+		    (unsigned long long)m->start, (unsigned long long)m->size,
+		    (int)m->target, strerror(-err),
+		    (unsigned long long)m->npages_done);
 	hx_ub_unlock();
 	if (err && err != -EBUSY && m->npages_done < m->size / UB_PS)
 		m->fail_addr = m->start + m->npages_done * UB_PS;
@@ -470,7 +486,7 @@ static int do_migrate(struct hmm_dev_migrate *m)
 static int rw_piece(int write, uint64_t addr, uint64_t len, char *ubuf)
 {
 	char bounce[UB_PS];
-	struct iovec l = { ubuf, len }, r = { (void *)addr, len };
+	struct iovec l = {ubuf, len}, r = {(void *)addr, len};
 	uint64_t page = addr & ~(UB_PS - 1), w;
 	struct ub_rec *rec;
 	ssize_t got;
@@ -494,7 +510,8 @@ static int rw_piece(int write, uint64_t addr, uint64_t len, char *ubuf)
 				memcpy(bounce, s + off, len);
 		} else if (write) {
 			char full[UB_PS];
-			struct uffdio_copy c = { (uint64_t)s, (uint64_t)full, UB_PS, 0, 0 };
+			struct uffdio_copy c = {(uint64_t)s, (uint64_t)full,
+						UB_PS, 0, 0};
 
 			memset(full, 0, UB_PS);
 			memcpy(full + off, bounce, len);
@@ -518,7 +535,7 @@ static int rw_piece(int write, uint64_t addr, uint64_t len, char *ubuf)
 	if (write) {
 		/* Readable but not writable: a read-only mapping. */
 		char c;
-		struct iovec l1 = { &c, 1 }, r1 = { (void *)addr, 1 };
+		struct iovec l1 = {&c, 1}, r1 = {(void *)addr, 1};
 
 		if (process_vm_readv(getpid(), &l1, 1, &r1, 1, 0) == 1)
 			return -EPERM;
@@ -568,14 +585,16 @@ static int attr_check(struct hmm_dev_attr *at, uint32_t n, int set)
 			return -EINVAL;
 		if (!set)
 			continue;
-		if (at[i].type == HMM_DEV_ATTR_PREFERRED_LOC && v != HMM_DEV_LOC_SYSTEM &&
-		    v != HMM_DEV_LOC_NONE && v >= (uint64_t)hx_ub.ndev)
+		if (at[i].type == HMM_DEV_ATTR_PREFERRED_LOC &&
+		    v != HMM_DEV_LOC_SYSTEM && v != HMM_DEV_LOC_NONE &&
+		    v >= (uint64_t)hx_ub.ndev)
 			return -ENODEV;
 		if (at[i].type == HMM_DEV_ATTR_ACCESSED_BY && (v >> hx_ub.ndev))
 			return -ENODEV;
 		if (at[i].type == HMM_DEV_ATTR_READ_MOSTLY && v > 1)
 			return -EINVAL;
-		if (at[i].type == HMM_DEV_ATTR_GRANULARITY && v && (v < 12 || v > 21))
+		if (at[i].type == HMM_DEV_ATTR_GRANULARITY && v &&
+		    (v < 12 || v > 21))
 			return -EINVAL;
 	}
 	return 0;
@@ -613,7 +632,8 @@ static int attr_set_locked(uint64_t s, uint64_t e, struct hmm_dev_attr *at,
 		while (i < hx_ub.nattrs && hx_ub.attrs[i].end <= a)
 			i++;
 		uint64_t b = (i < hx_ub.nattrs && hx_ub.attrs[i].start < e)
-				     ? hx_ub.attrs[i].start : e;
+				 ? hx_ub.attrs[i].start
+				 : e;
 
 		if (b > a) {
 			if (hx_ub.nattrs == UB_MAX_ATTRS)
@@ -621,8 +641,8 @@ static int attr_set_locked(uint64_t s, uint64_t e, struct hmm_dev_attr *at,
 			memmove(&hx_ub.attrs[i + 1], &hx_ub.attrs[i],
 				(hx_ub.nattrs - i) * sizeof(hx_ub.attrs[0]));
 			hx_ub.nattrs++;
-			hx_ub.attrs[i] = (struct ub_attr_iv){ a, b,
-				{ HMM_DEV_LOC_NONE, 0, 0, 0 } };
+			hx_ub.attrs[i] = (struct ub_attr_iv){
+			    a, b, {HMM_DEV_LOC_NONE, 0, 0, 0}};
 		}
 		for (uint32_t k = 0; k < n; k++)
 			hx_ub.attrs[i].v[at[k].type - 1] = at[k].value;
@@ -649,12 +669,15 @@ static uint64_t attr_get_locked(uint64_t s, uint64_t e, int type)
 		int found = 0;
 
 		for (int i = 0; i < hx_ub.nattrs; i++)
-			if (hx_ub.attrs[i].start <= a && a < hx_ub.attrs[i].end) {
+			if (hx_ub.attrs[i].start <= a &&
+			    a < hx_ub.attrs[i].end) {
 				a = hx_ub.attrs[i].end;
 				found = 1;
 			}
 		if (!found)
-			return v == hx_ub_attr_get(a, type) ? v : HMM_DEV_ATTR_MIXED;
+			return v == hx_ub_attr_get(a, type)
+				   ? v
+				   : HMM_DEV_ATTR_MIXED;
 	}
 	return v;
 }
@@ -664,9 +687,11 @@ static int do_attrs(struct hmm_dev_attrs *as, int set)
 	struct hmm_dev_attr at[HMM_DEV_ATTRS_MAX];
 	int err = check_range(as->start, as->size);
 
-	if (!err && (as->flags || !as->nattrs || as->nattrs > HMM_DEV_ATTRS_MAX))
+	if (!err &&
+	    (as->flags || !as->nattrs || as->nattrs > HMM_DEV_ATTRS_MAX))
 		err = -EINVAL;
-	if (!err && hx_ub_copy_in(at, (void *)as->attrs, as->nattrs * sizeof(at[0])))
+	if (!err &&
+	    hx_ub_copy_in(at, (void *)as->attrs, as->nattrs * sizeof(at[0])))
 		err = -EFAULT;
 	if (!err)
 		err = attr_check(at, as->nattrs, set);
@@ -674,11 +699,12 @@ static int do_attrs(struct hmm_dev_attrs *as, int set)
 		return err;
 	hx_ub_lock();
 	if (set)
-		err = attr_set_locked(as->start, as->start + as->size, at, as->nattrs);
+		err = attr_set_locked(as->start, as->start + as->size, at,
+				      as->nattrs);
 	else
 		for (uint32_t i = 0; i < as->nattrs; i++)
-			at[i].value = attr_get_locked(as->start, as->start + as->size,
-						      at[i].type);
+			at[i].value = attr_get_locked(
+			    as->start, as->start + as->size, at[i].type);
 	hx_ub_unlock();
 	if (!err && !set &&
 	    hx_ub_copy_out((void *)as->attrs, at, as->nattrs * sizeof(at[0])))
@@ -746,10 +772,10 @@ static int dispatch(unsigned long req, union ub_arg *u)
 }
 
 static const unsigned long known[] = {
-	HMM_DEV_IOC_INFO, HMM_DEV_IOC_REGISTER, HMM_DEV_IOC_UNREGISTER,
-	HMM_DEV_IOC_FAULT, HMM_DEV_IOC_SNAPSHOT, HMM_DEV_IOC_MIGRATE,
-	HMM_DEV_IOC_READ, HMM_DEV_IOC_WRITE, HMM_DEV_IOC_SET_ATTR,
-	HMM_DEV_IOC_GET_ATTR, HMM_DEV_IOC_STATS,
+    HMM_DEV_IOC_INFO,	  HMM_DEV_IOC_REGISTER, HMM_DEV_IOC_UNREGISTER,
+    HMM_DEV_IOC_FAULT,	  HMM_DEV_IOC_SNAPSHOT, HMM_DEV_IOC_MIGRATE,
+    HMM_DEV_IOC_READ,	  HMM_DEV_IOC_WRITE,	HMM_DEV_IOC_SET_ATTR,
+    HMM_DEV_IOC_GET_ATTR, HMM_DEV_IOC_STATS,
 };
 
 /* Like the kernel: an unknown number is ENOTTY; a known number with the
@@ -898,9 +924,9 @@ ssize_t hx_ub_read(int idx, void *buf, size_t len)
 	pthread_mutex_lock(&hx_ub.evlock);
 	h = handle(idx);
 	if (h && h->overflow) {
-		ev[n++] = (struct hmm_dev_event){ .type = HMM_DEV_EVENT_OVERFLOW,
-						  .device = HMM_DEV_ALL_DEVICES,
-						  .seq = ++h->seq };
+		ev[n++] = (struct hmm_dev_event){.type = HMM_DEV_EVENT_OVERFLOW,
+						 .device = HMM_DEV_ALL_DEVICES,
+						 .seq = ++h->seq};
 		h->overflow = 0;
 	}
 	while (h && n < max && h->head != h->tail)

@@ -81,16 +81,18 @@ int hx_ub_rec_ensure(uint64_t start, uint64_t end, int do_register)
 	if (do_register && hx_ub.uffd >= 0) {
 		/* WP as well: the copy fallback write-protects a page while it
 		 * copies it, so that no concurrent write is lost. */
-		struct uffdio_register r = { .range = { start, end - start },
-					     .mode = UFFDIO_REGISTER_MODE_MISSING |
-						     (hx_ub.have_wp ? UFFDIO_REGISTER_MODE_WP : 0) };
+		struct uffdio_register r = {
+		    .range = {start, end - start},
+		    .mode = UFFDIO_REGISTER_MODE_MISSING |
+			    (hx_ub.have_wp ? UFFDIO_REGISTER_MODE_WP : 0)};
 
 		if (ioctl(hx_ub.uffd, UFFDIO_REGISTER, &r) < 0) {
 			err = errno;
 			/* EINVAL: a VMA userfaultfd cannot take, or a hole. */
 			if (err == EINVAL || err == ENOMEM)
-				return hx_ub_mincore_page(start) < 0 ? -EFAULT
-								     : -EOPNOTSUPP;
+				return hx_ub_mincore_page(start) < 0
+					   ? -EFAULT
+					   : -EOPNOTSUPP;
 			return -err;
 		}
 	}
@@ -165,7 +167,8 @@ uint64_t hx_ub_mirror_pages(int dev, uint64_t start, uint64_t end)
 	uint64_t n = 0;
 
 	for (int i = 0; i < d->nmirrors; i++) {
-		uint64_t a = d->mirrors[i].start > start ? d->mirrors[i].start : start;
+		uint64_t a =
+		    d->mirrors[i].start > start ? d->mirrors[i].start : start;
 		uint64_t b = d->mirrors[i].end < end ? d->mirrors[i].end : end;
 
 		if (a < b)
@@ -211,12 +214,17 @@ void hx_ub_emit(uint32_t type, uint32_t dev, uint64_t start, uint64_t size,
 			h->overflow = 1;
 			continue;
 		}
-		h->q[h->tail % UB_EVQ] = (struct hmm_dev_event){
-			.type = type, .device = dev, .start = start,
-			.size = size, .new_start = new_start, .seq = ++h->seq };
+		h->q[h->tail % UB_EVQ] =
+		    (struct hmm_dev_event){.type = type,
+					   .device = dev,
+					   .start = start,
+					   .size = size,
+					   .new_start = new_start,
+					   .seq = ++h->seq};
 		h->tail++;
 		/* Level-triggered for the reader: signal the first one only. */
-		if (h->tail - h->head == 1 && write(h->efd, &one, sizeof(one)) < 0)
+		if (h->tail - h->head == 1 &&
+		    write(h->efd, &one, sizeof(one)) < 0)
 			continue;
 	}
 	pthread_mutex_unlock(&hx_ub.evlock);
@@ -304,13 +312,15 @@ void *hx_ub_arena_alloc(size_t size)
 	size_t len = (size + UB_PS - 1) & ~(UB_PS - 1);
 	void *p;
 
-	if (!len || hx_ub.narena == (int)(sizeof(hx_ub.arena) / sizeof(hx_ub.arena[0])))
+	if (!len ||
+	    hx_ub.narena == (int)(sizeof(hx_ub.arena) / sizeof(hx_ub.arena[0])))
 		return NULL;
 	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
 		 -1, 0);
 	if (p == MAP_FAILED)
 		return NULL;
-	hx_ub.arena[hx_ub.narena++] = (struct ub_iv){ (uint64_t)p, (uint64_t)p + len };
+	hx_ub.arena[hx_ub.narena++] =
+	    (struct ub_iv){(uint64_t)p, (uint64_t)p + len};
 	return p;
 }
 
@@ -333,7 +343,7 @@ void hx_ub_arena_free(void *p, size_t size)
  * instead of a crash. A migrated argument page faults back normally. */
 int hx_ub_copy_in(void *dst, const void *usrc, size_t n)
 {
-	struct iovec l = { dst, n }, r = { (void *)usrc, n };
+	struct iovec l = {dst, n}, r = {(void *)usrc, n};
 
 	if (!n)
 		return 0;
@@ -348,7 +358,7 @@ int hx_ub_copy_in(void *dst, const void *usrc, size_t n)
 
 int hx_ub_copy_out(void *udst, const void *src, size_t n)
 {
-	struct iovec l = { (void *)src, n }, r = { udst, n };
+	struct iovec l = {(void *)src, n}, r = {udst, n};
 
 	if (!n)
 		return 0;
@@ -388,8 +398,11 @@ void hx_ub_check_locked(const char *where)
 		uint64_t n = 0;
 
 		for (int i = 0; i < hx_ub.nrecs; i++)
-			for (uint64_t p = hx_ub.recs[i].start; p < hx_ub.recs[i].end; p += UB_PS) {
-				uint64_t w = hx_ub.recs[i].pst[(p - hx_ub.recs[i].start) / UB_PS];
+			for (uint64_t p = hx_ub.recs[i].start;
+			     p < hx_ub.recs[i].end; p += UB_PS) {
+				uint64_t w =
+				    hx_ub.recs[i]
+					.pst[(p - hx_ub.recs[i].start) / UB_PS];
 
 				if (!w || UB_PST_DEV(w) != d)
 					continue;
@@ -397,20 +410,26 @@ void hx_ub_check_locked(const char *where)
 				if (w & UB_PST_COH)
 					continue;
 				if (hx_ub_mincore_page(p) == 1) {
-					hx_ub_dbg("CHECK %s: 0x%llx on device %d but mapped",
-						  where, (unsigned long long)p, d);
+					hx_ub_dbg("CHECK %s: 0x%llx on device "
+						  "%d but mapped",
+						  where, (unsigned long long)p,
+						  d);
 					abort();
 				}
 				if (!((hx_ub.dev[d].used[UB_PST_SLOT(w) / 64] >>
-				       (UB_PST_SLOT(w) % 64)) & 1)) {
-					hx_ub_dbg("CHECK %s: 0x%llx slot %llu not in use", where,
-						  (unsigned long long)p,
-						  (unsigned long long)UB_PST_SLOT(w));
+				       (UB_PST_SLOT(w) % 64)) &
+				      1)) {
+					hx_ub_dbg(
+					    "CHECK %s: 0x%llx slot %llu not in "
+					    "use",
+					    where, (unsigned long long)p,
+					    (unsigned long long)UB_PST_SLOT(w));
 					abort();
 				}
 			}
 		if (n != hx_ub.dev[d].nused) {
-			hx_ub_dbg("CHECK %s: device %d: %llu pages recorded, %llu slots used",
+			hx_ub_dbg("CHECK %s: device %d: %llu pages recorded, "
+				  "%llu slots used",
 				  where, d, (unsigned long long)n,
 				  (unsigned long long)hx_ub.dev[d].nused);
 			abort();

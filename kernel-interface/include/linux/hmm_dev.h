@@ -57,63 +57,68 @@
 
 /* enum hmm_dev_backend: who implements the ABI. */
 #define HMM_DEV_BACKEND_KERNEL 1 /* the kernel module behind /dev/hmm */
-#define HMM_DEV_BACKEND_USER 2 /* the in-process userfaultfd backend */
+#define HMM_DEV_BACKEND_USER 2	 /* the in-process userfaultfd backend */
 
 /* enum hmm_dev_mem_kind: what the CPU can do with device memory. */
-#define HMM_DEV_MEM_PRIVATE 1 /* CPU access faults and migrates back */
+#define HMM_DEV_MEM_PRIVATE 1  /* CPU access faults and migrates back */
 #define HMM_DEV_MEM_COHERENT 2 /* CPU reaches it in place, no fault */
 
 /* enum hmm_dev_degraded: why migration to private devices is off. */
-#define HMM_DEV_DEGRADED_NONE 1 /* not degraded */
+#define HMM_DEV_DEGRADED_NONE 1	    /* not degraded */
 #define HMM_DEV_DEGRADED_DISABLED 2 /* disabled by configuration (env) */
-#define HMM_DEV_DEGRADED_NO_UFFD 3 /* userfaultfd unavailable: errno */
+#define HMM_DEV_DEGRADED_NO_UFFD 3  /* userfaultfd unavailable: errno */
 #define HMM_DEV_DEGRADED_UFFD_API 4 /* UFFDIO_API lacks a needed feature */
-#define HMM_DEV_DEGRADED_FORKED 5 /* reserved for a child without state */
+#define HMM_DEV_DEGRADED_FORKED 5   /* reserved for a child without state */
 
-/* info.features */
-#define HMM_DEV_FEATURE_MIGRATE_ANON (1ULL << 0) /* private anon migrates */
-#define HMM_DEV_FEATURE_MIGRATE_MOVE (1ULL << 1) /* zero-copy page moves */
-#define HMM_DEV_FEATURE_KERNEL_ACCESS (1ULL << 2) /* read(2) into migrated
-						     pages is resolved; else
-						     it fails with EFAULT */
-#define HMM_DEV_FEATURE_MIGRATE_FILE (1ULL << 3) /* file/.data migrate */
-#define HMM_DEV_FEATURE_EVENTS_ANON (1ULL << 4) /* invalidation events for
-						   anonymous mirrors */
-#define HMM_DEV_FEATURE_EVENTS_FILE (1ULL << 5) /* ... for file mirrors */
-#define HMM_DEV_FEATURE_FORK_MIGRATES_BACK (1ULL << 6) /* fork() first
-							  migrates every
-							  private device page
-							  back */
-#define HMM_DEV_FEATURE_MIGRATE_THP (1ULL << 7) /* huge pages migrate */
+/*
+ * info.features:
+ * MIGRATE_ANON        private anonymous memory migrates
+ * MIGRATE_MOVE        pages move without copying
+ * KERNEL_ACCESS       a kernel-mode access (read(2) into a migrated page) is
+ *                     resolved; without it, it fails with EFAULT
+ * MIGRATE_FILE        file-backed memory and .data migrate
+ * EVENTS_ANON         invalidation events for anonymous mirrors
+ * EVENTS_FILE         invalidation events for file-backed mirrors
+ * FORK_MIGRATES_BACK  fork() first migrates every private device page back
+ * MIGRATE_THP         transparent huge pages migrate
+ */
+#define HMM_DEV_FEATURE_MIGRATE_ANON (1ULL << 0)
+#define HMM_DEV_FEATURE_MIGRATE_MOVE (1ULL << 1)
+#define HMM_DEV_FEATURE_KERNEL_ACCESS (1ULL << 2)
+#define HMM_DEV_FEATURE_MIGRATE_FILE (1ULL << 3)
+#define HMM_DEV_FEATURE_EVENTS_ANON (1ULL << 4)
+#define HMM_DEV_FEATURE_EVENTS_FILE (1ULL << 5)
+#define HMM_DEV_FEATURE_FORK_MIGRATES_BACK (1ULL << 6)
+#define HMM_DEV_FEATURE_MIGRATE_THP (1ULL << 7)
 
 struct hmm_dev_device_info {
 	__u64 mem_size; /* (out) bytes of device memory */
 	__u64 mem_free; /* (out) bytes of device memory not in use */
-	__u32 kind; /* (out) HMM_DEV_MEM_* */
-	__u32 flags; /* (out) reserved, 0 */
+	__u32 kind;	/* (out) HMM_DEV_MEM_* */
+	__u32 flags;	/* (out) reserved, 0 */
 };
 
 /* HMM_DEV_IOC_INFO */
 struct hmm_dev_info {
-	__u32 abi_version; /* (out) HMM_DEV_ABI_VERSION */
-	__u32 backend; /* (out) HMM_DEV_BACKEND_* */
-	__u32 page_size; /* (out) bytes */
-	__u32 ndevices; /* (out) devices 0 .. ndevices-1 */
-	__u64 features; /* (out) HMM_DEV_FEATURE_* */
-	__u32 degraded_reason; /* (out) HMM_DEV_DEGRADED_* */
-	__s32 degraded_errno; /* (out) errno behind NO_UFFD, else 0 */
+	__u32 abi_version;	  /* (out) HMM_DEV_ABI_VERSION */
+	__u32 backend;		  /* (out) HMM_DEV_BACKEND_* */
+	__u32 page_size;	  /* (out) bytes */
+	__u32 ndevices;		  /* (out) devices 0 .. ndevices-1 */
+	__u64 features;		  /* (out) HMM_DEV_FEATURE_* */
+	__u32 degraded_reason;	  /* (out) HMM_DEV_DEGRADED_* */
+	__s32 degraded_errno;	  /* (out) errno behind NO_UFFD, else 0 */
 	__u32 fault_around_pages; /* (out) pages a CPU fault brings back */
-	__u32 pad; /* (out) 0 */
+	__u32 pad;		  /* (out) 0 */
 	struct hmm_dev_device_info devices[HMM_DEV_MAX_DEVICES]; /* (out) */
 };
 
 /* HMM_DEV_IOC_REGISTER / HMM_DEV_IOC_UNREGISTER: the device may access
  * [start, start + size) only while it mirrors it. */
 struct hmm_dev_range {
-	__u64 start; /* (in) page aligned */
-	__u64 size; /* (in) page multiple, > 0 */
+	__u64 start;  /* (in) page aligned */
+	__u64 size;   /* (in) page multiple, > 0 */
 	__u32 device; /* (in) device index */
-	__u32 flags; /* (in) 0 */
+	__u32 flags;  /* (in) 0 */
 };
 
 /*
@@ -124,14 +129,14 @@ struct hmm_dev_range {
  * coherent ones) or, in state ERROR, the positive errno.
  */
 #define HMM_DEV_PAGE_NOT_PRESENT 1 /* no page: a CPU touch allocates one */
-#define HMM_DEV_PAGE_SYSTEM 2 /* in system memory */
+#define HMM_DEV_PAGE_SYSTEM 2	   /* in system memory */
 #define HMM_DEV_PAGE_DEVICE 3 /* in device memory of device (bits 16..23) */
-#define HMM_DEV_PAGE_ERROR 4 /* not accessible: errno in bits 32..63 */
-#define HMM_DEV_PAGE_F_READ (1U << 8) /* readable */
-#define HMM_DEV_PAGE_F_WRITE (1U << 9) /* writable */
+#define HMM_DEV_PAGE_ERROR 4  /* not accessible: errno in bits 32..63 */
+#define HMM_DEV_PAGE_F_READ (1U << 8)	   /* readable */
+#define HMM_DEV_PAGE_F_WRITE (1U << 9)	   /* writable */
 #define HMM_DEV_PAGE_F_COHERENT (1U << 10) /* device page the CPU maps */
 #define HMM_DEV_PAGE_NO_APERTURE 0xffffffffU
-#define HMM_DEV_PAGE_STATE(w) ((__u32)(w) & 0xffU)
+#define HMM_DEV_PAGE_STATE(w) ((__u32)(w)&0xffU)
 #define HMM_DEV_PAGE_DEV(w) (((__u32)(w) >> 16) & 0xffU)
 #define HMM_DEV_PAGE_APERTURE(w) ((__u32)((__u64)(w) >> 32))
 #define HMM_DEV_PAGE_ERRNO(w) ((__s32)((__u64)(w) >> 32))
@@ -142,106 +147,108 @@ struct hmm_dev_range {
  * memory, pages on this device stay. */
 #define HMM_DEV_FAULT_WRITE (1U << 0)
 struct hmm_dev_fault {
-	__u64 start; /* (in) page aligned */
-	__u64 size; /* (in) page multiple, > 0 */
-	__u64 states; /* (in) user pointer to size/page_size __u64 state
-			 words, written (out); 0 = not wanted */
-	__u32 device; /* (in) faulting device */
-	__u32 flags; /* (in) HMM_DEV_FAULT_* */
+	__u64 start;	   /* (in) page aligned */
+	__u64 size;	   /* (in) page multiple, > 0 */
+	__u64 states;	   /* (in) user pointer to size/page_size __u64 state
+			      words, written (out); 0 = not wanted */
+	__u32 device;	   /* (in) faulting device */
+	__u32 flags;	   /* (in) HMM_DEV_FAULT_* */
 	__u64 npages_done; /* (out) leading pages made accessible */
 };
 
 /* HMM_DEV_IOC_SNAPSHOT: per-page state, never faulting anything in. */
 struct hmm_dev_snapshot {
-	__u64 start; /* (in) page aligned */
-	__u64 size; /* (in) page multiple, > 0 */
+	__u64 start;  /* (in) page aligned */
+	__u64 size;   /* (in) page multiple, > 0 */
 	__u64 states; /* (in) user pointer to size/page_size __u64 (out) */
 	__u32 device; /* (in) device whose mirror is asked */
-	__u32 flags; /* (in) 0 */
+	__u32 flags;  /* (in) 0 */
 };
 
 /* HMM_DEV_IOC_MIGRATE */
 #define HMM_DEV_MIGRATE_CONTENT_UNDEFINED (1U << 0) /* drop, do not copy */
 struct hmm_dev_migrate {
-	__u64 start; /* (in) page aligned */
-	__u64 size; /* (in) page multiple, > 0 */
-	__u64 states; /* (in) user pointer to size/page_size __u64 state
-			 words after the call (out); 0 = not wanted */
-	__u32 target; /* (in) device index or HMM_DEV_LOC_SYSTEM */
-	__u32 flags; /* (in) HMM_DEV_MIGRATE_* */
+	__u64 start;	    /* (in) page aligned */
+	__u64 size;	    /* (in) page multiple, > 0 */
+	__u64 states;	    /* (in) user pointer to size/page_size __u64 state
+			       words after the call (out); 0 = not wanted */
+	__u32 target;	    /* (in) device index or HMM_DEV_LOC_SYSTEM */
+	__u32 flags;	    /* (in) HMM_DEV_MIGRATE_* */
 	__u64 npages_moved; /* (out) pages whose residency changed */
-	__u64 npages_done; /* (out) leading pages now at the target */
-	__u64 fail_addr; /* (out) first page that failed, 0 if none */
+	__u64 npages_done;  /* (out) leading pages now at the target */
+	__u64 fail_addr;    /* (out) first page that failed, 0 if none */
 };
 
 /* HMM_DEV_IOC_READ / HMM_DEV_IOC_WRITE: device DMA through the mirror. */
 struct hmm_dev_rw {
-	__u64 addr; /* (in) any address inside a mirror of device */
-	__u64 size; /* (in) bytes, > 0 */
-	__u64 buf; /* (in) user buffer (source of WRITE, target of READ) */
+	__u64 addr;   /* (in) any address inside a mirror of device */
+	__u64 size;   /* (in) bytes, > 0 */
+	__u64 buf;    /* (in) user buffer (source of WRITE, target of READ) */
 	__u32 device; /* (in) device index */
-	__u32 flags; /* (in) 0 */
+	__u32 flags;  /* (in) 0 */
 	__u64 bytes_done; /* (out) leading bytes transferred */
 };
 
 /* enum hmm_dev_attr_type (AMD KFD SVM attributes, CUDA memory advice). */
 #define HMM_DEV_ATTR_PREFERRED_LOC 1 /* value: device, LOC_SYSTEM, LOC_NONE */
-#define HMM_DEV_ATTR_ACCESSED_BY 2 /* value: bit mask of devices */
-#define HMM_DEV_ATTR_READ_MOSTLY 3 /* value: 0 or 1 */
-#define HMM_DEV_ATTR_GRANULARITY 4 /* value: log2 bytes migrated per CPU
-				      fault, 12..21; 0 = backend default */
+#define HMM_DEV_ATTR_ACCESSED_BY 2   /* value: bit mask of devices */
+#define HMM_DEV_ATTR_READ_MOSTLY 3   /* value: 0 or 1 */
+#define HMM_DEV_ATTR_GRANULARITY                                               \
+	4 /* value: log2 bytes migrated per CPU                                \
+	     fault, 12..21; 0 = backend default */
 /* GET over a range whose pages disagree. */
 #define HMM_DEV_ATTR_MIXED (~0ULL)
 
 struct hmm_dev_attr {
-	__u32 type; /* (in) HMM_DEV_ATTR_* */
-	__u32 pad; /* (in) 0 */
+	__u32 type;  /* (in) HMM_DEV_ATTR_* */
+	__u32 pad;   /* (in) 0 */
 	__u64 value; /* (in) SET / (out) GET */
 };
 
 #define HMM_DEV_ATTRS_MAX 16
 /* HMM_DEV_IOC_SET_ATTR / HMM_DEV_IOC_GET_ATTR */
 struct hmm_dev_attrs {
-	__u64 start; /* (in) page aligned */
-	__u64 size; /* (in) page multiple, > 0 */
-	__u64 attrs; /* (in) user pointer to nattrs struct hmm_dev_attr */
+	__u64 start;  /* (in) page aligned */
+	__u64 size;   /* (in) page multiple, > 0 */
+	__u64 attrs;  /* (in) user pointer to nattrs struct hmm_dev_attr */
 	__u32 nattrs; /* (in) 1..HMM_DEV_ATTRS_MAX */
-	__u32 flags; /* (in) 0 */
+	__u32 flags;  /* (in) 0 */
 };
 
 /* HMM_DEV_IOC_STATS: cumulative per device since the backend started. */
 #define HMM_DEV_STATS_RESET (1U << 0) /* zero the counters after reading */
 struct hmm_dev_stats {
-	__u32 device; /* (in) device index */
-	__u32 flags; /* (in) HMM_DEV_STATS_* */
+	__u32 device;	     /* (in) device index */
+	__u32 flags;	     /* (in) HMM_DEV_STATS_* */
 	__u64 device_faults; /* (out) FAULT calls served (page-table misses) */
 	__u64 device_fault_pages; /* (out) pages those calls covered */
-	__u64 cpu_faults; /* (out) CPU faults that migrated pages back */
+	__u64 cpu_faults;      /* (out) CPU faults that migrated pages back */
 	__u64 pages_to_device; /* (out) pages that arrived on the device */
 	__u64 pages_to_system; /* (out) pages that left the device */
 	__u64 bytes_to_device; /* (out) bytes copied or moved to it */
 	__u64 bytes_to_system; /* (out) bytes copied or moved from it */
-	__u64 invalidations; /* (out) mirrored pages invalidated by events */
+	__u64 invalidations;   /* (out) mirrored pages invalidated by events */
 	__u64 copy_fallback_pages; /* (out) pages copied where a zero-copy
 				      move was refused (user backend) */
-	__u64 reserved[7]; /* (out) 0 */
+	__u64 reserved[7];	   /* (out) 0 */
 };
 
 /* read(2) returns whole events; EAGAIN when none is pending. */
-#define HMM_DEV_EVENT_UNMAP 1 /* munmap (or mmap over) the range */
+#define HMM_DEV_EVENT_UNMAP 1  /* munmap (or mmap over) the range */
 #define HMM_DEV_EVENT_REMOVE 2 /* madvise DONTNEED/FREE/REMOVE */
-#define HMM_DEV_EVENT_REMAP 3 /* mremap: start -> new_start */
-#define HMM_DEV_EVENT_MIGRATED 4 /* device pages went back to system memory
+#define HMM_DEV_EVENT_REMAP 3  /* mremap: start -> new_start */
+#define HMM_DEV_EVENT_MIGRATED                                                 \
+	4			 /* device pages went back to system memory    \
 				    because the CPU touched them or fork() */
-#define HMM_DEV_EVENT_FORK 5 /* fork(): device pages were brought back */
+#define HMM_DEV_EVENT_FORK 5	 /* fork(): device pages were brought back */
 #define HMM_DEV_EVENT_OVERFLOW 6 /* events were lost: drop every entry */
 struct hmm_dev_event {
-	__u32 type; /* (out) HMM_DEV_EVENT_* */
-	__u32 device; /* (out) device concerned or HMM_DEV_ALL_DEVICES */
-	__u64 start; /* (out) first byte of the range */
-	__u64 size; /* (out) bytes */
+	__u32 type;	 /* (out) HMM_DEV_EVENT_* */
+	__u32 device;	 /* (out) device concerned or HMM_DEV_ALL_DEVICES */
+	__u64 start;	 /* (out) first byte of the range */
+	__u64 size;	 /* (out) bytes */
 	__u64 new_start; /* (out) REMAP: new address, else 0 */
-	__u64 seq; /* (out) per-open-file sequence number, from 1 */
+	__u64 seq;	 /* (out) per-open-file sequence number, from 1 */
 };
 
 /* mmap offset of device d's aperture: its pages at page index * page size. */
@@ -251,17 +258,17 @@ struct hmm_dev_event {
 #define HMM_DEV_IOC_MAGIC 0xB6
 #define HMM_DEV_IOC_INFO _IOR(HMM_DEV_IOC_MAGIC, 0x00, struct hmm_dev_info)
 #define HMM_DEV_IOC_REGISTER _IOW(HMM_DEV_IOC_MAGIC, 0x01, struct hmm_dev_range)
-#define HMM_DEV_IOC_UNREGISTER \
+#define HMM_DEV_IOC_UNREGISTER                                                 \
 	_IOW(HMM_DEV_IOC_MAGIC, 0x02, struct hmm_dev_range)
 #define HMM_DEV_IOC_FAULT _IOWR(HMM_DEV_IOC_MAGIC, 0x03, struct hmm_dev_fault)
-#define HMM_DEV_IOC_SNAPSHOT \
+#define HMM_DEV_IOC_SNAPSHOT                                                   \
 	_IOW(HMM_DEV_IOC_MAGIC, 0x04, struct hmm_dev_snapshot)
-#define HMM_DEV_IOC_MIGRATE \
+#define HMM_DEV_IOC_MIGRATE                                                    \
 	_IOWR(HMM_DEV_IOC_MAGIC, 0x05, struct hmm_dev_migrate)
 #define HMM_DEV_IOC_READ _IOWR(HMM_DEV_IOC_MAGIC, 0x06, struct hmm_dev_rw)
 #define HMM_DEV_IOC_WRITE _IOWR(HMM_DEV_IOC_MAGIC, 0x07, struct hmm_dev_rw)
 #define HMM_DEV_IOC_SET_ATTR _IOW(HMM_DEV_IOC_MAGIC, 0x08, struct hmm_dev_attrs)
-#define HMM_DEV_IOC_GET_ATTR \
+#define HMM_DEV_IOC_GET_ATTR                                                   \
 	_IOWR(HMM_DEV_IOC_MAGIC, 0x09, struct hmm_dev_attrs)
 #define HMM_DEV_IOC_STATS _IOWR(HMM_DEV_IOC_MAGIC, 0x0a, struct hmm_dev_stats)
 
