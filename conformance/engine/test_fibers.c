@@ -174,3 +174,35 @@ TEST(stack_sized_from_private_size)
 	CHECK_EQ(sum, 64 * (unsigned char)((200 * 1024 - 512) >> 9));
 	hx_engine_destroy(e);
 }
+
+#include <fenv.h>
+
+/* Each fiber keeps its own MXCSR / x87 control word across switches. */
+static void rounding_entry(void *const *args, hx_group *g)
+{
+	_Atomic uint64_t *bad = *(_Atomic uint64_t **)args[0];
+	int mine = g->local_id[0] % 2 ? FE_UPWARD : FE_TONEAREST;
+
+	fesetround(mine);
+	for (int i = 0; i < 3; i++) {
+		g->rt->barrier(g, 1);
+		if (fegetround() != mine)
+			atomic_fetch_add(bad, 1);
+	}
+	fesetround(FE_TONEAREST);
+}
+
+TEST(fiber_keeps_fp_control)
+{
+	hx_engine *e = hx_engine_create(0);
+	uint64_t gs = 64, ls = 8;
+	hx_ndrange nd = nd_make(1, &gs, &ls, NULL);
+	_Atomic uint64_t bad = 0, *bp = &bad;
+	void *args[1] = {&bp};
+
+	CHECK_EQ(run_kernel(e, rounding_entry, HX_CODE_PER_ITEM, args, &nd, 0,
+			    NULL), 0);
+	CHECK_EQ(bad, 0);
+	CHECK_EQ(fegetround(), FE_TONEAREST);
+	hx_engine_destroy(e);
+}
