@@ -498,6 +498,16 @@ TEST(info_extensions_agree)
 	fp64 = has_word(list, "cl_khr_fp64");
 	fp16 = has_word(list, "cl_khr_fp16");
 	CHECK_EQ(get_ulong(dev, CL_DEVICE_DOUBLE_FP_CONFIG) != 0, fp64);
+	/* The minimum double support of a device with cl_khr_fp64. */
+	if (fp64) {
+		const cl_ulong dbl_min = CL_FP_FMA | CL_FP_ROUND_TO_NEAREST |
+					 CL_FP_ROUND_TO_ZERO |
+					 CL_FP_ROUND_TO_INF | CL_FP_INF_NAN |
+					 CL_FP_DENORM;
+
+		CHECK((get_ulong(dev, CL_DEVICE_DOUBLE_FP_CONFIG) & dbl_min) ==
+		      dbl_min);
+	}
 	CHECK_EQ(get_uint(dev, CL_DEVICE_PREFERRED_VECTOR_WIDTH_DOUBLE) != 0,
 		 fp64);
 	CHECK_EQ(get_uint(dev, CL_DEVICE_NATIVE_VECTOR_WIDTH_DOUBLE) != 0,
