@@ -4,6 +4,10 @@
 
 #include <stdio.h>
 
+/* What a part returns for a param_name it does not answer (positive:
+ * never an OpenCL code). */
+#define NOT_A_QUERY 1
+
 #define STR(s) return hx_info_str(size, value, size_ret, (s))
 #define VAL(type, v) HX_INFO_VAL(type, v)
 #define ARR(a) return hx_info(size, value, size_ret, (a), sizeof(a))
@@ -130,7 +134,7 @@ static cl_int limits_info(cl_device_id dev, cl_device_info param, size_t size,
 	case CL_DEVICE_VERSION: STR("OpenCL 3.0 hmmcl " HX_VERSION_STRING);
 	case CL_DEVICE_NUMERIC_VERSION: VAL(cl_version, CL_MAKE_VERSION(3, 0, 0));
 	case CL_DEVICE_LATEST_CONFORMANCE_VERSION_PASSED: STR("v0000-01-01-00");
-	default: return CL_INVALID_VALUE;
+	default: return NOT_A_QUERY;
 	}
 }
 
@@ -193,7 +197,7 @@ static cl_int kernel_info(cl_device_id dev, cl_device_info param, size_t size,
 	case CL_DEVICE_EXTENSIONS:
 	case CL_DEVICE_EXTENSIONS_WITH_VERSION:
 		return extensions_info(param, size, value, size_ret);
-	default: return CL_INVALID_VALUE;
+	default: return NOT_A_QUERY;
 	}
 }
 
@@ -247,7 +251,7 @@ static cl_int absent_info(cl_device_id dev, cl_device_info param, size_t size,
 	case CL_DEVICE_PARTITION_TYPE:
 		/* A root device: an empty list. */
 		return hx_info(size, value, size_ret, NULL, 0);
-	default: return CL_INVALID_VALUE;
+	default: return NOT_A_QUERY;
 	}
 }
 
@@ -267,11 +271,12 @@ CL_API_ENTRY cl_int CL_API_CALL clGetDeviceInfo(cl_device_id device,
 	for (i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
 		hx_err_ = parts[i](device, param_name, param_value_size,
 				   param_value, param_value_size_ret);
-		if (hx_err_ != CL_INVALID_VALUE)
+		if (hx_err_ != NOT_A_QUERY)
 			break;
 	}
-	/* CL_INVALID_VALUE from a part may also mean "buffer too small";
-	 * either way the spec's code is CL_INVALID_VALUE. */
+	/* param_name is not one of the supported values. */
+	HX_CHECK(hx_err_ != NOT_A_QUERY, CL_INVALID_VALUE);
+	/* The part's error: a buffer too small (hx_info logs it). */
 	HX_CHECK(hx_err_ == CL_SUCCESS, hx_err_);
 	HX_API_EXIT();
 }
