@@ -20,6 +20,7 @@ static void failing_calls(void)
 
 	clCreateCommandQueueWithProperties(ctx, dev, bad, &err);
 	clGetDeviceInfo(dev, CL_DEVICE_NAME, sizeof(buf), buf, NULL);
+	clGetDeviceInfo(dev, 0x7777, sizeof(buf), buf, NULL);
 	clSetUserEventStatus(ev, CL_SUBMITTED);
 	clSetUserEventStatus(ev, CL_COMPLETE);
 	clReleaseEvent(ev);
@@ -111,6 +112,7 @@ TEST(api_traces_failing_conditions)
 	expect_line(out, "clCreateCommandQueueWithProperties fails with -30",
 		    "unknown queue property");
 	expect_line(out, "fails with -30", "param_value_size < size of value");
+	expect_line(out, "clGetDeviceInfo fails with -30", "NOT_A_QUERY");
 	expect_line(out, "clSetUserEventStatus fails with -30",
 		    "execution_status <= CL_COMPLETE");
 	free(out);
