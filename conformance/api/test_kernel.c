@@ -407,3 +407,38 @@ TEST(sub_group_info_unsupported)
 	clReleaseProgram(p);
 	penv_close(&e);
 }
+
+/* A kernel may take no arguments at all (kernel void f(void)). */
+TEST(kernel_without_arguments)
+{
+	struct penv e = penv_open();
+	cl_program p = build(e.ctx, e.dev,
+			     "global int hits;\n"
+			     "kernel void noargs(void) { atomic_inc(&hits); }\n"
+			     "kernel void get(global int *o) { o[0] = hits; }\n",
+			     "-cl-std=CL3.0");
+	cl_kernel k, g;
+	cl_uint nargs = 99;
+	size_t nk = 0, n = 10;
+	int v = 0;
+	cl_mem m = buffer(e.ctx, sizeof(v), &v);
+
+	CHECK_CL(clGetProgramInfo(p, CL_PROGRAM_NUM_KERNELS, sizeof(nk), &nk,
+				  NULL));
+	CHECK_EQ(nk, 2);
+	k = kernel(p, "noargs");
+	g = kernel(p, "get");
+	CHECK_CL(clGetKernelInfo(k, CL_KERNEL_NUM_ARGS, sizeof(nargs), &nargs,
+				 NULL));
+	CHECK_EQ(nargs, 0);
+	run(e.q, k, 1, &n, NULL);
+	set_mem(g, 0, m);
+	CHECK_CL(clEnqueueTask(e.q, g, 0, NULL, NULL));
+	read_buf(e.q, m, sizeof(v), &v);
+	CHECK_EQ(v, 10);
+	clReleaseMemObject(m);
+	clReleaseKernel(k);
+	clReleaseKernel(g);
+	clReleaseProgram(p);
+	penv_close(&e);
+}
