@@ -296,12 +296,15 @@ TEST(malloc_range_rounded_inward)
 	uint32_t d = setup();
 	size_t n = 300000;
 	char *m = malloc(n);
-	uintptr_t a = ((uintptr_t)m + PS - 1) & ~(PS - 1);
-	uintptr_t b = ((uintptr_t)m + n) & ~(PS - 1);
+	unsigned long a;
+	size_t len;
 
+	hx_hmm_round_inward(m, n, PS, &a, &len);
+	CHECK(a >= (uintptr_t)m && a + len <= (uintptr_t)m + n &&
+	      len > n - 2 * PS);
 	fill(m, n, 17);
-	CHECK_ERRNO(reg((void *)a, b - a, d), 0);
-	CHECK_ERRNO(mig((void *)a, b - a, d), 0);
+	CHECK_ERRNO(reg((void *)a, len, d), 0);
+	CHECK_ERRNO(mig((void *)a, len, d), 0);
 	CHECK_EQ(verify(m, n, 17), -1);
 	free(m);
 }

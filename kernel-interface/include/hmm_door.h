@@ -46,6 +46,18 @@ int hx_hmm_backend_of(int h);
 void *hx_hmm_arena_alloc(size_t size);
 void hx_hmm_arena_free(void *p, size_t size);
 
+/* Whole pages inside [p, p + n): a malloc range rounded inward, so that
+ * neighbours' allocator metadata never moves. *size is 0 when none. */
+static inline void hx_hmm_round_inward(const void *p, size_t n, size_t page,
+				       unsigned long *start, size_t *size)
+{
+	unsigned long a = ((unsigned long)p + page - 1) & ~(page - 1);
+	unsigned long b = ((unsigned long)p + n) & ~(page - 1);
+
+	*start = a;
+	*size = b > a ? b - a : 0;
+}
+
 /* True when HMMCL_DEBUG names "hmm" or "all". */
 int hx_hmm_debug_enabled(void);
 
