@@ -59,7 +59,7 @@ struct hx_job {
 
 struct hx_fiber {
 	void *sp;                /* saved stack pointer while switched out */
-	hx_group g;              /* this item's group view (local_id) */
+	uint64_t stack;          /* index of the stack it runs on */
 };
 
 /* Per-thread state: pool threads and every thread that calls
@@ -87,6 +87,11 @@ struct hx_worker {
 	uint64_t stack_size;     /* of each stack, guard page excluded */
 	void *main_sp;
 	uint64_t nfib, cur, arrived, returned;
+	uint64_t started;        /* items 0..started-1 have begun */
+	uint64_t stacks_used;
+	uint64_t next_lid[HX_MAX_DIMS]; /* local id of the next item to start */
+	const hx_group *fiber_g0;
+	void (*fiber_entry)(void *);
 	int fiber_error;
 	int stacks_dirty;        /* fibers were abandoned (ASan shadow stale) */
 	void *alt_stack;
@@ -114,7 +119,8 @@ extern const hx_rt hx_rt_engine;
 void hx_fibers_run(struct hx_worker *w, struct hx_job *j, const hx_group *g0);
 void hx_rt_barrier(hx_group *g, uint32_t flags);
 void hx_fiber_switch(void **save_sp, void *new_sp);
-void hx_fiber_trampoline(void);
+void hx_fiber_start(void **save_sp, void *stack_top, void (*fn)(void *),
+		    void *arg);
 
 /* fault.c */
 void hx_fault_install(void);

@@ -6,6 +6,12 @@
  * item 0. An item that returns while others wait at a barrier (or
  * reaches a barrier after another returned) is a divergent barrier: the
  * group stops and the launch reports it instead of hanging.
+ *
+ * Fibers start lazily, in order, with a direct call on a fresh stack
+ * (hx_fiber_start). In the first round either every item reaches the
+ * barrier (each keeps its own stack) or every item returns: then each
+ * starts on the stack the previous one just left, so a per-item kernel
+ * that executes no barrier runs on one warm stack.
  */
 #include "engine_internal.h"
 
@@ -16,39 +22,42 @@
 #include <sanitizer/common_interface_defs.h>
 #endif
 
-static char *stack_bottom(const struct hx_worker *w, uint64_t i)
+static char *stack_bottom(const struct hx_worker *w, uint64_t s)
 {
 	uint64_t page = 4096;
 
-	return w->stacks + i * (w->stack_size + page) + page;
+	return w->stacks + s * (w->stack_size + page) + page;
 }
 
-/* Switches from the running context to to_sp. A dying context (an item
- * that returned) never comes back, so ASan may drop its fake stack. */
-static void switch_to(struct hx_worker *w, void **save, void *to_sp,
-		      const void *bottom, size_t size, int dying)
+/* Stacks are page-aligned: shift each top by a cache line per stack, or
+ * every fiber's hot frames fall into the same L1 sets. */
+static char *stack_top(const struct hx_worker *w, uint64_t s)
 {
+	return stack_bottom(w, s) + w->stack_size - (s * 64) % 4096;
+}
+
+/* Leaves the running context (saved in *save unless dying) for to_sp,
+ * or, with to_sp NULL, for a new fiber on stack s. */
+static void switch_to(struct hx_worker *w, void **save, void *to_sp,
+		      uint64_t s, int dying)
+{
+	void (*start)(void *) = w->fiber_entry;
 #ifdef HX_ASAN
 	void *fake = NULL;
 
-	__sanitizer_start_switch_fiber(dying ? NULL : &fake, bottom, size);
-	hx_fiber_switch(save, to_sp);
-	__sanitizer_finish_switch_fiber(fake, NULL, NULL);
-#else
-	(void)w;
-	(void)bottom;
-	(void)size;
-	(void)dying;
-	hx_fiber_switch(save, to_sp);
+	if (s == UINT64_MAX)
+		__sanitizer_start_switch_fiber(dying ? NULL : &fake,
+					       w->main_bottom, w->main_size);
+	else
+		__sanitizer_start_switch_fiber(dying ? NULL : &fake,
+					       stack_bottom(w, s), w->stack_size);
 #endif
-}
-
-static void switch_to_main(struct hx_worker *w, void **save, int dying)
-{
+	if (to_sp)
+		hx_fiber_switch(save, to_sp);
+	else
+		hx_fiber_start(dying ? NULL : save, stack_top(w, s), start, w);
 #ifdef HX_ASAN
-	switch_to(w, save, w->main_sp, w->main_bottom, w->main_size, dying);
-#else
-	switch_to(w, save, w->main_sp, NULL, 0, dying);
+	__sanitizer_finish_switch_fiber(fake, NULL, NULL);
 #endif
 }
 
@@ -56,18 +65,18 @@ static void switch_to_main(struct hx_worker *w, void **save, int dying)
 static void advance(struct hx_worker *w, int returned)
 {
 	struct hx_fiber *self = &w->fibers[w->cur];
-	uint64_t next;
+	uint64_t next, s;
 
 	if (w->arrived && w->returned) {
 		w->fiber_error = HX_RUN_DIVERGENT_BARRIER;
 		w->stacks_dirty = 1;
-		switch_to_main(w, &self->sp, 1);
+		switch_to(w, &self->sp, w->main_sp, UINT64_MAX, 1);
 		return;
 	}
 	if (w->cur + 1 < w->nfib) {
 		next = w->cur + 1;
 	} else if (w->returned == w->nfib) {
-		switch_to_main(w, &self->sp, 1);
+		switch_to(w, &self->sp, w->main_sp, UINT64_MAX, 1);
 		return;
 	} else {
 		w->arrived = 0; /* everyone is at the barrier: next round */
@@ -76,14 +85,28 @@ static void advance(struct hx_worker *w, int returned)
 	w->cur = next;
 	if (&w->fibers[next] == self)
 		return;
-	switch_to(w, &self->sp, w->fibers[next].sp, stack_bottom(w, next),
-		  w->stack_size, returned);
+	if (next < w->started) {
+		switch_to(w, &self->sp, w->fibers[next].sp, w->fibers[next].stack,
+			  returned);
+		return;
+	}
+	/* A new item: on the stack just left by a finished one, else on a
+	 * stack of its own. (ASan keeps stacks apart: dead frames stay
+	 * poisoned.) */
+#ifdef HX_ASAN
+	s = w->stacks_used++;
+#else
+	s = returned ? self->stack : w->stacks_used++;
+#endif
+	w->fibers[next].stack = s;
+	w->started++;
+	switch_to(w, &self->sp, NULL, s, returned);
 }
 
 static void fiber_main(void *arg)
 {
 	struct hx_worker *w = arg;
-	struct hx_fiber *f = &w->fibers[w->cur];
+	hx_group g = *w->fiber_g0;
 
 #ifdef HX_ASAN
 	/* Item 0 always starts from the worker's own stack: learn it. */
@@ -93,55 +116,41 @@ static void fiber_main(void *arg)
 	else
 		__sanitizer_finish_switch_fiber(NULL, NULL, NULL);
 #endif
-	w->job->entry(w->job->args, &f->g);
+	/* Items start in order: step the local id like an odometer. */
+	for (int d = 0; d < HX_MAX_DIMS; d++)
+		g.local_id[d] = w->next_lid[d];
+	if (++w->next_lid[0] == g.local_size[0]) {
+		w->next_lid[0] = 0;
+		if (++w->next_lid[1] == g.local_size[1]) {
+			w->next_lid[1] = 0;
+			w->next_lid[2]++;
+		}
+	}
+	w->job->entry(w->job->args, &g);
 	w->returned++;
 	advance(w, 1);
 	abort(); /* a returned item is never resumed */
 }
 
-static void *prepare_stack(struct hx_worker *w, uint64_t i)
-{
-	/* Stacks are page-aligned: shift each top by a cache line per item,
-	 * or every fiber's hot frames fall into the same L1 sets. */
-	uint64_t *top = (uint64_t *)(stack_bottom(w, i) + w->stack_size -
-				     (i * 64) % 4096);
-	uint64_t *sp = top - 8;
-
-	sp[0] = 0x1f80 | (0x037full << 32); /* default MXCSR, x87 CW */
-	sp[1] = sp[2] = sp[3] = 0;          /* r15 r14 r13 */
-	sp[4] = (uint64_t)(uintptr_t)w;     /* r12: argument */
-	sp[5] = (uint64_t)(uintptr_t)fiber_main; /* rbx: function */
-	sp[6] = 0;                          /* rbp */
-	sp[7] = (uint64_t)(uintptr_t)hx_fiber_trampoline;
-	return sp;
-}
-
 void hx_fibers_run(struct hx_worker *w, struct hx_job *j, const hx_group *g0)
 {
-	uint64_t lx = g0->local_size[0], ly = g0->local_size[1];
-	uint64_t n = lx * ly * g0->local_size[2];
-
 #ifdef HX_ASAN
 	/* Fibers abandoned mid-kernel left their frames poisoned. */
 	if (w->stacks_dirty)
 		__asan_unpoison_memory_region(w->stacks, w->stacks_len);
 	w->stacks_dirty = 0;
 #endif
-	for (uint64_t i = 0; i < n; i++) {
-		struct hx_fiber *f = &w->fibers[i];
-
-		f->g = *g0;
-		f->g.local_id[0] = i % lx;
-		f->g.local_id[1] = (i / lx) % ly;
-		f->g.local_id[2] = i / (lx * ly);
-		f->sp = prepare_stack(w, i);
-	}
-	w->nfib = n;
+	w->fiber_g0 = g0;
+	w->fiber_entry = fiber_main;
+	w->next_lid[0] = w->next_lid[1] = w->next_lid[2] = 0;
+	w->nfib = g0->local_size[0] * g0->local_size[1] * g0->local_size[2];
 	w->cur = w->arrived = w->returned = 0;
+	w->started = 1;
+	w->stacks_used = 1;
+	w->fibers[0].stack = 0;
 	w->fiber_error = 0;
 	w->on_fiber = 1;
-	switch_to(w, &w->main_sp, w->fibers[0].sp, stack_bottom(w, 0),
-		  w->stack_size, 0);
+	switch_to(w, &w->main_sp, NULL, 0, 0);
 	w->on_fiber = 0;
 	if (w->fiber_error)
 		hx_job_fail(j, w->fiber_error);

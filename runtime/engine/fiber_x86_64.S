@@ -6,8 +6,7 @@
  *   frame from there. About 20 ns here, against ~600 ns for swapcontext,
  *   which also saves the signal mask with a system call.
  *
- * A new fiber's stack is prepared by fiber.c so that the first switch
- * "returns" into hx_fiber_trampoline with rbx = function, r12 = argument.
+ * New fibers begin with hx_fiber_start, which saves the same frame.
  */
 	.text
 	.globl	hx_fiber_switch
@@ -49,18 +48,37 @@ hx_fiber_switch:
 	.cfi_endproc
 	.size	hx_fiber_switch, .-hx_fiber_switch
 
-	.globl	hx_fiber_trampoline
-	.hidden	hx_fiber_trampoline
-	.type	hx_fiber_trampoline, @function
+/* void hx_fiber_start(void **save_sp, void *stack_top, void (*fn)(void *),
+ *                     void *arg)
+ *   Saves the running context like hx_fiber_switch (so a later switch
+ *   resumes it; save_sp NULL: it is abandoned), then calls fn(arg) on the
+ *   new stack. A direct call: no mispredicted return into a trampoline.
+ *   fn never returns. stack_top is 16-byte aligned and may lie in the
+ *   stack being abandoned (nothing is read from it any more). */
+	.globl	hx_fiber_start
+	.hidden	hx_fiber_start
+	.type	hx_fiber_start, @function
 	.p2align 4
-hx_fiber_trampoline:
+hx_fiber_start:
 	.cfi_startproc
-	.cfi_undefined rip
+	pushq	%rbp
+	pushq	%rbx
+	pushq	%r12
+	pushq	%r13
+	pushq	%r14
+	pushq	%r15
+	subq	$8, %rsp
+	stmxcsr	(%rsp)
+	fnstcw	4(%rsp)
+	testq	%rdi, %rdi
+	jz	1f
+	movq	%rsp, (%rdi)
+1:	movq	%rsi, %rsp
+	movq	%rcx, %rdi
 	xorl	%ebp, %ebp
-	movq	%r12, %rdi
-	callq	*%rbx
+	callq	*%rdx
 	ud2
 	.cfi_endproc
-	.size	hx_fiber_trampoline, .-hx_fiber_trampoline
+	.size	hx_fiber_start, .-hx_fiber_start
 
 	.section .note.GNU-stack,"",@progbits
