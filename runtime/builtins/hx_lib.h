@@ -25,16 +25,23 @@ HX_INLINE __private const hx_group_cl *hx_grp(void)
 	return (__private const hx_group_cl *)(ulong)__hx_group();
 }
 
+/* Reads an 8-byte field of those structs with a pointer-typed load.
+ * LLVM's type-based alias analysis then knows that the kernel's stores of
+ * integers and floats cannot change it, so the value is hoisted out of
+ * the work-item loop and the loop still vectorises; a ulong load would
+ * alias every long store. Nothing in a kernel writes these fields. */
+#define HX_RD(lv) ((ulong) * (__private void *const __private *)&(lv))
+
 HX_INLINE __private const hx_ndrange_cl *hx_nd(void)
 {
-	return (__private const hx_ndrange_cl *)hx_grp()->nd;
+	return (__private const hx_ndrange_cl *)HX_RD(hx_grp()->nd);
 }
 
 HX_INLINE size_t hx_local_linear_id(void)
 {
 	__private const hx_group_cl *g = hx_grp();
-	return (__hx_local_id(2) * g->local_size[1] + __hx_local_id(1)) *
-		       g->local_size[0] +
+	return (__hx_local_id(2) * HX_RD(g->local_size[1]) + __hx_local_id(1)) *
+		       HX_RD(g->local_size[0]) +
 	       __hx_local_id(0);
 }
 

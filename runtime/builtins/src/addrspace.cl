@@ -27,9 +27,10 @@
 HX_INLINE int hx_is_local(ulong a)
 {
 	__private const hx_group_cl *g = hx_grp();
-	ulong lo = g->local_mem, hi = lo + HX_LOCAL_MAX;
-	if (g->wg_scratch > lo && g->wg_scratch < hi)
-		hi = g->wg_scratch;
+	ulong lo = HX_RD(g->local_mem), hi = lo + HX_LOCAL_MAX;
+	ulong scratch = HX_RD(g->wg_scratch);
+	if (scratch > lo && scratch < hi)
+		hi = scratch;
 	return a >= lo && a < hi;
 }
 

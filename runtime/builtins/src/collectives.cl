@@ -17,13 +17,14 @@
 
 HX_INLINE __local char *hx_scratch(void)
 {
-	return (__local char *)hx_grp()->wg_scratch;
+	return (__local char *)HX_RD(hx_grp()->wg_scratch);
 }
 
 HX_INLINE size_t hx_wg_items(void)
 {
 	__private const hx_group_cl *g = hx_grp();
-	return g->local_size[0] * g->local_size[1] * g->local_size[2];
+	return HX_RD(g->local_size[0]) * HX_RD(g->local_size[1]) *
+	       HX_RD(g->local_size[2]);
 }
 
 HX_INLINE __local char *hx_item_slot(__local char *s, size_t lid, uint par)
