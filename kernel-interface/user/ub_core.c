@@ -551,9 +551,23 @@ static void atfork_child(void)
 		d->nused = d->ndirty = 0;
 		d->pool = NULL;
 	}
+	/* Flags the parent's handler may have left set. */
+	atomic_store(&hx_ub.ev_busy, 0);
+	atomic_store(&hx_ub.want_lock, 0);
+	atomic_store(&hx_ub.self_start, 0);
+	atomic_store(&hx_ub.self_end, 0);
 	/* A fresh userfaultfd and pools for the child. */
 	uffd_setup();
-	if (pools_setup() == 0 && hx_ub.uffd >= 0 && handler_start() == 0)
+	if (hx_ub.uffd >= 0 && (pools_setup() || handler_start())) {
+		/* Without a handler a fault would hang: no migration. */
+		close(hx_ub.uffd);
+		hx_ub.uffd = -1;
+		for (i = 0; i < hx_ub.ndev; i++)
+			hx_ub.dev[i].pool = NULL;
+		degrade(HMM_DEV_DEGRADED_FORKED, 0,
+			"restart after fork failed");
+	} else if (hx_ub.uffd >= 0) {
 		hx_ub_dbg("child: backend restarted after fork");
+	}
 	pthread_mutex_unlock(&hx_ub.lock);
 }

@@ -68,7 +68,7 @@
 #define HMM_DEV_DEGRADED_DISABLED 2 /* disabled by configuration (env) */
 #define HMM_DEV_DEGRADED_NO_UFFD 3  /* userfaultfd unavailable: errno */
 #define HMM_DEV_DEGRADED_UFFD_API 4 /* UFFDIO_API lacks a needed feature */
-#define HMM_DEV_DEGRADED_FORKED 5   /* reserved for a child without state */
+#define HMM_DEV_DEGRADED_FORKED 5   /* a child could not restart the backend */
 
 /*
  * info.features:
