@@ -986,3 +986,85 @@ TEST(clang_missing)
 	CHECK(p == NULL);
 	free(log);
 }
+
+/* Inner loops are unroll-and-jammed across work-items: check results for
+ * uniform and item-dependent trip counts, with and without aliasing. */
+TEST(inner_loops_across_items)
+{
+	const char *src =
+		"kernel void mm(global const float *A, global const float *B,\n"
+		"               global float *C, int n) {\n"
+		"  int r = get_global_id(1), c = get_global_id(0);\n"
+		"  float s = 0;\n"
+		"  for (int k = 0; k < n; k++) s += A[r * n + k] * B[k * n + c];\n"
+		"  C[r * n + c] = s;\n"
+		"}\n"
+		"kernel void tri(global int *io) {\n"
+		"  int i = get_global_id(0), s = 0;\n"
+		"  for (int k = 0; k <= i % 37; k++) s += io[k] ^ k;\n"
+		"  io[1000 + i] = s;\n"
+		"}\n"
+		"kernel void chain(global float *out, float a) {\n"
+		"  float x = a, y = (float)get_local_id(0);\n"
+		"  for (int i = 0; i < 64; i++) { x = mad(x, 0.5f, y); y = mad(y, 0.25f, x); }\n"
+		"  out[get_global_id(0)] = y;\n"
+		"}\n";
+	enum { N = 24 };
+	hx_cprog *p = cc_build(src, "");
+	for (uint32_t v = 0; v <= HX_CODE_MIRRORED; v += HX_CODE_MIRRORED) {
+		const hx_rt rt = {cc_no_barrier, cc_no_printf, cc_identity};
+		float A[N * N], B[N * N], C[N * N], *pa = A, *pb = B, *pc = C;
+		int n = N, io[2000], *pio = io;
+		void *margs[4] = {&pa, &pb, &pc, &n}, *targs[1] = {&pio};
+		hx_kernel_code mm = cc_code(p, "mm", v), tri = cc_code(p, "tri", v);
+		hx_kernel_code chain = cc_code(p, "chain", v);
+		hx_ndrange nd = {0};
+		static char scratch[64 * 1024];
+
+		for (int i = 0; i < N * N; i++)
+			A[i] = (float)(i % 7), B[i] = (float)(i % 5) - 2, C[i] = -1;
+		nd.work_dim = 2;
+		for (int d = 0; d < 3; d++)
+			nd.global_size[d] = nd.local_size[d] = nd.num_groups[d] = 1;
+		nd.global_size[0] = nd.global_size[1] = N;
+		nd.local_size[0] = 12, nd.local_size[1] = 4;
+		nd.num_groups[0] = 2, nd.num_groups[1] = 6;
+		for (int gy = 0; gy < 6; gy++)
+			for (int gx = 0; gx < 2; gx++) {
+				hx_group g = {0};
+				g.nd = &nd, g.rt = &rt, g.wg_scratch = scratch;
+				g.group_id[0] = gx, g.group_id[1] = gy;
+				g.local_size[0] = 12, g.local_size[1] = 4;
+				g.local_size[2] = 1;
+				mm.entry(margs, &g);
+			}
+		for (int r = 0; r < N; r++)
+			for (int c = 0; c < N; c++) {
+				float s = 0;
+				for (int k = 0; k < N; k++)
+					s += A[r * N + k] * B[k * N + c];
+				CHECK_EQ(C[r * N + c], s);
+			}
+		for (int i = 0; i < 2000; i++)
+			io[i] = i * 3;
+		cc_run_1d(&tri, targs, 1000, 100, &rt, NULL);
+		for (int i = 0; i < 1000; i++) {
+			int s = 0;
+			for (int k = 0; k <= i % 37; k++)
+				s += (k * 3) ^ k;
+			CHECK_EQ(io[1000 + i], s);
+		}
+		float out[300], *po = out, a = 0.5f;
+		void *cargs[2] = {&po, &a};
+		cc_run_1d(&chain, cargs, 300, 100, &rt, NULL);
+		for (int i = 0; i < 300; i++) {
+			float x = 0.5f, y = (float)(i % 100);
+			for (int k = 0; k < 64; k++) {
+				x = fmaf(x, 0.5f, y);
+				y = fmaf(y, 0.25f, x);
+			}
+			CHECK(out[i] == y || fabsf(out[i] - y) <= 1e-5f * fabsf(y));
+		}
+	}
+	hx_compiler_release(p);
+}

@@ -7,6 +7,7 @@
 
 #include <CL/cl.h>
 #include <llvm-c/Analysis.h>
+#include <llvm-c/DebugInfo.h>
 #include <llvm-c/TargetMachine.h>
 #include <llvm-c/Transforms/PassBuilder.h>
 
@@ -135,8 +136,54 @@ static LLVMValueRef loop_open(cg *c, const char *name, LLVMBasicBlockRef *hdr)
 	return phi;
 }
 
-static void loop_close(cg *c, LLVMValueRef phi, LLVMBasicBlockRef hdr,
-		       LLVMValueRef limit)
+/* How many work-items the x loop interleaves when the kernel has an inner
+ * loop (the loop vectoriser only handles innermost loops): unroll-and-jam
+ * makes independent copies of the inner loop's body, which the SLP
+ * vectoriser run after O3 packs across work-items. */
+static unsigned jam_count(LLVMValueRef kernel)
+{
+	const char *e = getenv("HMMCL_JAM");
+	unsigned lanes = 1;
+
+	if (e && *e)
+		return (unsigned)atoi(e);
+	/* Measured (docs/compiler.md): 32 chains of scalars, 8 of float4,
+	 * 4 of float16 keep the FMA units busy without spilling. */
+	for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(kernel); bb;
+	     bb = LLVMGetNextBasicBlock(bb))
+		for (LLVMValueRef in = LLVMGetFirstInstruction(bb); in;
+		     in = LLVMGetNextInstruction(in)) {
+			LLVMTypeRef t = LLVMTypeOf(in);
+			if (LLVMGetTypeKind(t) == LLVMVectorTypeKind &&
+			    LLVMGetVectorSize(t) > lanes)
+				lanes = LLVMGetVectorSize(t);
+		}
+	return lanes >= 8 ? 4 : 32 / lanes;
+}
+
+static void jam_hint(cg *c, LLVMValueRef br, LLVMValueRef kernel)
+{
+	static const char key[] = "llvm.loop.unroll_and_jam.count";
+	unsigned n = jam_count(kernel);
+	LLVMMetadataRef tmp, count, loop, ops[2];
+
+	if (n < 2)
+		return;
+	ops[0] = LLVMMDStringInContext2(c->ctx, key, sizeof(key) - 1);
+	ops[1] = LLVMValueAsMetadata(LLVMConstInt(c->i32, n, 0));
+	count = LLVMMDNodeInContext2(c->ctx, ops, 2);
+	/* A loop ID refers to itself: build it around a temporary. */
+	tmp = LLVMTemporaryMDNode(c->ctx, NULL, 0);
+	ops[0] = tmp;
+	ops[1] = count;
+	loop = LLVMMDNodeInContext2(c->ctx, ops, 2);
+	LLVMMetadataReplaceAllUsesWith(tmp, loop);
+	LLVMSetMetadata(br, LLVMGetMDKindIDInContext(c->ctx, "llvm.loop", 9),
+			LLVMMetadataAsValue(c->ctx, loop));
+}
+
+static void loop_close(cg *c, entry_info *e, LLVMValueRef phi,
+		       LLVMBasicBlockRef hdr, LLVMValueRef limit)
 {
 	LLVMValueRef fn = LLVMGetBasicBlockParent(hdr);
 	LLVMValueRef next =
@@ -144,9 +191,11 @@ static void loop_close(cg *c, LLVMValueRef phi, LLVMBasicBlockRef hdr,
 	LLVMBasicBlockRef latch = LLVMGetInsertBlock(c->b);
 	LLVMBasicBlockRef exit = LLVMAppendBasicBlockInContext(c->ctx, fn, "");
 
-	LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntULT, next, limit, ""),
-			hdr, exit);
+	LLVMValueRef br = LLVMBuildCondBr(
+	    c->b, LLVMBuildICmp(c->b, LLVMIntULT, next, limit, ""), hdr, exit);
 	LLVMAddIncoming(phi, &next, &latch, 1);
+	if (phi == e->lid[0])
+		jam_hint(c, br, e->kernel);
 	LLVMPositionBuilderAtEnd(c->b, exit);
 }
 
@@ -190,7 +239,7 @@ static int build_entry(cg *c, entry_info *e)
 					      &hdr[d]);
 		call_kernel(c, e, vals);
 		for (int d = 0; d < 3; d++)
-			loop_close(c, e->lid[d], hdr[d], ls[d]);
+			loop_close(c, e, e->lid[d], hdr[d], ls[d]);
 	}
 	LLVMBuildRetVoid(c->b);
 	free(vals);
@@ -666,7 +715,7 @@ static int verify(cg *c)
 }
 
 /* HMMCL_DUMP_IR=dir writes the final IR of each generated variant. */
-static void dump_ir(cg *c, const hx_cprog *p, int variant)
+static void dump_ir(cg *c, const hx_cprog *p, int variant, const char *stage)
 {
 	const char *dir = getenv("HMMCL_DUMP_IR");
 	char path[4096];
@@ -674,9 +723,9 @@ static void dump_ir(cg *c, const hx_cprog *p, int variant)
 
 	if (!dir || !*dir)
 		return;
-	snprintf(path, sizeof(path), "%s/%02x%02x%02x%02x-%s.ll", dir,
+	snprintf(path, sizeof(path), "%s/%02x%02x%02x%02x-%s%s.ll", dir,
 		 p->bc_hash[0], p->bc_hash[1], p->bc_hash[2], p->bc_hash[3],
-		 variant == HX_VARIANT_MIRRORED ? "mirrored" : "direct");
+		 variant == HX_VARIANT_MIRRORED ? "mirrored" : "direct", stage);
 	if (LLVMPrintModuleToFile(c->m, path, &err))
 		fprintf(stderr, "hmmcl: HMMCL_DUMP_IR: %s\n", err ? err : path);
 	LLVMDisposeMessage(err);
@@ -698,7 +747,12 @@ int hx_codegen(const hx_cprog *p, int variant, void **obj, size_t *obj_size,
 	if (run_passes(&c, "always-inline,globaldce", NULL) || lower_all(&c) ||
 	    verify(&c))
 		goto out;
+	dump_ir(&c, p, variant, "-pre");
 	if (run_passes(&c, p->opt_disable ? "default<O0>" : "default<O3>", tm))
+		goto out;
+	/* After unroll-and-jam (late in O3): pack the jammed copies. */
+	if (!p->opt_disable &&
+	    run_passes(&c, "function(slp-vectorizer,vector-combine,instcombine,simplifycfg)", tm))
 		goto out;
 	/* After O3: the direct variant is vectorised untouched, and the
 	 * mirrored one also sees the vectoriser's and idiom recogniser's
@@ -711,7 +765,7 @@ int hx_codegen(const hx_cprog *p, int variant, void **obj, size_t *obj_size,
 	     verify(&c)))
 		goto out;
 	atomic_fetch_add(&hx_stat_codegens, 1);
-	dump_ir(&c, p, variant);
+	dump_ir(&c, p, variant, "");
 	ret = emit_object(&c, tm, obj, obj_size);
 out:
 	cg_free(&c);

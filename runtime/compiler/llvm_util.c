@@ -6,6 +6,7 @@
 #include <llvm-c/BitReader.h>
 #include <llvm-c/BitWriter.h>
 #include <llvm-c/Linker.h>
+#include <llvm-c/Support.h>
 #include <llvm-c/Target.h>
 #include <llvm-c/TargetMachine.h>
 
@@ -22,6 +23,10 @@ static void init(void)
 	LLVMInitializeX86TargetMC();
 	LLVMInitializeX86AsmPrinter();
 	LLVMInitializeX86AsmParser();
+	/* Unroll-and-jam of the work-item loop (codegen.c) is off by
+	 * default in the O3 pipeline. */
+	const char *argv[] = { "hmmcl", "-enable-unroll-and-jam" };
+	LLVMParseCommandLineOptions(2, argv, NULL);
 	host_cpu = LLVMGetHostCPUName();
 	host_features = LLVMGetHostCPUFeatures();
 }
