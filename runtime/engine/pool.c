@@ -66,12 +66,12 @@ static uint64_t now_ns(void)
 }
 
 /* Spins until *addr != val or SPIN_NS pass; returns 1 if it changed. */
-static int spin_while(_Atomic uint32_t *addr, uint32_t mask, uint32_t val)
+static int spin_while(_Atomic uint32_t *addr, uint32_t val)
 {
 	uint64_t t0 = 0;
 
 	for (unsigned i = 1;; i++) {
-		if ((atomic_load_explicit(addr, memory_order_acquire) & mask) != val)
+		if (atomic_load_explicit(addr, memory_order_acquire) != val)
 			return 1;
 		_mm_pause();
 		if (i % 64)
@@ -153,7 +153,7 @@ static void *worker_main(void *arg)
 			job_leave(j);
 			continue;
 		}
-		if (spin_while(&e->gen, ~0u, gen))
+		if (spin_while(&e->gen, gen))
 			continue;
 		atomic_fetch_add(&e->sleepers, 1);
 		if (!atomic_load(&e->stop))
