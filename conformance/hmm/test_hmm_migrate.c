@@ -578,3 +578,66 @@ TEST(coherent_and_private_mixed)
 	CHECK_EQ(mem_free(d), INFO.devices[d].mem_size);
 	CHECK_EQ(verify(p, n, 26), -1);
 }
+
+struct migrator {
+	char *p;
+	size_t n;
+	uint32_t dev;
+	unsigned seed;
+	volatile int *stop;
+	long errors;
+};
+
+static void *migrator_main(void *arg)
+{
+	struct migrator *m = arg;
+
+	while (!*m->stop) {
+		size_t pg =
+		    (m->seed = m->seed * 1103515245 + 12345) % (m->n / PS);
+		size_t np = 1 + (m->seed >> 8) % 40;
+		int e;
+
+		if (pg + np > m->n / PS)
+			np = m->n / PS - pg;
+		e = mig(m->p + pg * PS, np * PS,
+			(m->seed >> 4) % 3 ? m->dev : HMM_DEV_LOC_SYSTEM);
+		if (e && e != ENOSPC)
+			m->errors++;
+	}
+	return NULL;
+}
+
+TEST(concurrent_migrations_two_devices)
+{
+	uint32_t a = setup(), b = fx_dev(HMM_DEV_MEM_PRIVATE, 1);
+	size_t n = 256 * PS;
+	char *p = map_anon(n);
+	pthread_t t[6];
+	struct worker w[4];
+	struct migrator m[2];
+	volatile int stop = 0;
+
+	CHECK_ERRNO(reg(p, n, a), 0);
+	CHECK_ERRNO(reg(p, n, b), 0);
+	for (int i = 0; i < 4; i++) {
+		w[i] = (struct worker){p, n, i, &stop, 0};
+		pthread_create(&t[i], NULL, cpu_worker, &w[i]);
+	}
+	m[0] = (struct migrator){p, n, a, 1, &stop, 0};
+	m[1] = (struct migrator){p, n, b, 2, &stop, 0};
+	pthread_create(&t[4], NULL, migrator_main, &m[0]);
+	pthread_create(&t[5], NULL, migrator_main, &m[1]);
+	usleep(1500 * 1000);
+	stop = 1;
+	for (int i = 0; i < 6; i++)
+		pthread_join(t[i], NULL);
+	for (int i = 0; i < 4; i++)
+		CHECK_EQ(w[i].errors, 0);
+	CHECK_EQ(m[0].errors, 0);
+	CHECK_EQ(m[1].errors, 0);
+	/* Everything home: device memory fully free again. */
+	CHECK_ERRNO(mig(p, n, HMM_DEV_LOC_SYSTEM), 0);
+	CHECK_EQ(mem_free(a), INFO.devices[a].mem_size);
+	CHECK_EQ(mem_free(b), INFO.devices[b].mem_size);
+}
