@@ -11,6 +11,14 @@ foreach(dialect 12 30)
   set_tests_properties(builtins.symbols.cl${dialect} PROPERTIES
     TIMEOUT 300 LABELS "compiler;builtins")
 endforeach()
+# OpenCL C 2.0 kernels link the 3.0 library: same check with -cl-std=CL2.0.
+string(REPLACE "-cl-std=CL3.0" "-cl-std=CL2.0" HX_BI_CL20_FLAGS "${HX_CLANG_CL30_FLAGS}")
+add_test(NAME builtins.symbols.cl20
+  COMMAND ${Python3_EXECUTABLE} ${HX_BI_SRC}/tests/check_symbols.py
+          --dialect 20 --clang ${HMMCL_CLANG} --nm ${HX_LLVM_NM}
+          --bitcode ${HX_BI_OUT}/builtins30.bc
+          -- ${HX_CLANG_CL_FLAGS} ${HX_BI_CL20_FLAGS})
+set_tests_properties(builtins.symbols.cl20 PROPERTIES TIMEOUT 300 LABELS "compiler;builtins")
 
 # hx_group_cl.h against kernel_abi.h: the OpenCL C mirror compiled by clang
 # into an object whose offsets the C test compares with offsetof().
