@@ -29,9 +29,14 @@ struct deferred {
 	unsigned ncbs;
 	cl_event release[64];
 	unsigned nrelease;
+	/* Commands made ready whose CL_SUBMITTED callbacks are in cbs:
+	 * they join the ready list once those have run. */
+	cl_event push[64];
+	unsigned npush;
 };
 
 static void defer_release(struct deferred *d, cl_event ev);
+static void push_ready_locked(cl_event ev);
 
 static void run_deferred(struct deferred *d)
 {
@@ -44,6 +49,13 @@ static void run_deferred(struct deferred *d)
 		hx_release(d->cb_ev[i]);
 	}
 	d->ncbs = 0;
+	if (d->npush) {
+		pthread_mutex_lock(&sched_lock);
+		for (i = 0; i < d->npush; i++)
+			push_ready_locked(d->push[i]);
+		pthread_mutex_unlock(&sched_lock);
+		d->npush = 0;
+	}
 	for (i = 0; i < d->nrelease; i++)
 		hx_release(d->release[i]);
 	d->nrelease = 0;
@@ -53,7 +65,7 @@ static void run_deferred(struct deferred *d)
  * lock, which callers allow at the points where they call it. */
 static void deferred_room_locked(struct deferred *d)
 {
-	if (d->ncbs < 64 && d->nrelease < 64)
+	if (d->ncbs < 64 && d->nrelease < 64 && d->npush < 64)
 		return;
 	pthread_mutex_unlock(&sched_lock);
 	run_deferred(d);
@@ -66,11 +78,12 @@ static void defer_release(struct deferred *d, cl_event ev)
 	d->release[d->nrelease++] = ev;
 }
 
-/* Moves the callbacks due at the new status to d. */
-static void take_callbacks_locked(cl_event ev, cl_int status,
-				  struct deferred *d)
+/* Moves the callbacks due at the new status to d; returns how many. */
+static unsigned take_callbacks_locked(cl_event ev, cl_int status,
+				      struct deferred *d)
 {
 	struct hx_event_callback **pp = &ev->callbacks, *cb;
+	unsigned n = 0;
 
 	while ((cb = *pp)) {
 		if (status > cb->on_status) {
@@ -84,8 +97,10 @@ static void take_callbacks_locked(cl_event ev, cl_int status,
 		d->cb_ev[d->ncbs] = ev;
 		d->cb_status[d->ncbs] = status < 0 ? status : cb->on_status;
 		d->ncbs++;
+		n++;
 		pp = &ev->callbacks; /* the list may have changed */
 	}
+	return n;
 }
 
 static void stamp_locked(cl_event ev, cl_int status)
@@ -147,8 +162,13 @@ static void resolve_one_locked(cl_event ev, int failed, struct deferred *d)
 	}
 	ev->status = CL_SUBMITTED;
 	stamp_locked(ev, CL_SUBMITTED);
-	take_callbacks_locked(ev, CL_SUBMITTED, d);
-	push_ready_locked(ev);
+	if (!take_callbacks_locked(ev, CL_SUBMITTED, d)) {
+		push_ready_locked(ev);
+		return;
+	}
+	/* Its CL_SUBMITTED callbacks run before its CL_RUNNING ones. */
+	deferred_room_locked(d);
+	d->push[d->npush++] = ev;
 }
 
 static void unlink_inflight_locked(cl_event ev, struct deferred *d)
