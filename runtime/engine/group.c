@@ -27,28 +27,6 @@ static void fail_aborted(struct hx_worker *w, struct hx_job *j)
 	atomic_store(&j->next, j->ngroups);
 }
 
-/* Runs one group; returns nonzero when the launch failed. */
-static int run_one(struct hx_worker *w, struct hx_job *j, hx_group *g)
-{
-	if (sigsetjmp(w->abort_jb, 0)) {
-#ifdef HX_ASAN
-		if (w->on_fiber)
-			__sanitizer_finish_switch_fiber(NULL, NULL, NULL);
-#endif
-		w->stacks_dirty |= w->on_fiber;
-		w->on_fiber = 0;
-		fail_aborted(w, j);
-		return 1;
-	}
-	w->in_kernel = 1;
-	if (j->flags & HX_CODE_PER_ITEM)
-		hx_fibers_run(w, j, g);
-	else
-		j->entry(j->args, g);
-	w->in_kernel = 0;
-	return atomic_load_explicit(&j->error, memory_order_relaxed) != 0;
-}
-
 static void set_sizes(hx_group *g, const hx_ndrange *nd)
 {
 	for (int d = 0; d < HX_MAX_DIMS; d++) {
@@ -60,13 +38,55 @@ static void set_sizes(hx_group *g, const hx_ndrange *nd)
 	}
 }
 
+/* Runs up to count groups from g->group_id on; returns how many
+ * completed. One sigsetjmp for all of them: after a fault the launch is
+ * lost, so the rest of the chunk is dropped anyway. */
+static uint64_t run_groups(struct hx_worker *w, struct hx_job *j, hx_group *g,
+			   uint64_t count)
+{
+	const hx_ndrange *nd = j->nd;
+	uint64_t n0 = nd->num_groups[0], n1 = nd->num_groups[1];
+	volatile uint64_t done = 0;
+
+	if (sigsetjmp(w->abort_jb, 0)) {
+#ifdef HX_ASAN
+		if (w->on_fiber)
+			__sanitizer_finish_switch_fiber(NULL, NULL, NULL);
+#endif
+		w->stacks_dirty |= w->on_fiber;
+		w->on_fiber = 0;
+		fail_aborted(w, j);
+		return done;
+	}
+	w->in_kernel = 1;
+	while (done < count) {
+		set_sizes(g, nd);
+		if (j->flags & HX_CODE_PER_ITEM)
+			hx_fibers_run(w, j, g);
+		else
+			j->entry(j->args, g);
+		if (atomic_load_explicit(&j->error, memory_order_relaxed))
+			break;
+		done = done + 1;
+		if (++g->group_id[0] == n0) {
+			g->group_id[0] = 0;
+			if (++g->group_id[1] == n1) {
+				g->group_id[1] = 0;
+				g->group_id[2]++;
+			}
+		}
+	}
+	w->in_kernel = 0;
+	return done;
+}
+
 void hx_run_chunk(struct hx_worker *w, struct hx_job *j, uint64_t first,
 		  uint64_t count)
 {
 	const hx_ndrange *nd = j->nd;
 	hx_group *g = &w->g;
 	uint64_t n0 = nd->num_groups[0], n1 = nd->num_groups[1];
-	uint64_t done = 0;
+	uint64_t done;
 
 	g->nd = nd;
 	g->rt = &hx_rt_engine;
@@ -78,19 +98,7 @@ void hx_run_chunk(struct hx_worker *w, struct hx_job *j, uint64_t first,
 	g->group_id[1] = (first / n0) % n1;
 	g->group_id[2] = first / (n0 * n1);
 	w->job = j;
-	while (done < count) {
-		set_sizes(g, nd);
-		if (run_one(w, j, g))
-			break;
-		done++;
-		if (++g->group_id[0] == n0) {
-			g->group_id[0] = 0;
-			if (++g->group_id[1] == n1) {
-				g->group_id[1] = 0;
-				g->group_id[2]++;
-			}
-		}
-	}
+	done = run_groups(w, j, g, count);
 	w->job = NULL;
 	atomic_fetch_add_explicit(&j->groups_done, done, memory_order_relaxed);
 }
