@@ -361,3 +361,38 @@ TEST(exec_info)
 	clReleaseKernel(k);
 	kclose(&K);
 }
+
+/* A sub-buffer argument points at its origin inside the parent. */
+TEST(sub_buffer_argument)
+{
+	struct kenv K = kopen();
+	cl_kernel k = kernel(K.p, "ptr");
+	cl_uint align = 0;
+	size_t g = 4;
+	int v = 31, a[512] = {0}, i;
+	cl_mem parent = buffer(K.e.ctx, sizeof(a), a), sub;
+	cl_buffer_region r;
+	cl_int err;
+
+	CHECK_CL(clGetDeviceInfo(K.e.dev, CL_DEVICE_MEM_BASE_ADDR_ALIGN,
+				 sizeof(align), &align, NULL));
+	r.origin = align / 8; /* bits -> bytes */
+	r.size = 64;
+	CHECK(r.origin + r.size <= sizeof(a));
+	sub = clCreateSubBuffer(parent, 0, CL_BUFFER_CREATE_TYPE_REGION, &r,
+				&err);
+	CHECK_CL(err);
+	set_mem(k, 0, sub);
+	CHECK_CL(clSetKernelArg(k, 1, sizeof(v), &v));
+	run(K.e.q, k, 1, &g, NULL);
+	read_buf(K.e.q, parent, sizeof(a), a);
+	for (i = 0; i < 512; i++)
+		CHECK_EQ(a[i], (size_t)i >= r.origin / 4 &&
+					       (size_t)i < r.origin / 4 + 4
+				       ? 31
+				       : 0);
+	clReleaseMemObject(sub);
+	clReleaseMemObject(parent);
+	clReleaseKernel(k);
+	kclose(&K);
+}

@@ -696,3 +696,123 @@ TEST(out_of_order_queue_dependencies)
 	clReleaseCommandQueue(q);
 	clReleaseContext(e.ctx);
 }
+
+/* Kernel events carry profiling times in order. */
+TEST(profiling_times)
+{
+	struct penv e;
+	cl_program p;
+	cl_kernel k;
+	cl_ulong t[4];
+	cl_event ev;
+	size_t g = 1 << 16;
+	int v = 0;
+	cl_mem m;
+
+	e.ctx = hx_test_context(&e.dev);
+	e.q = hx_test_queue(e.ctx, e.dev, CL_QUEUE_PROFILING_ENABLE);
+	p = build(e.ctx, e.dev, k_ids, "-cl-std=CL3.0");
+	k = kernel(p, "one");
+	m = buffer(e.ctx, sizeof(v), &v);
+	set_mem(k, 0, m);
+	CHECK_CL(clEnqueueNDRangeKernel(e.q, k, 1, NULL, &g, NULL, 0, NULL,
+					&ev));
+	CHECK_CL(clWaitForEvents(1, &ev));
+	CHECK_CL(clGetEventProfilingInfo(ev, CL_PROFILING_COMMAND_QUEUED,
+					 sizeof(t[0]), &t[0], NULL));
+	CHECK_CL(clGetEventProfilingInfo(ev, CL_PROFILING_COMMAND_SUBMIT,
+					 sizeof(t[1]), &t[1], NULL));
+	CHECK_CL(clGetEventProfilingInfo(ev, CL_PROFILING_COMMAND_START,
+					 sizeof(t[2]), &t[2], NULL));
+	CHECK_CL(clGetEventProfilingInfo(ev, CL_PROFILING_COMMAND_END,
+					 sizeof(t[3]), &t[3], NULL));
+	CHECK(t[0] > 0 && t[0] <= t[1] && t[1] <= t[2] && t[2] < t[3]);
+	read_buf(e.q, m, sizeof(v), &v);
+	CHECK_EQ(v, 1 << 16);
+	clReleaseEvent(ev);
+	clReleaseMemObject(m);
+	clReleaseKernel(k);
+	clReleaseProgram(p);
+	penv_close(&e);
+}
+
+/* More printf output than CL_DEVICE_PRINTF_BUFFER_SIZE: the launch ends
+ * with a negative status (in a child: the output goes to /dev/null). */
+TEST(printf_overflow_fails_event)
+{
+	int status = 0;
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	CHECK(pid >= 0);
+	if (pid == 0) {
+		struct penv e;
+		cl_program p;
+		cl_kernel k;
+		cl_event ev;
+		size_t pbuf = 0, g;
+
+		CHECK(freopen("/dev/null", "w", stdout) != NULL);
+		e = penv_open();
+		CHECK_CL(clGetDeviceInfo(e.dev, CL_DEVICE_PRINTF_BUFFER_SIZE,
+					 sizeof(pbuf), &pbuf, NULL));
+		p = build(e.ctx, e.dev,
+			  "kernel void pr(global int *unused) { printf(\"%s %lu\\n\","
+			  " \"0123456789012345678901234567890123456789\","
+			  " get_global_id(0)); }",
+			  "-cl-std=CL3.0");
+		k = kernel(p, "pr");
+		CHECK_CL(clSetKernelArg(k, 0, sizeof(cl_mem), NULL));
+		g = 4 * pbuf / 40 + 1024;
+		CHECK_CL(clEnqueueNDRangeKernel(e.q, k, 1, NULL, &g, NULL, 0,
+						NULL, &ev));
+		clWaitForEvents(1, &ev);
+		CHECK(event_status(ev) < 0);
+		clReleaseEvent(ev);
+		clReleaseKernel(k);
+		clReleaseProgram(p);
+		penv_close(&e);
+		_exit(0);
+	}
+	CHECK(waitpid(pid, &status, 0) == pid);
+	CHECK(WIFEXITED(status));
+	CHECK_EQ(WEXITSTATUS(status), 0);
+}
+
+/* Static __local beyond the device's local memory: the build or the
+ * launch refuses, and nothing hangs. */
+TEST(static_local_too_big)
+{
+	struct penv e = penv_open();
+	const char *src = "kernel void big(global int *o) {\n"
+			  "  local int l[32768];\n" /* 128 KiB */
+			  "  l[get_local_id(0)] = 1;\n"
+			  "  barrier(CLK_LOCAL_MEM_FENCE);\n"
+			  "  o[0] = l[0];\n"
+			  "}\n";
+	cl_program p = src_program(e.ctx, src);
+	cl_int err = clBuildProgram(p, 0, NULL, NULL, NULL, NULL);
+	cl_kernel k;
+	cl_mem m;
+	size_t g = 4;
+
+	if (err == CL_BUILD_PROGRAM_FAILURE) {
+		char *log = build_log(p, e.dev);
+
+		CHECK(strlen(log) > 0);
+		free(log);
+	} else {
+		CHECK_CL(err);
+		k = kernel(p, "big");
+		m = buffer(e.ctx, 16, NULL);
+		set_mem(k, 0, m);
+		CHECK_ERR(clEnqueueNDRangeKernel(e.q, k, 1, NULL, &g, &g, 0,
+						 NULL, NULL),
+			  CL_OUT_OF_RESOURCES);
+		clReleaseMemObject(m);
+		clReleaseKernel(k);
+	}
+	clReleaseProgram(p);
+	penv_close(&e);
+}

@@ -163,3 +163,22 @@ TEST(binary_for_second_device)
 	clReleaseProgram(p);
 	two_close(&t);
 }
+
+/* clGetKernelWorkGroupInfo needs the device when there are two. */
+TEST(work_group_info_needs_device)
+{
+	struct two t = two_open();
+	cl_program p = build(t.ctx, t.dev[0], src, NULL);
+	cl_kernel k = kernel(p, "inc");
+	size_t wg = 0;
+
+	CHECK_ERR(clGetKernelWorkGroupInfo(k, NULL, CL_KERNEL_WORK_GROUP_SIZE,
+					   sizeof(wg), &wg, NULL),
+		  CL_INVALID_DEVICE);
+	CHECK_CL(clGetKernelWorkGroupInfo(k, t.dev[1], CL_KERNEL_WORK_GROUP_SIZE,
+					  sizeof(wg), &wg, NULL));
+	CHECK(wg >= 1);
+	clReleaseKernel(k);
+	clReleaseProgram(p);
+	two_close(&t);
+}

@@ -524,3 +524,68 @@ TEST(program_retains_context)
 	CHECK_CL(clBuildProgram(p, 0, NULL, NULL, NULL, NULL));
 	CHECK_CL(clReleaseProgram(p));
 }
+
+/* A failed rebuild leaves no executable behind: the kernel queries fail
+ * as for a program never built, and kernels cannot be created. */
+TEST(failed_rebuild_drops_executable)
+{
+	struct penv e = penv_open();
+	cl_program p = src_program(e.ctx, "#ifdef BREAK\n#error broken\n#endif\n"
+					  "kernel void add(global int *a) {}\n");
+	size_t nk = 0, bsize = 1;
+	cl_program_binary_type bt = 0;
+	cl_int err;
+
+	CHECK_CL(clBuildProgram(p, 0, NULL, NULL, NULL, NULL));
+	CHECK_CL(clGetProgramInfo(p, CL_PROGRAM_NUM_KERNELS, sizeof(nk), &nk,
+				  NULL));
+	CHECK_EQ(nk, 1);
+	CHECK_ERR(clBuildProgram(p, 0, NULL, "-DBREAK", NULL, NULL),
+		  CL_BUILD_PROGRAM_FAILURE);
+	CHECK_ERR(clGetProgramInfo(p, CL_PROGRAM_NUM_KERNELS, sizeof(nk), &nk,
+				   NULL),
+		  CL_INVALID_PROGRAM_EXECUTABLE);
+	CHECK_CL(clGetProgramBuildInfo(p, e.dev, CL_PROGRAM_BINARY_TYPE,
+				       sizeof(bt), &bt, NULL));
+	CHECK_EQ(bt, CL_PROGRAM_BINARY_TYPE_NONE);
+	CHECK_CL(clGetProgramInfo(p, CL_PROGRAM_BINARY_SIZES, sizeof(bsize),
+				  &bsize, NULL));
+	CHECK_EQ(bsize, 0);
+	CHECK(clCreateKernel(p, "add", &err) == NULL);
+	CHECK_ERR(err, CL_INVALID_PROGRAM_EXECUTABLE);
+	clReleaseProgram(p);
+	penv_close(&e);
+}
+
+/* A program made from an executable binary has no executable until
+ * clBuildProgram: kernel queries and clCreateKernel fail before it. */
+TEST(binary_program_needs_build)
+{
+	struct penv e = penv_open();
+	cl_program p = build(e.ctx, e.dev, k_add, NULL), p2;
+	size_t size = 0, nk = 0;
+	unsigned char *bin = get_binary(p, &size);
+	const unsigned char *bins[1] = {bin};
+	cl_build_status bs = 99;
+	cl_int err;
+
+	p2 = clCreateProgramWithBinary(e.ctx, 1, &e.dev, &size, bins, NULL,
+				       &err);
+	CHECK_CL(err);
+	CHECK_CL(clGetProgramBuildInfo(p2, e.dev, CL_PROGRAM_BUILD_STATUS,
+				       sizeof(bs), &bs, NULL));
+	CHECK_EQ(bs, CL_BUILD_NONE);
+	CHECK_ERR(clGetProgramInfo(p2, CL_PROGRAM_NUM_KERNELS, sizeof(nk), &nk,
+				   NULL),
+		  CL_INVALID_PROGRAM_EXECUTABLE);
+	CHECK(clCreateKernel(p2, "add", &err) == NULL);
+	CHECK_ERR(err, CL_INVALID_PROGRAM_EXECUTABLE);
+	CHECK_CL(clBuildProgram(p2, 0, NULL, NULL, NULL, NULL));
+	CHECK_CL(clGetProgramInfo(p2, CL_PROGRAM_NUM_KERNELS, sizeof(nk), &nk,
+				  NULL));
+	CHECK_EQ(nk, 2);
+	free(bin);
+	clReleaseProgram(p2);
+	clReleaseProgram(p);
+	penv_close(&e);
+}

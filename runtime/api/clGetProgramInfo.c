@@ -56,8 +56,9 @@ static cl_int binaries(cl_program p, hx_cprog *cp, size_t size, void *value,
 	return CL_SUCCESS;
 }
 
-static cl_int program_info(cl_program p, hx_cprog *cp, cl_program_info param,
-			   size_t size, void *value, size_t *size_ret)
+static cl_int program_info(cl_program p, hx_cprog *cp, int built,
+			   cl_program_info param, size_t size, void *value,
+			   size_t *size_ret)
 {
 	switch (param) {
 	case CL_PROGRAM_REFERENCE_COUNT: HX_INFO_VAL(cl_uint, hx_refcount(p));
@@ -76,9 +77,10 @@ static cl_int program_info(cl_program p, hx_cprog *cp, cl_program_info param,
 		return binaries(p, cp, size, value, size_ret, 0);
 	case CL_PROGRAM_NUM_KERNELS:
 	case CL_PROGRAM_KERNEL_NAMES:
-		/* Only for a program with an executable. */
-		if (!cp || hx_compiler_binary_type(cp) !=
-				   CL_PROGRAM_BINARY_TYPE_EXECUTABLE)
+		/* Only once an executable was built for some device: a
+		 * binary loaded but not yet built does not count. */
+		if (!cp || !built || hx_compiler_binary_type(cp) !=
+					     CL_PROGRAM_BINARY_TYPE_EXECUTABLE)
 			return CL_INVALID_PROGRAM_EXECUTABLE;
 		if (param == CL_PROGRAM_NUM_KERNELS)
 			HX_INFO_VAL(size_t, hx_compiler_num_kernels(cp));
@@ -97,6 +99,8 @@ CL_API_ENTRY cl_int CL_API_CALL clGetProgramInfo(cl_program program,
 						 size_t *param_value_size_ret)
 {
 	hx_cprog *cp = NULL;
+	int built = 0;
+	cl_uint i;
 
 	HX_API_ENTER();
 	HX_CHECK(HX_VALID(program, PROGRAM), CL_INVALID_PROGRAM);
@@ -104,8 +108,10 @@ CL_API_ENTRY cl_int CL_API_CALL clGetProgramInfo(cl_program program,
 	cp = program->cprog;
 	if (cp)
 		hx_compiler_retain(cp);
+	for (i = 0; i < program->ndevices; i++)
+		built |= program->status[i] == CL_BUILD_SUCCESS;
 	pthread_mutex_unlock(&program->lock);
-	HX_TRY(program_info(program, cp, param_name, param_value_size,
+	HX_TRY(program_info(program, cp, built, param_name, param_value_size,
 			    param_value, param_value_size_ret));
 hx_exit:
 	if (cp)

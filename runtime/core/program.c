@@ -99,7 +99,9 @@ static void end_build(cl_program p, cl_uint ndev, const cl_device_id *devs,
 	p->log = log ? log : strdup("");
 	free(p->options);
 	p->options = strdup(options ? options : "");
-	if (cprog) {
+	/* A failed build of source leaves no executable (nor binary) of
+	 * the previous build behind; a binary stays loaded. */
+	if (cprog || (err && p->source)) {
 		if (p->cprog)
 			hx_compiler_release(p->cprog);
 		p->cprog = cprog;
