@@ -390,3 +390,92 @@ kernel void K(k_vec)(global const int *in, global int *out, constant float *cf,
 	o[14] = r.z;
 	o[15] = any(v < 0) + 2 * all(v.xy >= (int2)INT_MIN);
 }
+
+/* Every unary float and double math function on one input per item:
+ * the scalar result for the host's ULP check, and every lane of the
+ * 3- and 16-wide versions compared bit for bit with the scalar function
+ * of that lane (vectors are built from neighbouring inputs). */
+#define HX_SWEEP(X)                                                          \
+	X(acos) X(acosh) X(asin) X(asinh) X(atan) X(atanh) X(cbrt) X(ceil)   \
+	X(cos) X(cosh) X(erf) X(erfc) X(exp) X(exp2) X(exp10) X(expm1)       \
+	X(fabs) X(floor) X(log) X(log2) X(log10) X(log1p) X(logb) X(rint)    \
+	X(round) X(rsqrt) X(sin) X(sinh) X(sqrt) X(tan) X(tanh) X(tgamma)    \
+	X(trunc) X(lgamma) X(sinpi) X(cospi) X(tanpi) X(acospi) X(asinpi)    \
+	X(atanpi)
+
+#define HX_SWEEP_BODY(T, UT)                                                 \
+	size_t i = get_global_id(0);                                         \
+	T x = in[i];                                                         \
+	T##3 v3 = vload3(0, in + i);                                         \
+	T##16 v16 = vload16(0, in + i);                                      \
+	int j = 0, b = 0;                                                    \
+	X_ALL(T, UT)                                                         \
+	bad[i] = b;
+
+#define X_ONE(T, UT, f)                                                      \
+	{                                                                    \
+		out[i * 40 + j] = f(x);                                      \
+		T##3 r3 = f(v3);                                             \
+		T##16 r16 = f(v16);                                          \
+		for (int l = 0; l < 3; l++)                                  \
+			b |= (as_##UT(r3[l]) != as_##UT(f(in[i + l]))) << (j % 31); \
+		for (int l = 0; l < 16; l++)                                 \
+			b |= (as_##UT(r16[l]) != as_##UT(f(in[i + l]))) << (j % 31); \
+		j++;                                                         \
+	}
+
+#define X_F(f) X_ONE(float, uint, f)
+#define X_D(f) X_ONE(double, ulong, f)
+
+kernel void K(k_sweep_f)(global const float *in, global float *out, global int *bad)
+{
+#define X_ALL(T, UT) HX_SWEEP(X_F)
+	HX_SWEEP_BODY(float, uint)
+#undef X_ALL
+}
+
+kernel void K(k_sweep_d)(global const double *in, global double *out, global int *bad)
+{
+#define X_ALL(T, UT) HX_SWEEP(X_D)
+	HX_SWEEP_BODY(double, ulong)
+#undef X_ALL
+}
+
+/* Binary functions, same scheme (y from the next input). */
+#define HX_SWEEP2(X)                                                         \
+	X(pow) X(atan2) X(hypot) X(fmod) X(remainder) X(nextafter) X(fdim)   \
+	X(copysign) X(fmax) X(fmin) X(atan2pi) X(powr) X(maxmag) X(minmag)
+
+#define X_TWO(T, UT, f)                                                      \
+	{                                                                    \
+		out[i * 14 + j] = f(x, y);                                   \
+		T##3 r3 = f(v3, w3);                                         \
+		T##16 r16 = f(v16, w16);                                     \
+		for (int l = 0; l < 3; l++)                                  \
+			b |= (as_##UT(r3[l]) != as_##UT(f(in[i + l], in[i + l + 1]))) << j; \
+		for (int l = 0; l < 16; l++)                                 \
+			b |= (as_##UT(r16[l]) != as_##UT(f(in[i + l], in[i + l + 1]))) << j; \
+		j++;                                                         \
+	}
+
+#define HX_SWEEP2_BODY(T, UT, XX)                                            \
+	size_t i = get_global_id(0);                                         \
+	T x = in[i], y = in[i + 1];                                          \
+	T##3 v3 = vload3(0, in + i), w3 = vload3(0, in + i + 1);             \
+	T##16 v16 = vload16(0, in + i), w16 = vload16(0, in + i + 1);        \
+	int j = 0, b = 0;                                                    \
+	HX_SWEEP2(XX)                                                        \
+	bad[i] = b;
+
+#define X_F2(f) X_TWO(float, uint, f)
+#define X_D2(f) X_TWO(double, ulong, f)
+
+kernel void K(k_sweep2_f)(global const float *in, global float *out, global int *bad)
+{
+	HX_SWEEP2_BODY(float, uint, X_F2)
+}
+
+kernel void K(k_sweep2_d)(global const double *in, global double *out, global int *bad)
+{
+	HX_SWEEP2_BODY(double, ulong, X_D2)
+}

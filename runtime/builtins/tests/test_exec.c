@@ -156,6 +156,14 @@ static void run(uint32_t dims, const uint64_t *gsize, const uint64_t *lsize,
 			   const int *s2, int *d2, int *t2);
 KERNELS(12)
 KERNELS(30)
+void k_sweep_f_cl12(const float *in, float *out, int *bad);
+void k_sweep_f_cl30(const float *in, float *out, int *bad);
+void k_sweep_d_cl12(const double *in, double *out, int *bad);
+void k_sweep_d_cl30(const double *in, double *out, int *bad);
+void k_sweep2_f_cl12(const float *in, float *out, int *bad);
+void k_sweep2_f_cl30(const float *in, float *out, int *bad);
+void k_sweep2_d_cl12(const double *in, double *out, int *bad);
+void k_sweep2_d_cl30(const double *in, double *out, int *bad);
 void k_atomic2_cl30(int *a, int64_t *b, int *out, int *l);
 void k_collective_cl30(const int *in, int64_t *out, double *dout);
 void k_addrspace_cl30(int *g, int *l, int *out);
@@ -266,12 +274,18 @@ static int close_d(double got, double ref, double ulps, double abs_tol)
 /* References for the pi functions: exact reduction, long double. */
 static double sinpi_ref(double x)
 {
-	return (double)sinl(M_PIl * fmodl(x, 2.0L));
+	long double r = fmodl(x, 2.0L);
+	if (r == floorl(r)) /* exact zeros at integers */
+		return copysign(0.0, x);
+	return (double)sinl(M_PIl * r);
 }
 
 static double cospi_ref(double x)
 {
-	return (double)cosl(M_PIl * fmodl(x, 2.0L));
+	long double r = fmodl(fabsl(x), 2.0L);
+	if (r == 0.5L || r == 1.5L)
+		return 0.0;
+	return (double)cosl(M_PIl * r);
 }
 
 static double tanpi_ref(double x)
@@ -883,5 +897,251 @@ TEST(vectors)
 		}
 		free(out);
 		free(h);
+	}
+}
+
+/* ------------------------------------------------------- math sweep */
+
+/* The order of HX_SWEEP in exec_kernels.cl, with the OpenCL C float ULP
+ * bounds (lgamma has none: a loose relative bound catches gross errors). */
+static const struct {
+	const char *name;
+	long double (*ref)(long double);
+	double ulps;
+} sweep[40] = {
+	{ "acos", acosl, 4 }, { "acosh", acoshl, 4 }, { "asin", asinl, 4 },
+	{ "asinh", asinhl, 4 }, { "atan", atanl, 5 }, { "atanh", atanhl, 5 },
+	{ "cbrt", cbrtl, 2 }, { "ceil", ceill, 0 }, { "cos", cosl, 4 },
+	{ "cosh", coshl, 4 }, { "erf", erfl, 16 }, { "erfc", erfcl, 16 },
+	{ "exp", expl, 3 }, { "exp2", exp2l, 3 }, { "exp10", exp10l, 3 },
+	{ "expm1", expm1l, 3 }, { "fabs", fabsl, 0 }, { "floor", floorl, 0 },
+	{ "log", logl, 3 }, { "log2", log2l, 3 }, { "log10", log10l, 3 },
+	{ "log1p", log1pl, 2 }, { "logb", logbl, 0 }, { "rint", rintl, 0 },
+	{ "round", roundl, 0 }, { "rsqrt", NULL, 2 }, { "sin", sinl, 4 },
+	{ "sinh", sinhl, 4 }, { "sqrt", sqrtl, 3 }, { "tan", tanl, 5 },
+	{ "tanh", tanhl, 5 }, { "tgamma", tgammal, 16 }, { "trunc", truncl, 0 },
+	{ "lgamma", lgammal, -1 }, { "sinpi", NULL, 4 }, { "cospi", NULL, 4 },
+	{ "tanpi", NULL, 6 }, { "acospi", NULL, 5 }, { "asinpi", NULL, 5 },
+	{ "atanpi", NULL, 5 },
+};
+
+static long double sweep_ref(int j, long double x)
+{
+	if (sweep[j].ref)
+		return sweep[j].ref(x);
+	switch (j) {
+	case 25:
+		return 1.0L / sqrtl(x);
+	case 34:
+		return sinpi_ref(x);
+	case 35:
+		return cospi_ref(x);
+	case 36:
+		return tanpi_ref(x);
+	case 37:
+		return acosl(x) / M_PIl;
+	case 38:
+		return asinl(x) / M_PIl;
+	default:
+		return atanl(x) / M_PIl;
+	}
+}
+
+static const double sweep_special[] = {
+	0.0, -0.0, 1.0, -1.0, 0.5, -0.5, 2.0, 10.0, -10.0, 100.0, 1e-3, 1e-30, 1e30,
+	-1e30, INFINITY, -INFINITY, NAN, 0.25, 0.75, 1.5, 3.0, 88.0, -88.0, 89.5,
+	1e-40, 3.14159, 1e7, 123456.7, -2.5, 0.999, -0.999, 7.25,
+};
+
+enum { SWEEP_N = 64 };
+
+static void sweep_inputs(double *in, int n)
+{
+	int ns = sizeof(sweep_special) / sizeof(sweep_special[0]);
+	uint32_t r = 777;
+	for (int i = 0; i < n; i++) {
+		r = r * 1103515245u + 12345u;
+		in[i] = i < ns ? sweep_special[i]
+			       : ldexp((double)(r >> 8) / (1 << 24) - 0.5, (int)(r % 24) - 8);
+	}
+}
+
+static void check_sweep(int i, int j, double x, double got, long double ref, int is_float)
+{
+	double ulps = sweep[j].ulps;
+	int ok;
+	if (isnan(ref))
+		ok = isnan(got);
+	else if (isinf(ref))
+		ok = got == (double)ref;
+	else if (ulps < 0)
+		ok = fabsl(got - ref) <= 1e-5L * fabsl(ref) + 1e-5L;
+	else if (is_float)
+		ok = (float)got == (float)ref ||
+		     fabsl(got - ref) <= (ulps + 0.5) * ulp_f((double)ref);
+	else
+		ok = got == (double)ref ||
+		     fabsl(got - ref) <= (ulps + 0.5) * ldexp(1.0, ilogb((double)ref) < -1022 ? -1074 : ilogb((double)ref) - 52);
+	if (!ok)
+		hx_test_fail(__FILE__, __LINE__, "%s%s(%a): got %a want %La (item %d)",
+			     sweep[j].name, is_float ? "" : "[double]", x, got, ref, i);
+}
+
+static void call_sweep_f(void *p)
+{
+	struct args *a = p;
+	CALL(k_sweep_f, a->p[0], a->p[1], a->p[2]);
+}
+
+static void call_sweep_d(void *p)
+{
+	struct args *a = p;
+	CALL(k_sweep_d, a->p[0], a->p[1], a->p[2]);
+}
+
+TEST(math_sweep_float)
+{
+	double din[SWEEP_N + 16];
+	float in[SWEEP_N + 16];
+	sweep_inputs(din, SWEEP_N + 16);
+	for (int i = 0; i < SWEEP_N + 16; i++)
+		in[i] = (float)din[i];
+	for (int k = 0; k < 2; k++) {
+		float *out = calloc(40 * SWEEP_N, sizeof(float));
+		int bad[SWEEP_N] = { 0 };
+		struct args a = { dialects[k], { in, out, bad } };
+		uint64_t gs = SWEEP_N, ls = 16;
+		run(1, &gs, &ls, NULL, 0, call_sweep_f, &a);
+		for (int i = 0; i < SWEEP_N; i++) {
+			CHECK_EQ(bad[i], 0);
+			for (int j = 0; j < 40; j++)
+				check_sweep(i, j, in[i], out[40 * i + j],
+					    sweep_ref(j, in[i]), 1);
+		}
+		free(out);
+	}
+}
+
+TEST(math_sweep_double)
+{
+	double in[SWEEP_N + 16];
+	sweep_inputs(in, SWEEP_N + 16);
+	for (int k = 0; k < 2; k++) {
+		double *out = calloc(40 * SWEEP_N, sizeof(double));
+		int bad[SWEEP_N] = { 0 };
+		struct args a = { dialects[k], { in, out, bad } };
+		uint64_t gs = SWEEP_N, ls = 16;
+		run(1, &gs, &ls, NULL, 0, call_sweep_d, &a);
+		for (int i = 0; i < SWEEP_N; i++) {
+			CHECK_EQ(bad[i], 0);
+			for (int j = 0; j < 40; j++)
+				check_sweep(i, j, in[i], out[40 * i + j],
+					    sweep_ref(j, in[i]), 0);
+		}
+		free(out);
+	}
+}
+
+static long double sweep2_ref(int j, long double x, long double y)
+{
+	switch (j) {
+	case 0:
+		return powl(x, y);
+	case 1:
+		return atan2l(x, y);
+	case 2:
+		return hypotl(x, y);
+	case 3:
+		return fmodl(x, y);
+	case 4:
+		return remainderl(x, y);
+	case 6:
+		return isnan(x) || isnan(y) ? NAN : x > y ? x - y : 0;
+	case 7:
+		return copysignl(x, y);
+	case 8:
+		return fmaxl(x, y);
+	case 9:
+		return fminl(x, y);
+	case 10:
+		return atan2l(x, y) / M_PIl;
+	case 11:
+		return x < 0 || isnan(x) || isnan(y) || (x == 0 && y == 0) ||
+				       (isinf(x) && y == 0) || (x == 1 && isinf(y))
+			       ? NAN
+			       : powl(x, y);
+	case 12:
+		return fabsl(x) > fabsl(y) ? x : fabsl(y) > fabsl(x) ? y : fmaxl(x, y);
+	default:
+		return fabsl(x) < fabsl(y) ? x : fabsl(y) < fabsl(x) ? y : fminl(x, y);
+	}
+}
+
+static const double sweep2_ulps[14] = { 16, 6, 4, 0, 0, 0, 0, 0, 0, 0, 6, 16, 0, 0 };
+
+static void check_sweep2(int i, int j, double x, double y, double got, int is_float)
+{
+	long double ref;
+	if (j == 5) /* nextafter: exact in the result type */
+		ref = is_float ? nextafterf((float)x, (float)y) : nextafter(x, y);
+	else
+		ref = sweep2_ref(j, x, y);
+	if (is_float && j == 6)
+		ref = (float)x > (float)y ? (float)((float)x - (float)y) : ref;
+	double ulps = sweep2_ulps[j];
+	int ok;
+	if (isnan(ref))
+		ok = isnan(got);
+	else if (isinf(ref) || ref == 0)
+		ok = got == (double)ref;
+	else if (is_float)
+		ok = (float)got == (float)ref ||
+		     fabsl(got - ref) <= (ulps + 0.5) * ulp_f((double)ref);
+	else
+		ok = got == (double)ref ||
+		     fabsl(got - ref) <= (ulps + 0.5) * ldexp(1.0, ilogb((double)ref) < -1022 ? -1074 : ilogb((double)ref) - 52);
+	if (!ok)
+		hx_test_fail(__FILE__, __LINE__, "binary %d%s(%a, %a): got %a want %La (item %d)",
+			     j, is_float ? "" : "[double]", x, y, got, ref, i);
+}
+
+static void call_sweep2_f(void *p)
+{
+	struct args *a = p;
+	CALL(k_sweep2_f, a->p[0], a->p[1], a->p[2]);
+}
+
+static void call_sweep2_d(void *p)
+{
+	struct args *a = p;
+	CALL(k_sweep2_d, a->p[0], a->p[1], a->p[2]);
+}
+
+TEST(math_sweep_binary)
+{
+	double din[SWEEP_N + 17];
+	float fin[SWEEP_N + 17];
+	sweep_inputs(din, SWEEP_N + 17);
+	for (int i = 0; i < SWEEP_N + 17; i++)
+		fin[i] = (float)din[i];
+	for (int k = 0; k < 2; k++) {
+		float *fo = calloc(14 * SWEEP_N, sizeof(float));
+		double *dout = calloc(14 * SWEEP_N, sizeof(double));
+		int fbad[SWEEP_N] = { 0 }, dbad[SWEEP_N] = { 0 };
+		struct args af = { dialects[k], { fin, fo, fbad } };
+		struct args ad = { dialects[k], { din, dout, dbad } };
+		uint64_t gs = SWEEP_N, ls = 16;
+		run(1, &gs, &ls, NULL, 0, call_sweep2_f, &af);
+		run(1, &gs, &ls, NULL, 0, call_sweep2_d, &ad);
+		for (int i = 0; i < SWEEP_N; i++) {
+			CHECK_EQ(fbad[i], 0);
+			CHECK_EQ(dbad[i], 0);
+			for (int j = 0; j < 14; j++) {
+				check_sweep2(i, j, fin[i], fin[i + 1], fo[14 * i + j], 1);
+				check_sweep2(i, j, din[i], din[i + 1], dout[14 * i + j], 0);
+			}
+		}
+		free(fo);
+		free(dout);
 	}
 }
