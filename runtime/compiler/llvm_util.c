@@ -1,4 +1,6 @@
 /* LLVM-C helpers: initialisation, bitcode, host CPU, builtins, call graph. */
+#include <dlfcn.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,9 +25,16 @@ static void init(void)
 	LLVMInitializeX86TargetMC();
 	LLVMInitializeX86AsmPrinter();
 	LLVMInitializeX86AsmParser();
+	/* The builtin library calls libm. Loaded RTLD_LOCAL (as an ICD
+	 * loader may load libhmmcl.so), our libm would not be in the global
+	 * scope that dlsym(RTLD_DEFAULT) and the JIT's process symbol
+	 * generator search: make sure it is. */
+	if (!dlopen("libm.so.6", RTLD_NOW | RTLD_GLOBAL))
+		fprintf(stderr, "hmmcl: cannot load libm.so.6: %s\n",
+			dlerror());
 	/* Unroll-and-jam of the work-item loop (codegen.c) is off by
 	 * default in the O3 pipeline. */
-	const char *argv[] = { "hmmcl", "-enable-unroll-and-jam" };
+	const char *argv[] = {"hmmcl", "-enable-unroll-and-jam"};
 	LLVMParseCommandLineOptions(2, argv, NULL);
 	host_cpu = LLVMGetHostCPUName();
 	host_features = LLVMGetHostCPUFeatures();
