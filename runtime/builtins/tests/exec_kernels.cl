@@ -479,3 +479,56 @@ kernel void K(k_sweep2_d)(global const double *in, global double *out, global in
 {
 	HX_SWEEP2_BODY(double, ulong, X_D2)
 }
+
+/* Integer functions on every type: scalar results for the host's exact
+ * reference (as long), every lane of the 3- and 16-wide versions compared
+ * with the scalar function of that lane. */
+#define HX_IFUNCS(X, T)                                                      \
+	X(T, abs, 1) X(T, abs_diff, 2) X(T, add_sat, 2) X(T, sub_sat, 2)     \
+	X(T, hadd, 2) X(T, rhadd, 2) X(T, clz, 1) X(T, popcount, 1)          \
+	X(T, mul_hi, 2) X(T, mad_hi, 3) X(T, mad_sat, 3) X(T, rotate, 2)     \
+	X(T, max, 2) X(T, min, 2)
+
+#define HX_ARGS1(s) s(0)
+#define HX_ARGS2(s) s(0), s(1)
+#define HX_ARGS3(s) s(0), s(1), s(2)
+#define HX_SA(k) (T)in[i + k]
+#define HX_LA(k) (T)in[i + l + k]
+#define HX_V3(k) __builtin_convertvector(vload3(0, in + i + k), T3)
+#define HX_V16(k) __builtin_convertvector(vload16(0, in + i + k), T16)
+
+#define X_INT(T_, f, n)                                                      \
+	{                                                                    \
+		typedef T_ T;                                                \
+		typedef T_##3 T3;                                            \
+		typedef T_##16 T16;                                          \
+		out[(t * 14 + j) * 64 + i] = (long)f(HX_ARGS##n(HX_SA));     \
+		for (int l = 0; l < 16; l++) {                               \
+			long s = (long)f(HX_ARGS##n(HX_LA));                 \
+			if (l < 3)                                           \
+				b |= ((long)f(HX_ARGS##n(HX_V3))[l] != s) << j; \
+			b |= ((long)f(HX_ARGS##n(HX_V16))[l] != s) << j;     \
+		}                                                            \
+		j++;                                                         \
+	}
+
+#define HX_ITYPE(T_)                                                         \
+	j = 0;                                                               \
+	b = 0;                                                               \
+	HX_IFUNCS(X_INT, T_)                                                 \
+	bad[t * 64 + i] = b;                                                 \
+	t++;
+
+kernel void K(k_int_all)(global const long *in, global long *out, global int *bad)
+{
+	size_t i = get_global_id(0);
+	int t = 0, j, b;
+	HX_ITYPE(char)
+	HX_ITYPE(uchar)
+	HX_ITYPE(short)
+	HX_ITYPE(ushort)
+	HX_ITYPE(int)
+	HX_ITYPE(uint)
+	HX_ITYPE(long)
+	HX_ITYPE(ulong)
+}

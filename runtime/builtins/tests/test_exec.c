@@ -164,6 +164,8 @@ void k_sweep2_f_cl12(const float *in, float *out, int *bad);
 void k_sweep2_f_cl30(const float *in, float *out, int *bad);
 void k_sweep2_d_cl12(const double *in, double *out, int *bad);
 void k_sweep2_d_cl30(const double *in, double *out, int *bad);
+void k_int_all_cl12(const int64_t *in, int64_t *out, int *bad);
+void k_int_all_cl30(const int64_t *in, int64_t *out, int *bad);
 void k_atomic2_cl30(int *a, int64_t *b, int *out, int *l);
 void k_collective_cl30(const int *in, int64_t *out, double *dout);
 void k_addrspace_cl30(int *g, int *l, int *out);
@@ -1143,5 +1145,152 @@ TEST(math_sweep_binary)
 		}
 		free(fo);
 		free(dout);
+	}
+}
+
+/* ------------------------------------------ integer functions, all types */
+
+typedef __int128 i128;
+typedef unsigned __int128 u128;
+
+static i128 wrap_to(i128 v, int bits, int sgn)
+{
+	u128 m = bits == 64 ? (u128)UINT64_MAX : (((u128)1 << bits) - 1);
+	u128 u = (u128)v & m;
+	if (sgn && ((u >> (bits - 1)) & 1))
+		return (i128)u - ((i128)1 << bits);
+	return (i128)u;
+}
+
+static i128 t_min(int bits, int sgn)
+{
+	return sgn ? -((i128)1 << (bits - 1)) : 0;
+}
+
+static i128 t_max(int bits, int sgn)
+{
+	return sgn ? ((i128)1 << (bits - 1)) - 1 : ((i128)1 << bits) - 1;
+}
+
+static i128 sat(i128 v, int bits, int sgn)
+{
+	return v < t_min(bits, sgn) ? t_min(bits, sgn) : v > t_max(bits, sgn) ? t_max(bits, sgn) : v;
+}
+
+/* Exact reference of function j for a type of the given bits and
+ * signedness, on already wrapped arguments, as the kernel's (long). */
+static int64_t int_ref(int j, int bits, int sgn, i128 a, i128 b, i128 c)
+{
+	u128 ua = (u128)wrap_to(a, bits, 0), ub = (u128)wrap_to(b, bits, 0);
+	i128 r = 0;
+	switch (j) {
+	case 0:
+		r = a < 0 ? -a : a;
+		break;
+	case 1:
+		r = a > b ? a - b : b - a;
+		break;
+	case 2:
+		r = sat(a + b, bits, sgn);
+		break;
+	case 3:
+		r = sat(a - b, bits, sgn);
+		break;
+	case 4:
+		r = (a + b) >> 1;
+		break;
+	case 5:
+		r = (a + b + 1) >> 1;
+		break;
+	case 6:
+		r = 0;
+		for (int k = bits - 1; k >= 0 && !((ua >> k) & 1); k--)
+			r++;
+		break;
+	case 7:
+		for (int k = 0; k < bits; k++)
+			r += (ua >> k) & 1;
+		break;
+	case 8:
+	case 9:
+		if (!sgn && bits == 64)
+			r = (i128)((ua * ub) >> 64);
+		else
+			r = (a * b) >> bits;
+		if (j == 9)
+			r = wrap_to(r + c, bits, sgn);
+		break;
+	case 10:
+		if (!sgn && bits == 64) {
+			u128 p;
+			int ovf = __builtin_mul_overflow(ua, ub, &p) ||
+				  __builtin_add_overflow(p, (u128)c, &p);
+			r = ovf || p > UINT64_MAX ? (i128)UINT64_MAX : (i128)p;
+		} else {
+			r = sat(a * b + c, bits, sgn);
+		}
+		break;
+	case 11: {
+		int s = (int)(ub % (unsigned)bits);
+		u128 m = bits == 64 ? (u128)UINT64_MAX : (((u128)1 << bits) - 1);
+		r = wrap_to((i128)(((ua << s) | (s ? ua >> (bits - s) : 0)) & m), bits, sgn);
+		break;
+	}
+	case 12:
+		r = a > b ? a : b;
+		break;
+	default:
+		r = a < b ? a : b;
+		break;
+	}
+	return (int64_t)wrap_to(r, 64, 1);
+}
+
+static void call_int_all(void *p)
+{
+	struct args *a = p;
+	CALL(k_int_all, a->p[0], a->p[1], a->p[2]);
+}
+
+TEST(integer_all_types)
+{
+	static const char *tname[8] = { "char", "uchar", "short", "ushort",
+					"int", "uint", "long", "ulong" };
+	int64_t in[64 + 18];
+	uint64_t r = 99;
+	static const int64_t special[] = { 0, 1, -1, 2, 127, 128, -128, -129, 255, 256,
+					   32767, -32768, 65535, INT32_MAX, INT32_MIN,
+					   UINT32_MAX, INT64_MAX, INT64_MIN, 7, -7 };
+	for (int i = 0; i < 64 + 18; i++) {
+		r = r * 6364136223846793005ull + 1442695040888963407ull;
+		in[i] = i < 20 ? special[i] : (int64_t)(r ^ (r >> 29)) >> (r % 60);
+	}
+	for (int k = 0; k < 2; k++) {
+		int64_t *out = calloc(8 * 14 * 64, sizeof(int64_t));
+		int *bad = calloc(8 * 64, sizeof(int));
+		struct args a = { dialects[k], { in, out, bad } };
+		uint64_t gs = 64, ls = 16;
+		run(1, &gs, &ls, NULL, 0, call_int_all, &a);
+		for (int t = 0; t < 8; t++) {
+			int bits = 8 << (t / 2), sgn = !(t & 1);
+			for (int i = 0; i < 64; i++) {
+				if (bad[t * 64 + i])
+					hx_test_fail(__FILE__, __LINE__, "%s vector lanes differ: mask %#x (item %d)",
+						     tname[t], bad[t * 64 + i], i);
+				i128 x = wrap_to(in[i], bits, sgn), y = wrap_to(in[i + 1], bits, sgn),
+				     z = wrap_to(in[i + 2], bits, sgn);
+				for (int j = 0; j < 14; j++) {
+					int64_t want = int_ref(j, bits, sgn, x, y, z);
+					int64_t got = out[(t * 14 + j) * 64 + i];
+					if (got != want)
+						hx_test_fail(__FILE__, __LINE__,
+							     "%s function %d (%lld, %lld, %lld): got %lld want %lld",
+							     tname[t], j, (long long)x, (long long)y,
+							     (long long)z, (long long)got, (long long)want);
+				}
+			}
+		}
+		free(out);
+		free(bad);
 	}
 }
