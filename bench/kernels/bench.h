@@ -7,27 +7,27 @@
 #include <stdint.h>
 
 enum metric {
-	M_LAUNCH,      /* us, median enqueue+finish of an empty kernel */
-	M_LAUNCH_ARG,  /* the same with one (unused) buffer argument */
-	M_ENQUEUE,     /* kernels/s */
-	M_VADD,        /* GB/s */
-	M_SAXPY,       /* GB/s */
-	M_REDUCE,      /* GB/s, local-memory tree with barriers */
-	M_MM_NAIVE,    /* GFLOP/s */
-	M_MM_TILED,    /* GFLOP/s */
-	M_ATOMICS,     /* Mops/s on one contended counter */
-	M_COMPILE_COLD,   /* ms */
+	M_LAUNCH,	  /* us, median enqueue+finish of an empty kernel */
+	M_LAUNCH_ARG,	  /* the same with one (unused) buffer argument */
+	M_ENQUEUE,	  /* kernels/s */
+	M_VADD,		  /* GB/s */
+	M_SAXPY,	  /* GB/s */
+	M_REDUCE,	  /* GB/s, local-memory tree with barriers */
+	M_MM_NAIVE,	  /* GFLOP/s */
+	M_MM_TILED,	  /* GFLOP/s */
+	M_ATOMICS,	  /* Mops/s on one contended counter */
+	M_COMPILE_COLD,	  /* ms */
 	M_COMPILE_CACHED, /* ms */
 	M_COUNT
 };
 
 struct bench_cfg {
 	int quick;
-	size_t n_stream;   /* floats per vector for vadd/saxpy/reduce */
-	size_t n_matmul;   /* matrix order */
-	size_t n_atomics;  /* work-items in the atomics kernel */
-	int reps;          /* timed repetitions (median) */
-	int launches;      /* empty-kernel launches */
+	size_t n_stream;  /* floats per vector for vadd/saxpy/reduce */
+	size_t n_matmul;  /* matrix order */
+	size_t n_atomics; /* work-items in the atomics kernel */
+	int reps;	  /* timed repetitions (median) */
+	int launches;	  /* empty-kernel launches */
 };
 
 /* One column of the table. NAN: not measured. */

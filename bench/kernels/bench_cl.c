@@ -9,14 +9,14 @@
 
 #include "bench.h"
 
-#define TRY(expr)                                                           \
-	do {                                                                \
-		cl_int err_ = (expr);                                       \
-		if (err_ != CL_SUCCESS) {                                   \
-			fprintf(stderr, "hmmcl-bench: %s: error %d\n", #expr, \
-				err_);                                      \
-			return -1;                                          \
-		}                                                           \
+#define TRY(expr)                                                              \
+	do {                                                                   \
+		cl_int err_ = (expr);                                          \
+		if (err_ != CL_SUCCESS) {                                      \
+			fprintf(stderr, "hmmcl-bench: %s: error %d\n", #expr,  \
+				err_);                                         \
+			return -1;                                             \
+		}                                                              \
 	} while (0)
 
 struct clctx {
@@ -35,7 +35,8 @@ static int contains(const char *hay, const char *needle)
 		size_t i = 0;
 
 		while (i < n && hay[i] &&
-		       tolower((unsigned char)hay[i]) == tolower((unsigned char)needle[i]))
+		       tolower((unsigned char)hay[i]) ==
+			   tolower((unsigned char)needle[i]))
 			i++;
 		if (i == n)
 			return 1;
@@ -54,8 +55,10 @@ static int find_platform(const char *match, cl_platform_id *out, char *name,
 	for (cl_uint i = 0; i < n && i < 16; i++) {
 		char pname[256] = "", vendor[256] = "";
 
-		clGetPlatformInfo(ids[i], CL_PLATFORM_NAME, sizeof(pname), pname, NULL);
-		clGetPlatformInfo(ids[i], CL_PLATFORM_VENDOR, sizeof(vendor), vendor, NULL);
+		clGetPlatformInfo(ids[i], CL_PLATFORM_NAME, sizeof(pname),
+				  pname, NULL);
+		clGetPlatformInfo(ids[i], CL_PLATFORM_VENDOR, sizeof(vendor),
+				  vendor, NULL);
 		if (contains(pname, match) || contains(vendor, match)) {
 			*out = ids[i];
 			snprintf(name, len, "%s", pname);
@@ -77,8 +80,8 @@ static double build(struct clctx *c, const char *src, cl_program *out)
 	if (clBuildProgram(p, 1, &c->dev, "", NULL, NULL) != CL_SUCCESS) {
 		char log[4096] = "";
 
-		clGetProgramBuildInfo(p, c->dev, CL_PROGRAM_BUILD_LOG, sizeof(log),
-				      log, NULL);
+		clGetProgramBuildInfo(p, c->dev, CL_PROGRAM_BUILD_LOG,
+				      sizeof(log), log, NULL);
 		fprintf(stderr, "hmmcl-bench: build failed:\n%s\n", log);
 		clReleaseProgram(p);
 		return -1;
@@ -130,9 +133,9 @@ static double time_nd(struct clctx *c, cl_kernel k, cl_uint dims,
 static cl_mem buffer(struct clctx *c, size_t bytes, const void *init)
 {
 	cl_int err;
-	cl_mem m = clCreateBuffer(c->ctx, CL_MEM_READ_WRITE |
-				  (init ? CL_MEM_COPY_HOST_PTR : 0),
-				  bytes, (void *)init, &err);
+	cl_mem m = clCreateBuffer(
+	    c->ctx, CL_MEM_READ_WRITE | (init ? CL_MEM_COPY_HOST_PTR : 0),
+	    bytes, (void *)init, &err);
 
 	return err == CL_SUCCESS ? m : NULL;
 }
@@ -156,7 +159,8 @@ static int latency(struct clctx *c, const char *name, double *out)
 		TRY(clSetKernelArg(k, 0, sizeof(m), &m));
 	for (int i = -10; i < n; i++) {
 		t0 = bench_now();
-		TRY(clEnqueueNDRangeKernel(c->q, k, 1, NULL, &g, NULL, 0, NULL, NULL));
+		TRY(clEnqueueNDRangeKernel(c->q, k, 1, NULL, &g, NULL, 0, NULL,
+					   NULL));
 		TRY(clFinish(c->q));
 		if (i >= 0)
 			t[i] = bench_now() - t0;
@@ -184,7 +188,8 @@ static int launch(struct clctx *c, struct bench_col *col)
 	TRY(clSetKernelArg(k, 0, sizeof(m), &m));
 	t0 = bench_now();
 	for (int i = 0; i < n; i++)
-		TRY(clEnqueueNDRangeKernel(c->q, k, 1, NULL, &g, NULL, 0, NULL, NULL));
+		TRY(clEnqueueNDRangeKernel(c->q, k, 1, NULL, &g, NULL, 0, NULL,
+					   NULL));
 	TRY(clFinish(c->q));
 	col->v[M_ENQUEUE] = n / (bench_now() - t0);
 	clReleaseKernel(k);
@@ -203,7 +208,8 @@ static int stream(struct clctx *c, struct bench_col *col)
 
 	for (size_t i = 0; i < n; i++)
 		a[i] = (float)(i % 1000), b[i] = (float)(i % 7);
-	ma = buffer(c, bytes, a), mb = buffer(c, bytes, b), mc = buffer(c, bytes, NULL);
+	ma = buffer(c, bytes, a), mb = buffer(c, bytes, b),
+	mc = buffer(c, bytes, NULL);
 	kv = clCreateKernel(c->prog, "vadd", &err);
 	TRY(err);
 	ks = clCreateKernel(c->prog, "saxpy", &err);
@@ -211,14 +217,16 @@ static int stream(struct clctx *c, struct bench_col *col)
 	TRY(clSetKernelArg(kv, 0, sizeof(ma), &ma));
 	TRY(clSetKernelArg(kv, 1, sizeof(mb), &mb));
 	TRY(clSetKernelArg(kv, 2, sizeof(mc), &mc));
-	col->v[M_VADD] = 3.0 * bytes / time_nd(c, kv, 1, &n, NULL, c->cfg->reps) / 1e9;
+	col->v[M_VADD] =
+	    3.0 * bytes / time_nd(c, kv, 1, &n, NULL, c->cfg->reps) / 1e9;
 	TRY(clEnqueueReadBuffer(c->q, mc, CL_TRUE, 0, bytes, r, 0, NULL, NULL));
 	for (size_t i = 0; i < n; i += 997)
 		col->wrong[M_VADD] |= r[i] != a[i] + b[i];
 	TRY(clSetKernelArg(ks, 0, sizeof(alpha), &alpha));
 	TRY(clSetKernelArg(ks, 1, sizeof(ma), &ma));
 	TRY(clSetKernelArg(ks, 2, sizeof(mc), &mc));
-	col->v[M_SAXPY] = 3.0 * bytes / time_nd(c, ks, 1, &n, NULL, c->cfg->reps) / 1e9;
+	col->v[M_SAXPY] =
+	    3.0 * bytes / time_nd(c, ks, 1, &n, NULL, c->cfg->reps) / 1e9;
 	clReleaseKernel(kv), clReleaseKernel(ks);
 	clReleaseMemObject(ma), clReleaseMemObject(mb), clReleaseMemObject(mc);
 	free(a), free(b), free(r);
@@ -228,7 +236,8 @@ static int stream(struct clctx *c, struct bench_col *col)
 static int reduce(struct clctx *c, struct bench_col *col)
 {
 	size_t n = c->cfg->n_stream, ls = 256, ng = n / ls;
-	float *in = malloc(n * sizeof(float)), *part = malloc(ng * sizeof(float));
+	float *in = malloc(n * sizeof(float)),
+	      *part = malloc(ng * sizeof(float));
 	cl_mem mi, mo;
 	cl_kernel k;
 	cl_int err;
@@ -242,11 +251,13 @@ static int reduce(struct clctx *c, struct bench_col *col)
 	TRY(clSetKernelArg(k, 0, sizeof(mi), &mi));
 	TRY(clSetKernelArg(k, 1, sizeof(mo), &mo));
 	TRY(clSetKernelArg(k, 2, ls * sizeof(float), NULL));
-	col->v[M_REDUCE] = n * 4.0 / time_nd(c, k, 1, &n, &ls, c->cfg->reps) / 1e9;
-	TRY(clEnqueueReadBuffer(c->q, mo, CL_TRUE, 0, ng * sizeof(float), part, 0,
-				NULL, NULL));
+	col->v[M_REDUCE] =
+	    n * 4.0 / time_nd(c, k, 1, &n, &ls, c->cfg->reps) / 1e9;
+	TRY(clEnqueueReadBuffer(c->q, mo, CL_TRUE, 0, ng * sizeof(float), part,
+				0, NULL, NULL));
 	for (size_t gi = 0; gi < ng; gi++)
-		col->wrong[M_REDUCE] |= part[gi] != 1.5f * ls; /* 0+1+2+3 per 4 */
+		col->wrong[M_REDUCE] |=
+		    part[gi] != 1.5f * ls; /* 0+1+2+3 per 4 */
 	clReleaseKernel(k);
 	clReleaseMemObject(mi), clReleaseMemObject(mo);
 	free(in), free(part);
@@ -270,14 +281,16 @@ static int check_matmul(const float *A, const float *B, const float *C, int n)
 static int matmul(struct clctx *c, struct bench_col *col)
 {
 	int n = (int)c->cfg->n_matmul;
-	size_t bytes = (size_t)n * n * sizeof(float), g[2] = {n, n}, l[2] = {16, 16};
+	size_t bytes = (size_t)n * n * sizeof(float), g[2] = {n, n},
+	       l[2] = {16, 16};
 	float *A = malloc(bytes), *B = malloc(bytes), *C = malloc(bytes);
 	const char *names[2] = {"matmul_naive", "matmul_tiled"};
 	cl_mem ma, mb, mc;
 
 	for (int i = 0; i < n * n; i++)
 		A[i] = (float)(i % 3), B[i] = (float)(i % 2);
-	ma = buffer(c, bytes, A), mb = buffer(c, bytes, B), mc = buffer(c, bytes, NULL);
+	ma = buffer(c, bytes, A), mb = buffer(c, bytes, B),
+	mc = buffer(c, bytes, NULL);
 	for (int v = 0; v < 2; v++) {
 		cl_int err;
 		cl_kernel k = clCreateKernel(c->prog, names[v], &err);
@@ -289,8 +302,10 @@ static int matmul(struct clctx *c, struct bench_col *col)
 		TRY(clSetKernelArg(k, 2, sizeof(mb), &mb));
 		TRY(clSetKernelArg(k, 3, sizeof(mc), &mc));
 		col->v[m] = 2.0 * n * n * n /
-			    time_nd(c, k, 2, g, v ? l : NULL, c->cfg->reps) / 1e9;
-		TRY(clEnqueueReadBuffer(c->q, mc, CL_TRUE, 0, bytes, C, 0, NULL, NULL));
+			    time_nd(c, k, 2, g, v ? l : NULL, c->cfg->reps) /
+			    1e9;
+		TRY(clEnqueueReadBuffer(c->q, mc, CL_TRUE, 0, bytes, C, 0, NULL,
+					NULL));
 		col->wrong[m] = check_matmul(A, B, C, n);
 		clReleaseKernel(k);
 	}
@@ -311,7 +326,8 @@ static int atomics(struct clctx *c, struct bench_col *col)
 	TRY(clSetKernelArg(k, 0, sizeof(m), &m));
 	t = time_nd(c, k, 1, &n, NULL, c->cfg->reps);
 	col->v[M_ATOMICS] = n / t / 1e6;
-	TRY(clEnqueueReadBuffer(c->q, m, CL_TRUE, 0, sizeof(got), &got, 0, NULL, NULL));
+	TRY(clEnqueueReadBuffer(c->q, m, CL_TRUE, 0, sizeof(got), &got, 0, NULL,
+				NULL));
 	/* Warm-up + reps runs, each adding n. */
 	col->wrong[M_ATOMICS] = (size_t)got != n * (size_t)(c->cfg->reps + 1);
 	clReleaseKernel(k);
@@ -335,7 +351,8 @@ static double build_and_run(struct clctx *c, const char *src)
 		return -1;
 	k = clCreateKernel(p, "saxpy", &err);
 	if (err != CL_SUCCESS || clSetKernelArg(k, 0, sizeof(a), &a) ||
-	    clSetKernelArg(k, 1, sizeof(m), &m) || clSetKernelArg(k, 2, sizeof(m), &m) ||
+	    clSetKernelArg(k, 1, sizeof(m), &m) ||
+	    clSetKernelArg(k, 2, sizeof(m), &m) ||
 	    clEnqueueNDRangeKernel(c->q, k, 1, NULL, &g, NULL, 0, NULL, NULL) ||
 	    clFinish(c->q))
 		return -1;
@@ -358,7 +375,8 @@ static int compile(struct clctx *c, struct bench_col *col)
 
 	for (int i = 0; i < n; i++) {
 		snprintf(src, len, "kernel void nonce_%llx_%d(void) {}\n%s",
-			 (unsigned long long)(bench_now() * 1e9), i, bench_source);
+			 (unsigned long long)(bench_now() * 1e9), i,
+			 bench_source);
 		cold[i] = build_and_run(c, src);
 		cached[i] = build_and_run(c, src);
 		if (cold[i] < 0 || cached[i] < 0)
@@ -375,7 +393,7 @@ int bench_cl(const struct bench_cfg *cfg, const char *match,
 {
 	struct clctx c = {.cfg = cfg};
 	int (*const parts[])(struct clctx *, struct bench_col *) = {
-		launch, stream, reduce, matmul, atomics, compile};
+	    launch, stream, reduce, matmul, atomics, compile};
 	int st = setup(&c, match, col), failed = 0;
 
 	for (int m = 0; m < M_COUNT; m++)

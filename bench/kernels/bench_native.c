@@ -1,10 +1,10 @@
 /* The physical reference: the same loops in C on the same cores, one
  * pinned pthread per core (no OpenMP). */
 #include <math.h>
-#include <stdio.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -59,7 +59,8 @@ static void *pool_main(void *p)
 	for (;;) {
 		unsigned g;
 
-		while ((g = atomic_load(&pool.gen)) == seen && !atomic_load(&pool.stop))
+		while ((g = atomic_load(&pool.gen)) == seen &&
+		       !atomic_load(&pool.stop))
 			sched_yield();
 		if (atomic_load(&pool.stop))
 			return NULL;
@@ -77,12 +78,14 @@ static void pool_start(void)
 {
 	int nt = (int)sysconf(_SC_NPROCESSORS_ONLN);
 
-	pthread_getaffinity_np(pthread_self(), sizeof(main_affinity), &main_affinity);
+	pthread_getaffinity_np(pthread_self(), sizeof(main_affinity),
+			       &main_affinity);
 	pin(0);
 
 	pool.nt = nt < 1 ? 1 : nt > 64 ? 64 : nt;
 	for (int i = 1; i < pool.nt; i++)
-		pthread_create(&pool.th[i], NULL, pool_main, (void *)(intptr_t)i);
+		pthread_create(&pool.th[i], NULL, pool_main,
+			       (void *)(intptr_t)i);
 }
 
 static void pool_stop(void)
@@ -90,7 +93,8 @@ static void pool_stop(void)
 	atomic_store(&pool.stop, 1);
 	for (int i = 1; i < pool.nt; i++)
 		pthread_join(pool.th[i], NULL);
-	pthread_setaffinity_np(pthread_self(), sizeof(main_affinity), &main_affinity);
+	pthread_setaffinity_np(pthread_self(), sizeof(main_affinity),
+			       &main_affinity);
 }
 
 /* Median wall time (s) of running j->fn over [0, n) on every core. */

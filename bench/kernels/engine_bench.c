@@ -27,8 +27,8 @@ static int cmp(const void *a, const void *b)
 static int run(hx_engine *e, hx_entry_fn fn, uint32_t flags, void *const *args,
 	       uint64_t gs, uint64_t ls)
 {
-	hx_ndrange nd = {.work_dim = 1, .global_size = {gs, 1, 1},
-			 .local_size = {ls, 1, 1}};
+	hx_ndrange nd = {
+	    .work_dim = 1, .global_size = {gs, 1, 1}, .local_size = {ls, 1, 1}};
 	hx_kernel_code code = {.entry = fn, .flags = flags};
 	struct hx_launch l = {.code = &code, .args = args, .nd = &nd};
 
@@ -97,13 +97,14 @@ static void reduce(void *const *args, hx_group *g)
 
 static double reduce_gbs(hx_engine *e, uint64_t n)
 {
-	float *in = calloc(n, sizeof(float)), *out = calloc(n / 256, sizeof(float));
+	float *in = calloc(n, sizeof(float)),
+	      *out = calloc(n / 256, sizeof(float));
 	void *args[2] = {&in, &out};
-	hx_ndrange nd = {.work_dim = 1, .global_size = {n, 1, 1},
-			 .local_size = {256, 1, 1}};
+	hx_ndrange nd = {
+	    .work_dim = 1, .global_size = {n, 1, 1}, .local_size = {256, 1, 1}};
 	hx_kernel_code code = {.entry = reduce, .flags = HX_CODE_PER_ITEM};
-	struct hx_launch l = {.code = &code, .args = args, .nd = &nd,
-			      .local_bytes = 1024};
+	struct hx_launch l = {
+	    .code = &code, .args = args, .nd = &nd, .local_bytes = 1024};
 	double t[5];
 
 	for (int i = 0; i < 5; i++) {
@@ -139,15 +140,19 @@ int main(int argc, char **argv)
 	printf("empty launch, 16 groups of 64    %8.2f us\n", t * 1e6);
 	t = median_run(e, empty, HX_CODE_PER_ITEM, NULL, 64, 64, reps);
 	printf("empty per-item launch, 64 fibers %8.2f us\n", t * 1e6);
-	t = median_run(e1, barriers, HX_CODE_PER_ITEM, bargs, 64, 64, quick ? 3 : 9);
-	printf("fiber switch (barrier, 64 items) %8.1f ns\n", t / (64.0 * nb) * 1e9);
+	t = median_run(e1, barriers, HX_CODE_PER_ITEM, bargs, 64, 64,
+		       quick ? 3 : 9);
+	printf("fiber switch (barrier, 64 items) %8.1f ns\n",
+	       t / (64.0 * nb) * 1e9);
 	t = median_run(e, empty, 0, NULL, 1u << 20, 1, quick ? 3 : 9);
 	printf("1M empty groups of 1 item        %8.2f ms (%.1f ns/group)\n",
 	       t * 1e3, t / (1u << 20) * 1e9);
-	t1 = median_run(e1, work, 0, wargs, quick ? 64 : 1024, 1, quick ? 3 : 7);
+	t1 =
+	    median_run(e1, work, 0, wargs, quick ? 64 : 1024, 1, quick ? 3 : 7);
 	tn = median_run(e, work, 0, wargs, quick ? 64 : 1024, 1, quick ? 3 : 7);
 	printf("scaling, compute-bound groups    %8.2fx on %u threads "
-	       "(%.2f ms -> %.2f ms)\n", t1 / tn, nt, t1 * 1e3, tn * 1e3);
+	       "(%.2f ms -> %.2f ms)\n",
+	       t1 / tn, nt, t1 * 1e3, tn * 1e3);
 	printf("barrier reduction, per-item      %8.3f GB/s (1 thread %.3f)\n",
 	       reduce_gbs(e, quick ? 1 << 16 : 1 << 22),
 	       reduce_gbs(e1, quick ? 1 << 16 : 1 << 22));

@@ -19,17 +19,17 @@ static const struct {
 	const char *name, *unit;
 	int lower_better;
 } rows[M_COUNT] = {
-	[M_LAUNCH] = {"launch latency (empty, enq+finish)", "us", 1},
-	[M_LAUNCH_ARG] = {"launch latency (empty, 1 buffer arg)", "us", 1},
-	[M_ENQUEUE] = {"enqueue throughput (empty, 1 arg)", "kernels/s", 0},
-	[M_VADD] = {"vadd", "GB/s", 0},
-	[M_SAXPY] = {"saxpy", "GB/s", 0},
-	[M_REDUCE] = {"reduction (local mem + barriers)", "GB/s", 0},
-	[M_MM_NAIVE] = {"matmul naive", "GFLOP/s", 0},
-	[M_MM_TILED] = {"matmul tiled 16x16 (barriers)", "GFLOP/s", 0},
-	[M_ATOMICS] = {"atomic_inc, one counter", "Mops/s", 0},
-	[M_COMPILE_COLD] = {"build + first run (cold)", "ms", 1},
-	[M_COMPILE_CACHED] = {"build + first run (cached)", "ms", 1},
+    [M_LAUNCH] = {"launch latency (empty, enq+finish)", "us", 1},
+    [M_LAUNCH_ARG] = {"launch latency (empty, 1 buffer arg)", "us", 1},
+    [M_ENQUEUE] = {"enqueue throughput (empty, 1 arg)", "kernels/s", 0},
+    [M_VADD] = {"vadd", "GB/s", 0},
+    [M_SAXPY] = {"saxpy", "GB/s", 0},
+    [M_REDUCE] = {"reduction (local mem + barriers)", "GB/s", 0},
+    [M_MM_NAIVE] = {"matmul naive", "GFLOP/s", 0},
+    [M_MM_TILED] = {"matmul tiled 16x16 (barriers)", "GFLOP/s", 0},
+    [M_ATOMICS] = {"atomic_inc, one counter", "Mops/s", 0},
+    [M_COMPILE_COLD] = {"build + first run (cold)", "ms", 1},
+    [M_COMPILE_CACHED] = {"build + first run (cached)", "ms", 1},
 };
 
 double bench_now(void)
@@ -60,8 +60,11 @@ static void cell(double v, int wrong)
 	if (isnan(v))
 		printf(" %14s", "-");
 	else
-		printf(" %13.*f%s", v >= 100 ? 0 : v >= 10 ? 1 : 2, v,
-		       wrong ? "!" : " ");
+		printf(" %13.*f%s",
+		       v >= 100	 ? 0
+		       : v >= 10 ? 1
+				 : 2,
+		       v, wrong ? "!" : " ");
 }
 
 static void print_table(const struct bench_cfg *cfg, struct bench_col *cols,
@@ -70,8 +73,9 @@ static void print_table(const struct bench_cfg *cfg, struct bench_col *cols,
 	int np = ncols - have_native; /* platform columns */
 
 	printf("\nhmmcl-bench%s: medians of %d runs; vectors %zu floats, "
-	       "matmul %zux%zu, atomics %zu items\n", cfg->quick ? " --quick" : "",
-	       cfg->reps, cfg->n_stream, cfg->n_matmul, cfg->n_matmul, cfg->n_atomics);
+	       "matmul %zux%zu, atomics %zu items\n",
+	       cfg->quick ? " --quick" : "", cfg->reps, cfg->n_stream,
+	       cfg->n_matmul, cfg->n_matmul, cfg->n_atomics);
 	for (int c = 0; c < ncols; c++)
 		printf("  [%c] %s\n", 'A' + c, cols[c].name);
 	printf("%-38s %-9s", "metric", "unit");
@@ -91,9 +95,12 @@ static void print_table(const struct bench_cfg *cfg, struct bench_col *cols,
 			cell(cols[c].v[m], cols[c].wrong[m]);
 		if (np == 2)
 			cell(rows[m].lower_better ? b->v[m] / a->v[m]
-						  : a->v[m] / b->v[m], 0);
+						  : a->v[m] / b->v[m],
+			     0);
 		if (have_native)
-			cell(rows[m].lower_better ? NAN : 100 * a->v[m] / nat->v[m], 0);
+			cell(rows[m].lower_better ? NAN
+						  : 100 * a->v[m] / nat->v[m],
+			     0);
 		printf("\n");
 	}
 	printf("(! = result check failed; speedup > 1: A is faster)\n");
@@ -102,12 +109,18 @@ static void print_table(const struct bench_cfg *cfg, struct bench_col *cols,
 static void configure(struct bench_cfg *cfg)
 {
 	if (cfg->quick) {
-		*cfg = (struct bench_cfg){.quick = 1, .n_stream = 1 << 18,
-			.n_matmul = 64, .n_atomics = 1 << 16, .reps = 3,
-			.launches = 50};
+		*cfg = (struct bench_cfg){.quick = 1,
+					  .n_stream = 1 << 18,
+					  .n_matmul = 64,
+					  .n_atomics = 1 << 16,
+					  .reps = 3,
+					  .launches = 50};
 	} else {
-		*cfg = (struct bench_cfg){.n_stream = 1 << 23, .n_matmul = 512,
-			.n_atomics = 1 << 22, .reps = 9, .launches = 2000};
+		*cfg = (struct bench_cfg){.n_stream = 1 << 23,
+					  .n_matmul = 512,
+					  .n_atomics = 1 << 22,
+					  .reps = 9,
+					  .launches = 2000};
 	}
 }
 
@@ -146,7 +159,8 @@ int main(int argc, char **argv)
 			snprintf(cols[p].name, sizeof(cols[p].name),
 				 "(no platform matching \"%s\")", plats[p]);
 			if (nplat == 1) {
-				printf("SKIP: no OpenCL platform matching \"%s\"\n",
+				printf("SKIP: no OpenCL platform matching "
+				       "\"%s\"\n",
 				       plats[p]);
 				return 77;
 			}

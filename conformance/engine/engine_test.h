@@ -25,8 +25,8 @@ static inline int run_kernel(hx_engine *e, hx_entry_fn fn, uint32_t flags,
 			     uint64_t local_bytes, struct hx_run_result *res)
 {
 	hx_kernel_code code = {.entry = fn, .flags = flags};
-	struct hx_launch l = {.code = &code, .args = args, .nd = nd,
-			      .local_bytes = local_bytes};
+	struct hx_launch l = {
+	    .code = &code, .args = args, .nd = nd, .local_bytes = local_bytes};
 
 	return hx_engine_run(e, &l, res);
 }
@@ -34,7 +34,8 @@ static inline int run_kernel(hx_engine *e, hx_entry_fn fn, uint32_t flags,
 /* Global id of the item a loop-mode entry runs. */
 static inline uint64_t gid(const hx_group *g, unsigned d, uint64_t lid)
 {
-	return g->nd->global_offset[d] + g->group_id[d] * g->nd->local_size[d] + lid;
+	return g->nd->global_offset[d] + g->group_id[d] * g->nd->local_size[d] +
+	       lid;
 }
 
 #endif

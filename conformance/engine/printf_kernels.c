@@ -42,8 +42,9 @@ void pf_vectors(void *const *args, hx_group *g)
 	rt->printf(g, "%v2hld %v4hhd\n", (int2){-1, 2}, (char4){1, -2, 3, -4});
 	rt->printf(g, "%v8hhx\n", (uchar8){0, 1, 2, 0xa, 0xb, 0xfe, 0xff, 16});
 	rt->printf(g, "%v3hd\n", (short3){-300, 0, 300});
-	rt->printf(g, "%v16hhu\n", (uchar16){0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
-					      11, 12, 13, 14, 255});
+	rt->printf(
+	    g, "%v16hhu\n",
+	    (uchar16){0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 255});
 	float8 f8 = {0.5f, 1, 2, 3, 4, 5, 6, 7.5f};
 	float16 f16 = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
 	long4 l4 = {-1, 1l << 40, 3, 4};
@@ -62,7 +63,8 @@ void pf_vectors(void *const *args, hx_group *g)
 /* Every item prints a long line: each call's output stays whole. */
 void pf_items(void *const *args, hx_group *g)
 {
-	g->rt->printf(g, "item %3llu group %3llu "
+	g->rt->printf(g,
+		      "item %3llu group %3llu "
 		      "................................................"
 		      "................................................\n",
 		      (unsigned long long)g->local_id[0],

@@ -25,7 +25,8 @@ static void run_wild(uint32_t flags)
 	wild = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	CHECK(wild != MAP_FAILED);
 	for (int i = 0; i < 3; i++) {
-		CHECK_EQ(run_kernel(e, wild_entry, flags, NULL, &nd, 0, &res), -5);
+		CHECK_EQ(run_kernel(e, wild_entry, flags, NULL, &nd, 0, &res),
+			 -5);
 		CHECK_EQ(res.error, HX_RUN_FAULT);
 		CHECK_EQ(res.fault_addr, (uint64_t)(uintptr_t)wild);
 		CHECK_EQ(res.fault_signal, SIGSEGV);
@@ -67,8 +68,9 @@ TEST(stack_overflow_is_fault)
 	int sink;
 	void *args[1] = {&sink};
 
-	CHECK_EQ(run_kernel(e, overflow_entry, HX_CODE_PER_ITEM, args, &nd, 0,
-			    &res), -5);
+	CHECK_EQ(
+	    run_kernel(e, overflow_entry, HX_CODE_PER_ITEM, args, &nd, 0, &res),
+	    -5);
 	CHECK_EQ(res.error, HX_RUN_FAULT);
 	hx_engine_destroy(e);
 }
@@ -103,8 +105,10 @@ TEST(mmu_fault)
 	void *args[1] = {&base};
 	int calls = 0;
 	struct hx_mmu mmu = {.translate = deny_odd_pages, .ctx = &calls};
-	hx_kernel_code code = {.entry = mirrored_entry, .flags = HX_CODE_MIRRORED};
-	struct hx_launch l = {.code = &code, .args = args, .nd = &nd, .mmu = &mmu};
+	hx_kernel_code code = {.entry = mirrored_entry,
+			       .flags = HX_CODE_MIRRORED};
+	struct hx_launch l = {
+	    .code = &code, .args = args, .nd = &nd, .mmu = &mmu};
 
 	CHECK_EQ(hx_engine_run(e, &l, &res), -5);
 	CHECK_EQ(res.error, HX_RUN_FAULT);
@@ -182,7 +186,8 @@ TEST(fault_hook_resolves)
 	hx_ndrange nd = nd_make(1, &gs, &ls, NULL);
 	struct hx_run_result res;
 
-	hook_page = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	hook_page =
+	    mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	hx_engine_set_fault_hook(hook);
 	CHECK_EQ(run_kernel(e, hook_entry, 0, NULL, &nd, 0, &res), 0);
 	CHECK_EQ(hook_calls, 1);

@@ -5,8 +5,9 @@
 
 static uint64_t lin_lid(const hx_group *g)
 {
-	return g->local_id[0] + g->local_size[0] *
-		(g->local_id[1] + g->local_size[1] * g->local_id[2]);
+	return g->local_id[0] +
+	       g->local_size[0] *
+		   (g->local_id[1] + g->local_size[1] * g->local_id[2]);
 }
 
 static uint64_t items_of(const hx_group *g)
@@ -39,7 +40,8 @@ static void run_order(unsigned dims, uint64_t *gs, uint64_t *ls)
 	struct hx_run_result res;
 
 	CHECK_EQ(run_kernel(e, order_entry, HX_CODE_PER_ITEM, args, &nd,
-			    HX_MAX_WORK_GROUP_SIZE * 8, &res), 0);
+			    HX_MAX_WORK_GROUP_SIZE * 8, &res),
+		 0);
 	CHECK_EQ(bad, 0);
 	hx_engine_destroy(e);
 }
@@ -89,7 +91,8 @@ static void run_reduce(uint64_t groups, uint64_t ls)
 	for (uint64_t i = 0; i < gs; i++)
 		in[i] = (uint32_t)(i * 2654435761u);
 	CHECK_EQ(run_kernel(e, reduce_entry, HX_CODE_PER_ITEM, args, &nd,
-			    ls * 8, NULL), 0);
+			    ls * 8, NULL),
+		 0);
 	for (uint64_t gi = 0; gi < groups; gi++) {
 		uint64_t want = 0;
 
@@ -137,10 +140,12 @@ TEST(divergent_barrier_reported)
 	struct hx_run_result res;
 
 	CHECK_EQ(run_kernel(e, divergent_entry, HX_CODE_PER_ITEM, NULL, &nd, 0,
-			    &res), -5);
+			    &res),
+		 -5);
 	CHECK_EQ(res.error, HX_RUN_DIVERGENT_BARRIER);
 	CHECK_EQ(run_kernel(e, divergent_first_entry, HX_CODE_PER_ITEM, NULL,
-			    &nd, 0, &res), -5);
+			    &nd, 0, &res),
+		 -5);
 	CHECK_EQ(res.error, HX_RUN_DIVERGENT_BARRIER);
 	/* The engine is still usable. */
 	run_order(1, &gs, &ls);
@@ -166,7 +171,8 @@ TEST(stack_sized_from_private_size)
 	hx_ndrange nd = nd_make(1, &gs, &ls, NULL);
 	_Atomic uint64_t sum = 0, *sp = &sum;
 	void *args[1] = {&sp};
-	hx_kernel_code code = {.entry = big_stack_entry, .flags = HX_CODE_PER_ITEM,
+	hx_kernel_code code = {.entry = big_stack_entry,
+			       .flags = HX_CODE_PER_ITEM,
 			       .private_size = 256 * 1024};
 	struct hx_launch l = {.code = &code, .args = args, .nd = &nd};
 
@@ -200,8 +206,9 @@ TEST(fiber_keeps_fp_control)
 	_Atomic uint64_t bad = 0, *bp = &bad;
 	void *args[1] = {&bp};
 
-	CHECK_EQ(run_kernel(e, rounding_entry, HX_CODE_PER_ITEM, args, &nd, 0,
-			    NULL), 0);
+	CHECK_EQ(
+	    run_kernel(e, rounding_entry, HX_CODE_PER_ITEM, args, &nd, 0, NULL),
+	    0);
 	CHECK_EQ(bad, 0);
 	CHECK_EQ(fegetround(), FE_TONEAREST);
 	hx_engine_destroy(e);

@@ -24,11 +24,13 @@ static void cover_entry(void *const *args, hx_group *g)
 
 				for (int d = 2; d >= 0; d--) {
 					if (i[d] < c->origin[d] ||
-					    i[d] >= c->origin[d] + c->extent[d]) {
+					    i[d] >=
+						c->origin[d] + c->extent[d]) {
 						atomic_fetch_add(&c->bad, 1);
 						return;
 					}
-					lin = lin * c->extent[d] + i[d] - c->origin[d];
+					lin = lin * c->extent[d] + i[d] -
+					      c->origin[d];
 				}
 				atomic_fetch_add(&c->hits[lin], 1);
 			}
@@ -58,7 +60,8 @@ static void check_cover(unsigned dims, uint64_t g0, uint64_t g1, uint64_t g2,
 			uint32_t flags)
 {
 	hx_engine *e = hx_engine_create(0);
-	uint64_t gs[3] = {g0, g1, g2}, ls[3] = {l0, l1, l2}, os[3] = {off, 2 * off, 3 * off};
+	uint64_t gs[3] = {g0, g1, g2}, ls[3] = {l0, l1, l2},
+		 os[3] = {off, 2 * off, 3 * off};
 	hx_ndrange nd = nd_make(dims, gs, ls, os);
 	struct cover c = {0};
 	struct cover *cp = &c;
@@ -73,16 +76,20 @@ static void check_cover(unsigned dims, uint64_t g0, uint64_t g1, uint64_t g2,
 		n *= c.extent[d];
 	}
 	c.hits = calloc(n, sizeof(*c.hits));
-	CHECK_EQ(run_kernel(e, flags & HX_CODE_PER_ITEM ? cover_item : cover_entry,
-			    flags, args, &nd, 0, &res), 0);
+	CHECK_EQ(run_kernel(e,
+			    flags & HX_CODE_PER_ITEM ? cover_item : cover_entry,
+			    flags, args, &nd, 0, &res),
+		 0);
 	CHECK_EQ(res.status, 0);
 	CHECK_EQ(c.bad, 0);
 	for (uint64_t i = 0; i < n; i++)
 		if (c.hits[i] != 1)
-			hx_test_fail(__FILE__, __LINE__, "item %llu ran %u times",
+			hx_test_fail(__FILE__, __LINE__,
+				     "item %llu ran %u times",
 				     (unsigned long long)i, c.hits[i]);
-	CHECK_EQ(res.groups_run, ((g0 + l0 - 1) / l0) * (dims > 1 ? (g1 + l1 - 1) / l1 : 1) *
-				 (dims > 2 ? (g2 + l2 - 1) / l2 : 1));
+	CHECK_EQ(res.groups_run, ((g0 + l0 - 1) / l0) *
+				     (dims > 1 ? (g1 + l1 - 1) / l1 : 1) *
+				     (dims > 2 ? (g2 + l2 - 1) / l2 : 1));
 	free(c.hits);
 	hx_engine_destroy(e);
 }
@@ -165,7 +172,8 @@ TEST(limits_reported)
 	CHECK_EQ(res.error, HX_RUN_WG_SIZE);
 	nd = nd_make(1, gs, ls, NULL);
 	CHECK_EQ(run_kernel(e, count_entry, 0, args, &nd,
-			    HX_DEVICE_LOCAL_MEM_SIZE + 1, &res), -5);
+			    HX_DEVICE_LOCAL_MEM_SIZE + 1, &res),
+		 -5);
 	CHECK_EQ(res.error, HX_RUN_LOCAL_MEM);
 	nd.work_dim = 4;
 	CHECK_EQ(run_kernel(e, count_entry, 0, args, &nd, 0, &res), -53);
@@ -173,7 +181,8 @@ TEST(limits_reported)
 	/* The largest legal launch still runs. */
 	nd = nd_make(1, gs, ls, NULL);
 	CHECK_EQ(run_kernel(e, count_entry, 0, args, &nd,
-			    HX_DEVICE_LOCAL_MEM_SIZE, &res), 0);
+			    HX_DEVICE_LOCAL_MEM_SIZE, &res),
+		 0);
 	CHECK_EQ(n, 2048);
 	hx_engine_destroy(e);
 }
@@ -181,7 +190,8 @@ TEST(limits_reported)
 TEST(pick_local_size)
 {
 	uint64_t cases[][3] = {{1 << 20, 1, 1}, {1000, 1, 1}, {97, 1, 1},
-			       {64, 64, 1}, {6, 10, 14}, {1, 1, 1}, {4096, 3, 1}};
+			       {64, 64, 1},	{6, 10, 14},  {1, 1, 1},
+			       {4096, 3, 1}};
 
 	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		unsigned dims = cases[i][2] > 1 ? 3 : cases[i][1] > 1 ? 2 : 1;
@@ -273,7 +283,8 @@ static void *conc_thread(void *p)
 	c->ok = 1;
 	for (int it = 0; it < 200; it++) {
 		n = 0;
-		if (run_kernel(c->e, count_entry, 0, args, &nd, 0, NULL) || n != gs)
+		if (run_kernel(c->e, count_entry, 0, args, &nd, 0, NULL) ||
+		    n != gs)
 			c->ok = 0;
 	}
 	return NULL;
@@ -345,11 +356,11 @@ TEST(topology)
 	if (!getenv("HMMCL_WORKERS"))
 		CHECK_EQ(hx_engine_threads(e), t.compute_units);
 	printf("cu %u pus %u pkgs %u numa %u L1 %llu L2 %llu L3 %llu line %u "
-	       "mem %llu MiB, %s %s\n", t.compute_units, t.pus, t.packages,
-	       t.numa_nodes, (unsigned long long)t.l1d_size,
-	       (unsigned long long)t.l2_size, (unsigned long long)t.l3_size,
-	       t.cache_line, (unsigned long long)(t.memory >> 20), t.cpu_vendor,
-	       t.cpu_model);
+	       "mem %llu MiB, %s %s\n",
+	       t.compute_units, t.pus, t.packages, t.numa_nodes,
+	       (unsigned long long)t.l1d_size, (unsigned long long)t.l2_size,
+	       (unsigned long long)t.l3_size, t.cache_line,
+	       (unsigned long long)(t.memory >> 20), t.cpu_vendor, t.cpu_model);
 	hx_engine_destroy(e);
 }
 

@@ -49,8 +49,8 @@ static void one_launch(struct worker_arg *a, int kind)
 
 	if (kind == 0) {
 		run_kernel(a->e, sum_entry, 0, args, &nd, 0, &res);
-		a->errors += res.status != 0 ||
-			     sum != (off + off + gs - 1) * gs / 2;
+		a->errors +=
+		    res.status != 0 || sum != (off + off + gs - 1) * gs / 2;
 	} else if (kind == 1) {
 		run_kernel(a->e, fault_entry, 0, args, &nd, 0, &res);
 		a->errors += res.error != HX_RUN_FAULT ||
@@ -58,7 +58,8 @@ static void one_launch(struct worker_arg *a, int kind)
 	} else {
 		ls = ls < 2 ? 2 : ls;
 		nd = nd_make(1, &gs, &ls, &off);
-		run_kernel(a->e, diverge_entry, HX_CODE_PER_ITEM, args, &nd, 0, &res);
+		run_kernel(a->e, diverge_entry, HX_CODE_PER_ITEM, args, &nd, 0,
+			   &res);
 		a->errors += res.error != HX_RUN_DIVERGENT_BARRIER;
 	}
 }
@@ -78,7 +79,8 @@ TEST(mixed_concurrent_launches)
 	pthread_t t[6];
 	struct worker_arg a[6];
 
-	bad_page = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	bad_page =
+	    mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	for (int i = 0; i < 6; i++) {
 		a[i] = (struct worker_arg){.e = e, .seed = 17u * (i + 1)};
 		pthread_create(&t[i], NULL, launcher, &a[i]);
@@ -132,7 +134,8 @@ TEST(stack_size_from_env)
 	struct hx_run_result res;
 
 	CHECK_EQ(run_kernel(e, big_stack_entry, HX_CODE_PER_ITEM, args, &nd, 0,
-			    &res), 0);
+			    &res),
+		 0);
 	CHECK_EQ(out, 3);
 	hx_engine_destroy(e);
 }

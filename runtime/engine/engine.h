@@ -21,23 +21,24 @@
 
 /* Device limits reported by clGetDeviceInfo. */
 #define HX_MAX_WORK_GROUP_SIZE 1024
-#define HX_DEVICE_LOCAL_MEM_SIZE (64u * 1024)  /* CL_DEVICE_LOCAL_MEM_SIZE */
-#define HX_PRINTF_BUFFER_SIZE (1024u * 1024)   /* CL_DEVICE_PRINTF_BUFFER_SIZE */
+#define HX_DEVICE_LOCAL_MEM_SIZE (64u * 1024) /* CL_DEVICE_LOCAL_MEM_SIZE */
+#define HX_PRINTF_BUFFER_SIZE (1024u * 1024)  /* CL_DEVICE_PRINTF_BUFFER_SIZE  \
+					       */
 #define HX_WG_SCRATCH_BYTES(items) (16u * (uint64_t)(items) + 64)
 
 /* What hwloc tells about the machine (for CL_DEVICE_* queries). */
 struct hx_topology {
 	unsigned compute_units; /* cores with an allowed PU = engine threads */
-	unsigned pus;           /* allowed PUs (hardware threads) */
+	unsigned pus;		/* allowed PUs (hardware threads) */
 	unsigned packages;
 	unsigned numa_nodes;
-	uint64_t l1d_size;      /* bytes, 0 if unknown */
+	uint64_t l1d_size; /* bytes, 0 if unknown */
 	uint64_t l2_size;
 	uint64_t l3_size;
-	unsigned cache_line;    /* bytes */
-	uint64_t memory;        /* total RAM bytes of the allowed NUMA nodes */
-	char cpu_vendor[64];    /* "GenuineIntel", or "" */
-	char cpu_model[128];    /* "Intel(R) Xeon(R) ...", or "" */
+	unsigned cache_line; /* bytes */
+	uint64_t memory;     /* total RAM bytes of the allowed NUMA nodes */
+	char cpu_vendor[64]; /* "GenuineIntel", or "" */
+	char cpu_model[128]; /* "Intel(R) Xeon(R) ...", or "" */
 };
 
 /* Fills *out (cached after the first call). Returns 0 or -1. */
@@ -55,31 +56,31 @@ struct hx_mmu {
 
 enum hx_run_error {
 	HX_RUN_OK = 0,
-	HX_RUN_FAULT,            /* SIGSEGV/SIGBUS or MMU fault in kernel code */
-	HX_RUN_DIVERGENT_BARRIER,/* an item returned while others waited */
-	HX_RUN_BAD_BARRIER,      /* barrier() from a loop-mode kernel */
-	HX_RUN_PRINTF_OVERFLOW,  /* printf output lost */
-	HX_RUN_LOCAL_MEM,        /* __local bytes beyond the device limit */
-	HX_RUN_WG_SIZE,          /* work-group size beyond the maximum */
-	HX_RUN_BAD_NDRANGE,      /* work_dim, zero sizes, overflow */
+	HX_RUN_FAULT, /* SIGSEGV/SIGBUS or MMU fault in kernel code */
+	HX_RUN_DIVERGENT_BARRIER, /* an item returned while others waited */
+	HX_RUN_BAD_BARRIER,	  /* barrier() from a loop-mode kernel */
+	HX_RUN_PRINTF_OVERFLOW,	  /* printf output lost */
+	HX_RUN_LOCAL_MEM,	  /* __local bytes beyond the device limit */
+	HX_RUN_WG_SIZE,		  /* work-group size beyond the maximum */
+	HX_RUN_BAD_NDRANGE,	  /* work_dim, zero sizes, overflow */
 	HX_RUN_NO_MEMORY,
 };
 
 struct hx_run_result {
-	int status;             /* 0 or a negative CL error code */
+	int status; /* 0 or a negative CL error code */
 	enum hx_run_error error;
-	uint64_t fault_addr;    /* HX_RUN_FAULT: faulting data address */
-	int fault_signal;       /* SIGSEGV, SIGBUS, or 0 for an MMU fault */
-	uint64_t printf_lost;   /* printf calls whose output was lost */
-	uint64_t groups_run;    /* work-groups that completed */
+	uint64_t fault_addr;  /* HX_RUN_FAULT: faulting data address */
+	int fault_signal;     /* SIGSEGV, SIGBUS, or 0 for an MMU fault */
+	uint64_t printf_lost; /* printf calls whose output was lost */
+	uint64_t groups_run;  /* work-groups that completed */
 };
 
 /* One NDRange launch. */
 struct hx_launch {
 	const hx_kernel_code *code;
 	void *const *args;
-	const hx_ndrange *nd;     /* local_size/num_groups filled in */
-	uint64_t local_bytes;     /* all __local bytes per group: static +
+	const hx_ndrange *nd;	  /* local_size/num_groups filled in */
+	uint64_t local_bytes;	  /* all __local bytes per group: static +
 				   * __local arguments */
 	const struct hx_mmu *mmu; /* NULL: the engine's default MMU */
 };

@@ -23,7 +23,7 @@
 #endif
 #endif
 
-#define HX_MAX_JOBS 64        /* launches running at once on one engine */
+#define HX_MAX_JOBS 64 /* launches running at once on one engine */
 #define HX_MAX_THREAD_INDEX 256
 #define HX_JOB_WAITING 0x80000000u
 
@@ -34,21 +34,21 @@ struct hx_job {
 	hx_entry_fn entry;
 	uint32_t flags;
 	void *const *args;
-	const hx_ndrange *nd;    /* = &ndc */
-	hx_ndrange ndc;          /* the launch's NDRange, num_groups filled */
+	const hx_ndrange *nd; /* = &ndc */
+	hx_ndrange ndc;	      /* the launch's NDRange, num_groups filled */
 	uint64_t local_bytes;
-	uint64_t items_max;      /* items of a full group */
-	uint64_t stack_size;     /* per-item mode: bytes per fiber stack */
+	uint64_t items_max;  /* items of a full group */
+	uint64_t stack_size; /* per-item mode: bytes per fiber stack */
 	struct hx_mmu mmu;
 	uint64_t ngroups;
-	uint64_t chunk;          /* groups taken per atomic increment */
-	_Atomic uint64_t next;   /* next linear group index to hand out */
+	uint64_t chunk;	       /* groups taken per atomic increment */
+	_Atomic uint64_t next; /* next linear group index to hand out */
 	/* Pool threads inside this job, | HX_JOB_WAITING while the caller
 	 * sleeps on it (futex word). */
 	_Atomic uint32_t active;
 	_Atomic uint64_t groups_done;
-	_Atomic int error;       /* first enum hx_run_error, 0 while fine */
-	uint64_t fault_addr;     /* written by the thread that set error */
+	_Atomic int error;   /* first enum hx_run_error, 0 while fine */
+	uint64_t fault_addr; /* written by the thread that set error */
 	int fault_signal;
 	/* printf buffer of this launch: output is written at the end. */
 	char *_Atomic pf_buf;
@@ -58,23 +58,23 @@ struct hx_job {
 };
 
 struct hx_fiber {
-	void *sp;                /* saved stack pointer while switched out */
-	uint64_t stack;          /* index of the stack it runs on */
+	void *sp;	/* saved stack pointer while switched out */
+	uint64_t stack; /* index of the stack it runs on */
 };
 
 /* Per-thread state: pool threads and every thread that calls
  * hx_engine_run() own one (kept in a thread-local pointer). */
 struct hx_worker {
-	unsigned index;          /* unique per live thread, < HX_MAX_THREAD_INDEX */
-	struct hx_job *job;      /* job whose group runs now */
-	char *pf_buf;            /* printf buffer reused by this thread's launches */
+	unsigned index;	    /* unique per live thread, < HX_MAX_THREAD_INDEX */
+	struct hx_job *job; /* job whose group runs now */
+	char *pf_buf;	    /* printf buffer reused by this thread's launches */
 	volatile sig_atomic_t in_kernel;
-	sigjmp_buf abort_jb;     /* a faulting group jumps back here */
-	uint64_t fault_addr;     /* set before jumping to abort_jb */
+	sigjmp_buf abort_jb; /* a faulting group jumps back here */
+	uint64_t fault_addr; /* set before jumping to abort_jb */
 	enum hx_run_error abort_error;
 	int fault_signal;
-	volatile int on_fiber;   /* the fault happened on a fiber stack */
-	hx_group g;              /* loop-mode group */
+	volatile int on_fiber; /* the fault happened on a fiber stack */
+	hx_group g;	       /* loop-mode group */
 	char *local_mem;
 	uint64_t local_cap;
 	char *scratch;
@@ -82,18 +82,18 @@ struct hx_worker {
 	/* Fibers of the current per-item group. */
 	struct hx_fiber *fibers;
 	uint64_t fiber_cap;
-	char *stacks;            /* one mapping: [guard|stack] x fiber_cap */
+	char *stacks; /* one mapping: [guard|stack] x fiber_cap */
 	uint64_t stacks_len;
-	uint64_t stack_size;     /* of each stack, guard page excluded */
+	uint64_t stack_size; /* of each stack, guard page excluded */
 	void *main_sp;
 	uint64_t nfib, cur, arrived, returned;
-	uint64_t started;        /* items 0..started-1 have begun */
+	uint64_t started; /* items 0..started-1 have begun */
 	uint64_t stacks_used;
 	uint64_t next_lid[HX_MAX_DIMS]; /* local id of the next item to start */
 	const hx_group *fiber_g0;
 	void (*fiber_entry)(void *);
 	int fiber_error;
-	int stacks_dirty;        /* fibers were abandoned (ASan shadow stale) */
+	int stacks_dirty; /* fibers were abandoned (ASan shadow stale) */
 	void *alt_stack;
 #ifdef HX_ASAN
 	const void *main_bottom;

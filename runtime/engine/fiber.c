@@ -38,8 +38,8 @@ static char *stack_top(const struct hx_worker *w, uint64_t s)
 
 /* Leaves the running context (saved in *save unless dying) for to_sp,
  * or, with to_sp NULL, for a new fiber on stack s. */
-static void switch_to(struct hx_worker *w, void **save, void *to_sp,
-		      uint64_t s, int dying)
+static void switch_to(struct hx_worker *w, void **save, void *to_sp, uint64_t s,
+		      int dying)
 {
 	void (*start)(void *) = w->fiber_entry;
 #ifdef HX_ASAN
@@ -49,8 +49,8 @@ static void switch_to(struct hx_worker *w, void **save, void *to_sp,
 		__sanitizer_start_switch_fiber(dying ? NULL : &fake,
 					       w->main_bottom, w->main_size);
 	else
-		__sanitizer_start_switch_fiber(dying ? NULL : &fake,
-					       stack_bottom(w, s), w->stack_size);
+		__sanitizer_start_switch_fiber(
+		    dying ? NULL : &fake, stack_bottom(w, s), w->stack_size);
 #endif
 	if (to_sp)
 		hx_fiber_switch(save, to_sp);
@@ -86,8 +86,8 @@ static void advance(struct hx_worker *w, int returned)
 	if (&w->fibers[next] == self)
 		return;
 	if (next < w->started) {
-		switch_to(w, &self->sp, w->fibers[next].sp, w->fibers[next].stack,
-			  returned);
+		switch_to(w, &self->sp, w->fibers[next].sp,
+			  w->fibers[next].stack, returned);
 		return;
 	}
 	/* A new item: on the stack just left by a finished one, else on a
@@ -162,7 +162,8 @@ void hx_rt_barrier(hx_group *g, uint32_t flags)
 {
 	struct hx_worker *w = g->engine;
 
-	(void)flags; /* one thread runs the whole group: program order is enough */
+	(void)flags; /* one thread runs the whole group: program order is enough
+		      */
 	atomic_signal_fence(memory_order_seq_cst);
 	if (__builtin_expect(w->on_fiber, 1)) {
 		w->arrived++;

@@ -33,8 +33,8 @@ static void set_sizes(hx_group *g, const hx_ndrange *nd)
 		uint64_t start = g->group_id[d] * nd->local_size[d];
 		uint64_t left = nd->global_size[d] - start;
 
-		g->local_size[d] = left < nd->local_size[d] ? left
-							    : nd->local_size[d];
+		g->local_size[d] =
+		    left < nd->local_size[d] ? left : nd->local_size[d];
 	}
 }
 
@@ -123,7 +123,7 @@ static void *rt_translate(hx_group *g, uint64_t addr, uint64_t size,
 }
 
 const hx_rt hx_rt_engine = {
-	.barrier = hx_rt_barrier,
-	.printf = hx_rt_printf,
-	.translate = rt_translate,
+    .barrier = hx_rt_barrier,
+    .printf = hx_rt_printf,
+    .translate = rt_translate,
 };

@@ -12,10 +12,12 @@ int hx_ndrange_finish(hx_ndrange *nd)
 		}
 		if (!nd->local_size[d])
 			return -54; /* CL_INVALID_WORK_GROUP_SIZE */
-		if (nd->global_size[d] + nd->global_offset[d] < nd->global_size[d])
+		if (nd->global_size[d] + nd->global_offset[d] <
+		    nd->global_size[d])
 			return -56; /* CL_INVALID_GLOBAL_OFFSET */
-		nd->num_groups[d] = nd->global_size[d] / nd->local_size[d] +
-				    (nd->global_size[d] % nd->local_size[d] != 0);
+		nd->num_groups[d] =
+		    nd->global_size[d] / nd->local_size[d] +
+		    (nd->global_size[d] % nd->local_size[d] != 0);
 	}
 	return 0;
 }
@@ -48,7 +50,8 @@ void hx_engine_pick_local_size(hx_ndrange *nd, uint64_t max_wg,
 			       unsigned nthreads)
 {
 	uint64_t budget = max_wg && max_wg < HX_MAX_WORK_GROUP_SIZE
-				  ? max_wg : HX_MAX_WORK_GROUP_SIZE;
+			      ? max_wg
+			      : HX_MAX_WORK_GROUP_SIZE;
 	uint64_t min_groups = 4 * (uint64_t)(nthreads ? nthreads : 1);
 	uint64_t groups = 1;
 
@@ -76,15 +79,24 @@ void hx_engine_pick_local_size(hx_ndrange *nd, uint64_t max_wg,
 const char *hx_run_error_name(enum hx_run_error err)
 {
 	switch (err) {
-	case HX_RUN_OK: return "ok";
-	case HX_RUN_FAULT: return "device fault";
-	case HX_RUN_DIVERGENT_BARRIER: return "divergent barrier";
-	case HX_RUN_BAD_BARRIER: return "barrier in a work-group loop kernel";
-	case HX_RUN_PRINTF_OVERFLOW: return "printf buffer overflow";
-	case HX_RUN_LOCAL_MEM: return "local memory beyond the device limit";
-	case HX_RUN_WG_SIZE: return "work-group size beyond the maximum";
-	case HX_RUN_BAD_NDRANGE: return "invalid NDRange";
-	case HX_RUN_NO_MEMORY: return "out of host memory";
+	case HX_RUN_OK:
+		return "ok";
+	case HX_RUN_FAULT:
+		return "device fault";
+	case HX_RUN_DIVERGENT_BARRIER:
+		return "divergent barrier";
+	case HX_RUN_BAD_BARRIER:
+		return "barrier in a work-group loop kernel";
+	case HX_RUN_PRINTF_OVERFLOW:
+		return "printf buffer overflow";
+	case HX_RUN_LOCAL_MEM:
+		return "local memory beyond the device limit";
+	case HX_RUN_WG_SIZE:
+		return "work-group size beyond the maximum";
+	case HX_RUN_BAD_NDRANGE:
+		return "invalid NDRange";
+	case HX_RUN_NO_MEMORY:
+		return "out of host memory";
 	}
 	return "unknown";
 }

@@ -31,13 +31,13 @@
 struct hx_engine {
 	pthread_mutex_t lock;
 	struct hx_job *jobs[HX_MAX_JOBS]; /* protected by lock */
-	_Atomic unsigned njobs;           /* written under lock */
-	unsigned rr;                      /* protected by lock */
-	struct hx_mmu mmu;                /* protected by lock */
-	_Atomic uint32_t gen;             /* futex: bumped on publish */
+	_Atomic unsigned njobs;		  /* written under lock */
+	unsigned rr;			  /* protected by lock */
+	struct hx_mmu mmu;		  /* protected by lock */
+	_Atomic uint32_t gen;		  /* futex: bumped on publish */
 	_Atomic uint32_t sleepers;
 	_Atomic int stop;
-	unsigned nthreads;                /* pool threads + 1 (the caller) */
+	unsigned nthreads; /* pool threads + 1 (the caller) */
 	pthread_t *threads;
 	hwloc_topology_t topo;
 };
@@ -119,8 +119,8 @@ static void job_leave(struct hx_job *j)
 static void drain(struct hx_worker *w, struct hx_job *j, unsigned max_chunks)
 {
 	for (unsigned c = 0; !max_chunks || c < max_chunks; c++) {
-		uint64_t first = atomic_fetch_add_explicit(&j->next, j->chunk,
-							   memory_order_relaxed);
+		uint64_t first = atomic_fetch_add_explicit(
+		    &j->next, j->chunk, memory_order_relaxed);
 
 		if (first >= j->ngroups)
 			return;
@@ -173,14 +173,16 @@ static unsigned env_unsigned(const char *name, unsigned dflt)
 	if (!s || !*s)
 		return dflt;
 	v = strtoul(s, &end, 0);
-	return *end || v == 0 || v > HX_MAX_THREAD_INDEX / 2 ? dflt : (unsigned)v;
+	return *end || v == 0 || v > HX_MAX_THREAD_INDEX / 2 ? dflt
+							     : (unsigned)v;
 }
 
 /* The allowed PUs of the k-th core that has any (k wraps around). */
-static hwloc_cpuset_t core_cpuset(hwloc_topology_t t, hwloc_const_cpuset_t allowed,
-				  unsigned k)
+static hwloc_cpuset_t core_cpuset(hwloc_topology_t t,
+				  hwloc_const_cpuset_t allowed, unsigned k)
 {
-	int n = hwloc_get_nbobjs_inside_cpuset_by_type(t, allowed, HWLOC_OBJ_CORE);
+	int n =
+	    hwloc_get_nbobjs_inside_cpuset_by_type(t, allowed, HWLOC_OBJ_CORE);
 	hwloc_cpuset_t set = hwloc_bitmap_alloc();
 	hwloc_obj_t core;
 
@@ -249,13 +251,16 @@ hx_engine *hx_engine_create(unsigned nthreads)
 	allowed = hwloc_bitmap_alloc();
 	if (hwloc_get_cpubind(e->topo, allowed, HWLOC_CPUBIND_PROCESS) ||
 	    hwloc_bitmap_iszero(allowed))
-		hwloc_bitmap_copy(allowed, hwloc_topology_get_allowed_cpuset(e->topo));
+		hwloc_bitmap_copy(allowed,
+				  hwloc_topology_get_allowed_cpuset(e->topo));
 	if (!nthreads) {
 		int cores = hwloc_get_nbobjs_inside_cpuset_by_type(
-			e->topo, allowed, HWLOC_OBJ_CORE);
+		    e->topo, allowed, HWLOC_OBJ_CORE);
 
-		nthreads = env_unsigned("HMMCL_WORKERS", cores > 0
-				? (unsigned)cores : (unsigned)hwloc_bitmap_weight(allowed));
+		nthreads = env_unsigned(
+		    "HMMCL_WORKERS",
+		    cores > 0 ? (unsigned)cores
+			      : (unsigned)hwloc_bitmap_weight(allowed));
 	}
 	e->nthreads = nthreads ? nthreads : 1;
 	hx_fault_install();
@@ -332,7 +337,8 @@ static void unpublish(hx_engine *e, struct hx_job *j)
 	for (unsigned i = 0; i < n; i++) {
 		if (e->jobs[i] == j) {
 			e->jobs[i] = e->jobs[n - 1];
-			atomic_store_explicit(&e->njobs, n - 1, memory_order_release);
+			atomic_store_explicit(&e->njobs, n - 1,
+					      memory_order_release);
 			break;
 		}
 	}
@@ -379,7 +385,8 @@ static void job_init(hx_engine *e, struct hx_job *j, const struct hx_launch *l,
 	j->flags = l->code->flags;
 	j->args = l->args;
 	j->local_bytes = l->local_bytes;
-	j->items_max = nd->local_size[0] * nd->local_size[1] * nd->local_size[2];
+	j->items_max =
+	    nd->local_size[0] * nd->local_size[1] * nd->local_size[2];
 	j->stack_size = stack_size_for(l->code);
 	j->ngroups = nd->num_groups[0] * nd->num_groups[1] * nd->num_groups[2];
 	if (l->mmu) {
@@ -443,20 +450,25 @@ int hx_engine_run(hx_engine *e, const struct hx_launch *l,
 		return fail(res, st, HX_RUN_BAD_NDRANGE);
 	items = j.ndc.local_size[0] * j.ndc.local_size[1] * j.ndc.local_size[2];
 	if (items > HX_MAX_WORK_GROUP_SIZE)
-		return fail(res, -54 /* CL_INVALID_WORK_GROUP_SIZE */, HX_RUN_WG_SIZE);
+		return fail(res, -54 /* CL_INVALID_WORK_GROUP_SIZE */,
+			    HX_RUN_WG_SIZE);
 	if (l->local_bytes > HX_DEVICE_LOCAL_MEM_SIZE)
-		return fail(res, -5 /* CL_OUT_OF_RESOURCES */, HX_RUN_LOCAL_MEM);
+		return fail(res, -5 /* CL_OUT_OF_RESOURCES */,
+			    HX_RUN_LOCAL_MEM);
 	w = hx_worker_self();
 	job_init(e, &j, l, e->nthreads);
 	if (!j.ngroups)
-		return fail(res, 0, HX_RUN_OK); /* a zero global size: nothing to run */
+		return fail(res, 0,
+			    HX_RUN_OK); /* a zero global size: nothing to run */
 	if (!w || hx_worker_reserve(w, &j) || hx_printf_begin(w, &j))
 		return fail(res, -6, HX_RUN_NO_MEMORY);
 	if (j.ngroups > j.chunk && e->nthreads > 1) {
 		uint64_t chunks = (j.ngroups + j.chunk - 1) / j.chunk;
 
-		shared = publish(e, &j, chunks - 1 < e->nthreads - 1
-					? (unsigned)(chunks - 1) : e->nthreads - 1);
+		shared = publish(e, &j,
+				 chunks - 1 < e->nthreads - 1
+				     ? (unsigned)(chunks - 1)
+				     : e->nthreads - 1);
 	}
 	drain(w, &j, 0);
 	if (shared)

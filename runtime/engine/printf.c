@@ -51,7 +51,8 @@ static int put(struct out *o, const char *s, size_t n)
 
 static float half_to_float(uint16_t h)
 {
-	uint32_t s = (uint32_t)(h >> 15) << 31, e = (h >> 10) & 31, m = h & 1023;
+	uint32_t s = (uint32_t)(h >> 15) << 31, e = (h >> 10) & 31,
+		 m = h & 1023;
 	uint32_t bits;
 	float f;
 
@@ -71,9 +72,9 @@ static float half_to_float(uint16_t h)
 
 /* A conversion specification, as parsed. */
 struct spec {
-	char host[32];   /* flags, width, precision for snprintf */
-	int vec;         /* 0 or 2, 3, 4, 8, 16 */
-	int len;         /* 0, 'H' (hh), 'h', 'L' (hl), 'l' */
+	char host[32]; /* flags, width, precision for snprintf */
+	int vec;       /* 0 or 2, 3, 4, 8, 16 */
+	int len;       /* 0, 'H' (hh), 'h', 'L' (hl), 'l' */
 	char conv;
 };
 
@@ -117,7 +118,7 @@ static const char *parse(const char *p, struct spec *s)
 }
 
 static int emitf(struct out *o, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 static int emitf(struct out *o, const char *fmt, ...)
 {
@@ -147,14 +148,16 @@ static int emitf(struct out *o, const char *fmt, ...)
 	}
 }
 
-static int emit_int(struct out *o, const struct spec *s, uint64_t raw, int bytes)
+static int emit_int(struct out *o, const struct spec *s, uint64_t raw,
+		    int bytes)
 {
 	char fmt[48];
 	int shift = 64 - 8 * bytes;
 
 	snprintf(fmt, sizeof(fmt), "%sll%c", s->host, s->conv);
 	if (s->conv == 'd' || s->conv == 'i')
-		return emitf(o, fmt, (long long)((int64_t)(raw << shift) >> shift));
+		return emitf(o, fmt,
+			     (long long)((int64_t)(raw << shift) >> shift));
 	return emitf(o, fmt, (unsigned long long)((raw << shift) >> shift));
 }
 
@@ -193,7 +196,10 @@ static void read_vector(va_list *ap, void *dst, size_t size)
 
 static int emit_vector(struct out *o, const struct spec *s, va_list *ap)
 {
-	int esize = s->len == 'H' ? 1 : s->len == 'h' ? 2 : s->len == 'l' ? 8 : 4;
+	int esize = s->len == 'H'   ? 1
+		    : s->len == 'h' ? 2
+		    : s->len == 'l' ? 8
+				    : 4;
 	int n = s->vec, r = 0;
 	unsigned char v[128];
 
@@ -248,7 +254,9 @@ static int emit_scalar(struct out *o, const struct spec *s, va_list *ap)
 	if (s->len == 'l')
 		return emit_int(o, s, (uint64_t)va_arg(*ap, long), 8);
 	return emit_int(o, s, (uint64_t)(unsigned)va_arg(*ap, int),
-			s->len == 'H' ? 1 : s->len == 'h' ? 2 : 4);
+			s->len == 'H'	? 1
+			: s->len == 'h' ? 2
+					: 4);
 }
 
 static int format(struct out *o, const char *fmt, va_list *ap)
@@ -271,8 +279,9 @@ static int format(struct out *o, const char *fmt, va_list *ap)
 			continue;
 		}
 		next = parse(pct + 1, &s);
-		r = !next ? -2 : s.vec ? emit_vector(o, &s, ap)
-				       : emit_scalar(o, &s, ap);
+		r = !next   ? -2
+		    : s.vec ? emit_vector(o, &s, ap)
+			    : emit_scalar(o, &s, ap);
 		if (r == -1)
 			return -1;
 		if (r == -2) { /* undefined by the spec: print it as written */
@@ -309,7 +318,8 @@ static void lose(struct hx_job *j, uint64_t off)
 	uint64_t hole = atomic_load(&j->pf_hole);
 
 	atomic_fetch_add(&j->pf_lost, 1);
-	while (off < hole && !atomic_compare_exchange_weak(&j->pf_hole, &hole, off))
+	while (off < hole &&
+	       !atomic_compare_exchange_weak(&j->pf_hole, &hole, off))
 		;
 }
 
@@ -359,7 +369,8 @@ int hx_printf_begin(struct hx_worker *w, struct hx_job *j)
 void hx_printf_end(struct hx_worker *w, struct hx_job *j)
 {
 	char *buf = atomic_load(&j->pf_buf);
-	uint64_t len = atomic_load(&j->pf_used), hole = atomic_load(&j->pf_hole);
+	uint64_t len = atomic_load(&j->pf_used),
+		 hole = atomic_load(&j->pf_hole);
 
 	if (len > hole)
 		len = hole;
@@ -368,7 +379,8 @@ void hx_printf_end(struct hx_worker *w, struct hx_job *j)
 
 		fflush(stdout); /* keep the host's own earlier output first */
 		while (done < len) {
-			ssize_t n = write(STDOUT_FILENO, buf + done, len - done);
+			ssize_t n =
+			    write(STDOUT_FILENO, buf + done, len - done);
 
 			if (n <= 0)
 				break;

@@ -36,12 +36,14 @@ static void fill(hwloc_topology_t t, struct hx_topology *out)
 
 	if (hwloc_get_cpubind(t, allowed, HWLOC_CPUBIND_PROCESS) ||
 	    hwloc_bitmap_iszero(allowed))
-		hwloc_bitmap_copy(allowed, hwloc_topology_get_allowed_cpuset(t));
+		hwloc_bitmap_copy(allowed,
+				  hwloc_topology_get_allowed_cpuset(t));
 	n = hwloc_bitmap_weight(allowed);
 	out->pus = n > 0 ? (unsigned)n : 1;
 	n = hwloc_get_nbobjs_inside_cpuset_by_type(t, allowed, HWLOC_OBJ_CORE);
 	out->compute_units = n > 0 ? (unsigned)n : out->pus;
-	n = hwloc_get_nbobjs_inside_cpuset_by_type(t, allowed, HWLOC_OBJ_PACKAGE);
+	n = hwloc_get_nbobjs_inside_cpuset_by_type(t, allowed,
+						   HWLOC_OBJ_PACKAGE);
 	out->packages = n > 0 ? (unsigned)n : 1;
 	n = hwloc_get_nbobjs_by_type(t, HWLOC_OBJ_NUMANODE);
 	out->numa_nodes = n > 0 ? (unsigned)n : 1;

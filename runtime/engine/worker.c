@@ -11,7 +11,8 @@ static pthread_key_t worker_key;
 static pthread_once_t worker_once = PTHREAD_ONCE_INIT;
 static __thread struct hx_worker *tls_worker;
 static pthread_mutex_t index_lock = PTHREAD_MUTEX_INITIALIZER;
-static unsigned char index_used[HX_MAX_THREAD_INDEX]; /* protected by index_lock */
+static unsigned char
+    index_used[HX_MAX_THREAD_INDEX]; /* protected by index_lock */
 
 static void worker_key_destroy(void *p)
 {
@@ -65,7 +66,8 @@ void hx_worker_free(struct hx_worker *w)
 	if (w->alt_stack) {
 		stack_t ss = {.ss_flags = SS_DISABLE};
 
-		/* Only called on the owning thread (key destructor, pool exit). */
+		/* Only called on the owning thread (key destructor, pool exit).
+		 */
 		sigaltstack(&ss, NULL);
 		free(w->alt_stack);
 	}
@@ -134,7 +136,8 @@ static int grow_stacks(struct hx_worker *w, uint64_t n, uint64_t size)
 		size = w->stack_size;
 	len = n * (size + page);
 	m = mmap(NULL, len, PROT_READ | PROT_WRITE,
-		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1,
+		 0);
 	if (m == MAP_FAILED)
 		return -1;
 	for (uint64_t i = 0; i < n; i++)
@@ -158,9 +161,11 @@ static int grow_stacks(struct hx_worker *w, uint64_t n, uint64_t size)
 /* Makes sure this thread can run a group of job j. */
 int hx_worker_reserve(struct hx_worker *w, const struct hx_job *j)
 {
-	if (grow(&w->local_mem, &w->local_cap, j->local_bytes ? j->local_bytes : 1))
+	if (grow(&w->local_mem, &w->local_cap,
+		 j->local_bytes ? j->local_bytes : 1))
 		return -1;
-	if (grow(&w->scratch, &w->scratch_cap, HX_WG_SCRATCH_BYTES(j->items_max)))
+	if (grow(&w->scratch, &w->scratch_cap,
+		 HX_WG_SCRATCH_BYTES(j->items_max)))
 		return -1;
 	if (j->flags & HX_CODE_PER_ITEM)
 		return grow_stacks(w, j->items_max, j->stack_size);
