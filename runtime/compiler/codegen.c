@@ -526,7 +526,7 @@ static int lower_locals(cg *c)
 	return 0;
 }
 
-static void set_fn_attrs(cg *c, bool opt_disable)
+static void set_fn_attrs(cg *c)
 {
 	const char *drop[] = {"noinline", "optnone"};
 
@@ -558,7 +558,6 @@ static void set_fn_attrs(cg *c, bool opt_disable)
 			0));
 		LLVMSetLinkage(f, LLVMInternalLinkage);
 	}
-	(void)opt_disable;
 }
 
 static int run_passes(cg *c, const char *passes, LLVMTargetMachineRef tm)
@@ -743,7 +742,7 @@ int hx_codegen(const hx_cprog *p, int variant, void **obj, size_t *obj_size,
 	c.variant = variant;
 	if (make_entries(&c, p))
 		goto out;
-	set_fn_attrs(&c, p->opt_disable);
+	set_fn_attrs(&c);
 	if (run_passes(&c, "always-inline,globaldce", NULL) || lower_all(&c) ||
 	    verify(&c))
 		goto out;
@@ -751,8 +750,10 @@ int hx_codegen(const hx_cprog *p, int variant, void **obj, size_t *obj_size,
 	if (run_passes(&c, p->opt_disable ? "default<O0>" : "default<O3>", tm))
 		goto out;
 	/* After unroll-and-jam (late in O3): pack the jammed copies. */
-	if (!p->opt_disable &&
-	    run_passes(&c, "function(slp-vectorizer,vector-combine,instcombine,simplifycfg)", tm))
+	if (!p->opt_disable && run_passes(&c,
+					  "function(slp-vectorizer,vector-"
+					  "combine,instcombine,simplifycfg)",
+					  tm))
 		goto out;
 	/* After O3: the direct variant is vectorised untouched, and the
 	 * mirrored one also sees the vectoriser's and idiom recogniser's
