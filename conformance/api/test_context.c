@@ -33,15 +33,15 @@ TEST(create_basic)
 	CHECK(ctx != NULL);
 	CHECK_EQ(ctx_uint(ctx, CL_CONTEXT_REFERENCE_COUNT), 1);
 	CHECK_EQ(ctx_uint(ctx, CL_CONTEXT_NUM_DEVICES), 1);
-	CHECK_CL(clGetContextInfo(ctx, CL_CONTEXT_DEVICES, sizeof(got), got,
-				  &n));
+	CHECK_CL(
+	    clGetContextInfo(ctx, CL_CONTEXT_DEVICES, sizeof(got), got, &n));
 	CHECK_EQ(n, sizeof(cl_device_id));
 	CHECK(got[0] == dev);
 	/* No properties given: an empty list. */
 	CHECK_CL(clGetContextInfo(ctx, CL_CONTEXT_PROPERTIES, 0, NULL, &n));
 	CHECK_EQ(n, 0);
-	CHECK_CL(clGetContextInfo(ctx, CL_CONTEXT_PROPERTIES, sizeof(got), got,
-				  &n));
+	CHECK_CL(
+	    clGetContextInfo(ctx, CL_CONTEXT_PROPERTIES, sizeof(got), got, &n));
 	CHECK_EQ(n, 0);
 	CHECK_CL(clReleaseContext(ctx));
 }
@@ -63,21 +63,21 @@ TEST(create_with_properties)
 {
 	cl_device_id dev = hx_test_device(0);
 	cl_context_properties props[] = {
-		CL_CONTEXT_PLATFORM, (cl_context_properties)hx_test_platform(),
-		CL_CONTEXT_INTEROP_USER_SYNC, CL_TRUE, 0};
+	    CL_CONTEXT_PLATFORM, (cl_context_properties)hx_test_platform(),
+	    CL_CONTEXT_INTEROP_USER_SYNC, CL_TRUE, 0};
 	cl_context_properties got[8];
 	cl_int err;
 	cl_context ctx = clCreateContext(props, 1, &dev, NULL, NULL, &err);
 	size_t n = 0;
 
 	CHECK_CL(err);
-	CHECK_CL(clGetContextInfo(ctx, CL_CONTEXT_PROPERTIES, sizeof(got), got,
-				  &n));
+	CHECK_CL(
+	    clGetContextInfo(ctx, CL_CONTEXT_PROPERTIES, sizeof(got), got, &n));
 	CHECK_EQ(n, sizeof(props));
 	CHECK(memcmp(got, props, sizeof(props)) == 0);
-	CHECK_ERR(clGetContextInfo(ctx, CL_CONTEXT_PROPERTIES, n - 1, got,
-				   NULL),
-		  CL_INVALID_VALUE);
+	CHECK_ERR(
+	    clGetContextInfo(ctx, CL_CONTEXT_PROPERTIES, n - 1, got, NULL),
+	    CL_INVALID_VALUE);
 	CHECK_CL(clReleaseContext(ctx));
 }
 
@@ -85,8 +85,7 @@ TEST(create_invalid_values)
 {
 	cl_device_id dev = hx_test_device(0);
 	cl_context_properties plat[] = {
-		CL_CONTEXT_PLATFORM, (cl_context_properties)hx_test_platform(),
-		0};
+	    CL_CONTEXT_PLATFORM, (cl_context_properties)hx_test_platform(), 0};
 	cl_int err = 0;
 
 	CHECK(clCreateContext(plat, 0, &dev, NULL, NULL, &err) == NULL);
@@ -104,11 +103,11 @@ TEST(create_invalid_properties)
 	cl_platform_id p = hx_test_platform();
 	cl_context_properties unknown[] = {0x7777, 1, 0};
 	cl_context_properties twice[] = {
-		CL_CONTEXT_PLATFORM, (cl_context_properties)p,
-		CL_CONTEXT_PLATFORM, (cl_context_properties)p, 0};
-	cl_context_properties bad_sync[] = {
-		CL_CONTEXT_PLATFORM, (cl_context_properties)p,
-		CL_CONTEXT_INTEROP_USER_SYNC, 7, 0};
+	    CL_CONTEXT_PLATFORM, (cl_context_properties)p, CL_CONTEXT_PLATFORM,
+	    (cl_context_properties)p, 0};
+	cl_context_properties bad_sync[] = {CL_CONTEXT_PLATFORM,
+					    (cl_context_properties)p,
+					    CL_CONTEXT_INTEROP_USER_SYNC, 7, 0};
 	cl_int err = 0;
 
 	CHECK(clCreateContext(unknown, 1, &dev, NULL, NULL, &err) == NULL);
@@ -162,8 +161,7 @@ TEST(create_duplicate_devices_ignored)
 static cl_context from_type(cl_device_type type, cl_int *err)
 {
 	cl_context_properties props[] = {
-		CL_CONTEXT_PLATFORM, (cl_context_properties)hx_test_platform(),
-		0};
+	    CL_CONTEXT_PLATFORM, (cl_context_properties)hx_test_platform(), 0};
 
 	return clCreateContextFromType(props, type, NULL, NULL, err);
 }
@@ -175,13 +173,13 @@ TEST(create_from_type)
 	cl_int err = 1;
 	cl_context ctx;
 
-	CHECK_CL(clGetDeviceInfo(dev, CL_DEVICE_TYPE, sizeof(type), &type,
-				 NULL));
+	CHECK_CL(
+	    clGetDeviceInfo(dev, CL_DEVICE_TYPE, sizeof(type), &type, NULL));
 	ctx = from_type(CL_DEVICE_TYPE_ALL, &err);
 	CHECK_CL(err);
 	CHECK_EQ(ctx_uint(ctx, CL_CONTEXT_NUM_DEVICES), 1);
-	CHECK_CL(clGetContextInfo(ctx, CL_CONTEXT_DEVICES, sizeof(got), &got,
-				  NULL));
+	CHECK_CL(
+	    clGetContextInfo(ctx, CL_CONTEXT_DEVICES, sizeof(got), &got, NULL));
 	CHECK(got == dev);
 	CHECK_CL(clReleaseContext(ctx));
 	ctx = from_type(CL_DEVICE_TYPE_DEFAULT, &err);
@@ -200,13 +198,13 @@ TEST(create_from_type_errors)
 	CHECK_CL(clGetDeviceInfo(hx_test_device(0), CL_DEVICE_TYPE,
 				 sizeof(type), &type, NULL));
 	other = (type & CL_DEVICE_TYPE_GPU) ? CL_DEVICE_TYPE_CPU
-					     : CL_DEVICE_TYPE_GPU;
+					    : CL_DEVICE_TYPE_GPU;
 	CHECK(from_type(other, &err) == NULL);
 	CHECK_ERR(err, CL_DEVICE_NOT_FOUND);
 	CHECK(from_type((cl_device_type)1 << 40, &err) == NULL);
 	CHECK_ERR(err, CL_INVALID_DEVICE_TYPE);
-	CHECK(clCreateContextFromType(NULL, CL_DEVICE_TYPE_ALL, NULL,
-				      &err, &err) == NULL);
+	CHECK(clCreateContextFromType(NULL, CL_DEVICE_TYPE_ALL, NULL, &err,
+				      &err) == NULL);
 	CHECK_ERR(err, CL_INVALID_VALUE);
 }
 
@@ -232,9 +230,9 @@ TEST(released_context_is_invalid)
 	cl_uint v;
 
 	CHECK_CL(clReleaseContext(ctx));
-	CHECK_ERR(clGetContextInfo(ctx, CL_CONTEXT_NUM_DEVICES, sizeof(v), &v,
-				   NULL),
-		  CL_INVALID_CONTEXT);
+	CHECK_ERR(
+	    clGetContextInfo(ctx, CL_CONTEXT_NUM_DEVICES, sizeof(v), &v, NULL),
+	    CL_INVALID_CONTEXT);
 	CHECK_ERR(clRetainContext(ctx), CL_INVALID_CONTEXT);
 	CHECK_ERR(clReleaseContext(ctx), CL_INVALID_CONTEXT);
 	CHECK(clCreateCommandQueueWithProperties(ctx, dev, NULL, &err) == NULL);
@@ -274,7 +272,8 @@ TEST(info_errors)
 	CHECK_EQ(v, 5);
 	CHECK_CL(clGetContextInfo(ctx, CL_CONTEXT_NUM_DEVICES, 0, NULL, &n));
 	CHECK_EQ(n, sizeof(cl_uint));
-	CHECK_CL(clGetContextInfo(ctx, CL_CONTEXT_REFERENCE_COUNT, 0, NULL, &n));
+	CHECK_CL(
+	    clGetContextInfo(ctx, CL_CONTEXT_REFERENCE_COUNT, 0, NULL, &n));
 	CHECK_EQ(n, sizeof(cl_uint));
 	CHECK_CL(clGetContextInfo(ctx, CL_CONTEXT_DEVICES, 0, NULL, &n));
 	CHECK_EQ(n, sizeof(cl_device_id));
@@ -314,9 +313,9 @@ TEST(destructor_callback_errors)
 
 	CHECK_ERR(clSetContextDestructorCallback(ctx, NULL, NULL),
 		  CL_INVALID_VALUE);
-	CHECK_ERR(clSetContextDestructorCallback((cl_context)dev, destructor,
-						 NULL),
-		  CL_INVALID_CONTEXT);
+	CHECK_ERR(
+	    clSetContextDestructorCallback((cl_context)dev, destructor, NULL),
+	    CL_INVALID_CONTEXT);
 	CHECK_CL(clReleaseContext(ctx));
 	CHECK_ERR(clSetContextDestructorCallback(ctx, destructor, NULL),
 		  CL_INVALID_CONTEXT);
@@ -359,8 +358,8 @@ TEST(gl_egl_sharing_unsupported)
 	cl_command_queue q = hx_test_queue(ctx, dev, 0);
 	cl_mem not_mem = (cl_mem)ctx;
 	cl_context_properties props[] = {
-		CL_CONTEXT_PLATFORM, (cl_context_properties)hx_test_platform(),
-		CL_GL_CONTEXT_KHR, 1, 0};
+	    CL_CONTEXT_PLATFORM, (cl_context_properties)hx_test_platform(),
+	    CL_GL_CONTEXT_KHR, 1, 0};
 	cl_gl_object_type type;
 	cl_GLuint name;
 	cl_int err = 0;
@@ -374,8 +373,8 @@ TEST(gl_egl_sharing_unsupported)
 	CHECK(clCreateFromGLRenderbuffer(ctx, CL_MEM_READ_WRITE, 1, &err) ==
 	      NULL);
 	CHECK_ERR(err, CL_INVALID_CONTEXT);
-	CHECK(clCreateFromGLBuffer((cl_context)q, CL_MEM_READ_WRITE, 1,
-				   &err) == NULL);
+	CHECK(clCreateFromGLBuffer((cl_context)q, CL_MEM_READ_WRITE, 1, &err) ==
+	      NULL);
 	CHECK_ERR(err, CL_INVALID_CONTEXT);
 	CHECK(clCreateEventFromGLsyncKHR(ctx, NULL, &err) == NULL);
 	CHECK_ERR(err, CL_INVALID_CONTEXT);
@@ -389,7 +388,8 @@ TEST(gl_egl_sharing_unsupported)
 	CHECK_ERR(clGetGLTextureInfo(not_mem, CL_GL_TEXTURE_TARGET,
 				     sizeof(name), &name, NULL),
 		  CL_INVALID_MEM_OBJECT);
-	CHECK_ERR(clGetGLContextInfoKHR(props, CL_CURRENT_DEVICE_FOR_GL_CONTEXT_KHR,
+	CHECK_ERR(clGetGLContextInfoKHR(props,
+					CL_CURRENT_DEVICE_FOR_GL_CONTEXT_KHR,
 					sizeof(dev), &dev, &n),
 		  CL_INVALID_GL_SHAREGROUP_REFERENCE_KHR);
 	CHECK_ERR(clEnqueueAcquireGLObjects(q, 0, NULL, 0, NULL, NULL),

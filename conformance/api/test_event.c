@@ -22,8 +22,8 @@ static cl_uint refs_of(cl_event ev)
 {
 	cl_uint v = 0;
 
-	CHECK_CL(clGetEventInfo(ev, CL_EVENT_REFERENCE_COUNT, sizeof(v), &v,
-				NULL));
+	CHECK_CL(
+	    clGetEventInfo(ev, CL_EVENT_REFERENCE_COUNT, sizeof(v), &v, NULL));
 	return v;
 }
 
@@ -46,8 +46,8 @@ TEST(user_event_queries)
 	size_t n = 0;
 
 	CHECK_EQ(status_of(ev), CL_SUBMITTED);
-	CHECK_CL(clGetEventInfo(ev, CL_EVENT_COMMAND_TYPE, sizeof(type), &type,
-				&n));
+	CHECK_CL(
+	    clGetEventInfo(ev, CL_EVENT_COMMAND_TYPE, sizeof(type), &type, &n));
 	CHECK_EQ(n, sizeof(cl_command_type));
 	CHECK_EQ(type, CL_COMMAND_USER);
 	CHECK_CL(clGetEventInfo(ev, CL_EVENT_COMMAND_QUEUE, sizeof(q), &q, &n));
@@ -75,8 +75,8 @@ TEST(marker_event_queries)
 	CHECK_CL(clGetEventInfo(ev, CL_EVENT_COMMAND_TYPE, sizeof(type), &type,
 				NULL));
 	CHECK_EQ(type, CL_COMMAND_MARKER);
-	CHECK_CL(clGetEventInfo(ev, CL_EVENT_COMMAND_QUEUE, sizeof(gq), &gq,
-				NULL));
+	CHECK_CL(
+	    clGetEventInfo(ev, CL_EVENT_COMMAND_QUEUE, sizeof(gq), &gq, NULL));
 	CHECK(gq == q);
 	CHECK_CL(clFinish(q));
 	CHECK_EQ(status_of(ev), CL_COMPLETE);
@@ -161,8 +161,8 @@ TEST(info_errors)
 	CHECK_EQ(st, 5);
 	CHECK_CL(clGetEventInfo(ev, CL_EVENT_REFERENCE_COUNT, 0, NULL, &n));
 	CHECK_EQ(n, sizeof(cl_uint));
-	CHECK_CL(clGetEventInfo(ev, CL_EVENT_COMMAND_EXECUTION_STATUS, 0, NULL,
-				&n));
+	CHECK_CL(
+	    clGetEventInfo(ev, CL_EVENT_COMMAND_EXECUTION_STATUS, 0, NULL, &n));
 	CHECK_EQ(n, sizeof(cl_int));
 	CHECK_ERR(clGetEventInfo((cl_event)ctx, CL_EVENT_REFERENCE_COUNT,
 				 sizeof(st), &st, NULL),
@@ -321,9 +321,9 @@ TEST(set_callback_errors)
 		  CL_INVALID_VALUE);
 	CHECK_ERR(clSetEventCallback(ev, 7, cb_count, &count),
 		  CL_INVALID_VALUE);
-	CHECK_ERR(clSetEventCallback((cl_event)ctx, CL_COMPLETE, cb_count,
-				     &count),
-		  CL_INVALID_EVENT);
+	CHECK_ERR(
+	    clSetEventCallback((cl_event)ctx, CL_COMPLETE, cb_count, &count),
+	    CL_INVALID_EVENT);
 	CHECK_EQ(count, 0);
 	CHECK_CL(clSetUserEventStatus(ev, CL_COMPLETE));
 	CHECK_CL(clReleaseEvent(ev));
@@ -364,8 +364,8 @@ TEST(profiling_info_errors)
 	cl_device_id dev;
 	cl_context ctx = hx_test_context(&dev);
 	cl_command_queue plain = hx_test_queue(ctx, dev, 0);
-	cl_command_queue prof = hx_test_queue(ctx, dev,
-					      CL_QUEUE_PROFILING_ENABLE);
+	cl_command_queue prof =
+	    hx_test_queue(ctx, dev, CL_QUEUE_PROFILING_ENABLE);
 	cl_event user = user_event(ctx), m, pending;
 	cl_ulong t = 0;
 	size_t n = 0;

@@ -14,10 +14,10 @@
 #include <unistd.h>
 
 static const char *const exported[] = {
-	"clIcdGetPlatformIDsKHR",
-	"clGetPlatformInfo",
-	"clGetExtensionFunctionAddress",
-	"clGetExtensionFunctionAddressForPlatform",
+    "clIcdGetPlatformIDsKHR",
+    "clGetPlatformInfo",
+    "clGetExtensionFunctionAddress",
+    "clGetExtensionFunctionAddressForPlatform",
 };
 #define NEXPORTED (sizeof(exported) / sizeof(exported[0]))
 
@@ -68,11 +68,11 @@ TEST(exports_icd_entry_points)
 TEST(hides_everything_else)
 {
 	static const char *const hidden[] = {
-		"clGetPlatformIDs",   "clGetDeviceIDs",  "clGetDeviceInfo",
-		"clCreateContext",    "clReleaseContext", "clEnqueueMarker",
-		"clFinish",           "clWaitForEvents", "clCreateUserEvent",
-		"hx_dispatch",        "hx_platform_get", "hx_object_valid",
-		"hx_enqueue",         "hx_debug_mask",
+	    "clGetPlatformIDs", "clGetDeviceIDs",   "clGetDeviceInfo",
+	    "clCreateContext",	"clReleaseContext", "clEnqueueMarker",
+	    "clFinish",		"clWaitForEvents",  "clCreateUserEvent",
+	    "hx_dispatch",	"hx_platform_get",  "hx_object_valid",
+	    "hx_enqueue",	"hx_debug_mask",
 	};
 	void *h = open_library();
 	size_t i;
@@ -150,15 +150,15 @@ TEST(exports_match_loader_view)
 {
 	void *h = open_library();
 	clIcdGetPlatformIDsKHR_fn icd_ids =
-		(clIcdGetPlatformIDsKHR_fn)dlsym(h, "clIcdGetPlatformIDsKHR");
+	    (clIcdGetPlatformIDsKHR_fn)dlsym(h, "clIcdGetPlatformIDsKHR");
 	cl_int(CL_API_CALL * info)(cl_platform_id, cl_platform_info, size_t,
 				   void *, size_t *) =
-		(cl_int(CL_API_CALL *)(cl_platform_id, cl_platform_info,
-				       size_t, void *, size_t *))
-			dlsym(h, "clGetPlatformInfo");
+	    (cl_int(CL_API_CALL *)(cl_platform_id, cl_platform_info, size_t,
+				   void *, size_t *))dlsym(h,
+							   "clGetPlatformInfo");
 	void *(CL_API_CALL * ext)(const char *) =
-		(void *(CL_API_CALL *)(const char *))dlsym(
-			h, "clGetExtensionFunctionAddress");
+	    (void *(CL_API_CALL *)(const char *))dlsym(
+		h, "clGetExtensionFunctionAddress");
 	cl_platform_id p = hx_test_platform(), mine = NULL;
 	char buf[256];
 	cl_uint n = 0;
@@ -167,14 +167,14 @@ TEST(exports_match_loader_view)
 	CHECK_CL(icd_ids(1, &mine, &n));
 	CHECK_EQ(n, 1);
 	CHECK(mine == p);
-	CHECK_CL(info(mine, CL_PLATFORM_ICD_SUFFIX_KHR, sizeof(buf), buf,
-		      NULL));
+	CHECK_CL(
+	    info(mine, CL_PLATFORM_ICD_SUFFIX_KHR, sizeof(buf), buf, NULL));
 	CHECK(strcmp(buf, "HMM") == 0);
 	CHECK_CL(info(mine, CL_PLATFORM_EXTENSIONS, sizeof(buf), buf, NULL));
 	CHECK(strstr(buf, "cl_khr_icd") != NULL);
 	CHECK(ext("clIcdGetPlatformIDsKHR") == (void *)icd_ids);
 	CHECK(clGetExtensionFunctionAddressForPlatform(
-		      p, "clIcdGetPlatformIDsKHR") == (void *)icd_ids);
+		  p, "clIcdGetPlatformIDsKHR") == (void *)icd_ids);
 	CHECK(ext("clNoSuchFunction") == NULL);
 	CHECK(ext(NULL) == NULL);
 	dlclose(h);
@@ -189,12 +189,11 @@ TEST(dispatch_table_filled)
 	cl_command_queue q = hx_test_queue(ctx, dev, 0);
 	cl_event ev = NULL;
 	const struct _cl_icd_dispatch *d =
-		*(const struct _cl_icd_dispatch *const *)ctx;
+	    *(const struct _cl_icd_dispatch *const *)ctx;
 
 	CHECK(d == *(const struct _cl_icd_dispatch *const *)dev);
 	CHECK(d == *(const struct _cl_icd_dispatch *const *)q);
-	CHECK(d == *(const struct _cl_icd_dispatch *const *)
-			   hx_test_platform());
+	CHECK(d == *(const struct _cl_icd_dispatch *const *)hx_test_platform());
 	CHECK(d->clGetPlatformIDs && d->clGetPlatformInfo &&
 	      d->clGetDeviceIDs && d->clGetDeviceInfo && d->clCreateContext &&
 	      d->clCreateContextFromType && d->clRetainContext &&

@@ -17,8 +17,7 @@ static cl_uint get_uint(cl_device_id d, cl_device_info p)
 	return v;
 }
 
-static void get_str(cl_device_id d, cl_device_info p, char *buf,
-		    size_t size)
+static void get_str(cl_device_id d, cl_device_info p, char *buf, size_t size)
 {
 	size_t n = 0;
 
@@ -38,8 +37,7 @@ static cl_uint ctx_uint(cl_context ctx, cl_context_info p)
 static cl_context from_type(cl_device_type type, cl_int *err)
 {
 	cl_context_properties props[] = {
-		CL_CONTEXT_PLATFORM, (cl_context_properties)hx_test_platform(),
-		0};
+	    CL_CONTEXT_PLATFORM, (cl_context_properties)hx_test_platform(), 0};
 
 	return clCreateContextFromType(props, type, NULL, NULL, err);
 }
@@ -97,8 +95,8 @@ static void CL_CALLBACK record(cl_event ev, cl_int st, void *ud)
 
 static void on_complete(cl_event ev, int tag)
 {
-	CHECK_CL(clSetEventCallback(ev, CL_COMPLETE, record,
-				    (void *)(intptr_t)tag));
+	CHECK_CL(
+	    clSetEventCallback(ev, CL_COMPLETE, record, (void *)(intptr_t)tag));
 }
 
 static void wait_order(int n)
@@ -166,8 +164,8 @@ TEST(create_two_devices)
 
 	CHECK_CL(err);
 	CHECK_EQ(ctx_uint(ctx, CL_CONTEXT_NUM_DEVICES), 2);
-	CHECK_CL(clGetContextInfo(ctx, CL_CONTEXT_DEVICES, sizeof(got), got,
-				  NULL));
+	CHECK_CL(
+	    clGetContextInfo(ctx, CL_CONTEXT_DEVICES, sizeof(got), got, NULL));
 	CHECK(got[0] == devs[0] && got[1] == devs[1]);
 	CHECK_ERR(clGetContextInfo(ctx, CL_CONTEXT_DEVICES,
 				   sizeof(cl_device_id), got, NULL),
@@ -244,7 +242,7 @@ TEST(chain_across_two_devices)
 	q[0] = hx_test_queue(ctx, devs[0], CL_QUEUE_PROFILING_ENABLE);
 	q[1] = hx_test_queue(ctx, devs[1],
 			     CL_QUEUE_OUT_OF_ORDER_EXEC_MODE_ENABLE |
-				     CL_QUEUE_PROFILING_ENABLE);
+				 CL_QUEUE_PROFILING_ENABLE);
 	u = user_event(ctx);
 	for (i = 0; i < 6; i++) {
 		ev[i] = marker(q[i % 2], 1, i ? &ev[i - 1] : &u);
@@ -282,10 +280,10 @@ TEST(second_device_info)
 
 	CHECK_CL(clGetDeviceInfo(d1, CL_DEVICE_PLATFORM, sizeof(p), &p, NULL));
 	CHECK(p == hx_test_platform());
-	CHECK_CL(clGetDeviceInfo(d0, CL_DEVICE_GLOBAL_MEM_SIZE, sizeof(m0),
-				 &m0, NULL));
-	CHECK_CL(clGetDeviceInfo(d1, CL_DEVICE_GLOBAL_MEM_SIZE, sizeof(m1),
-				 &m1, NULL));
+	CHECK_CL(clGetDeviceInfo(d0, CL_DEVICE_GLOBAL_MEM_SIZE, sizeof(m0), &m0,
+				 NULL));
+	CHECK_CL(clGetDeviceInfo(d1, CL_DEVICE_GLOBAL_MEM_SIZE, sizeof(m1), &m1,
+				 NULL));
 	CHECK_EQ(m0, m1);
 	CHECK_EQ(get_uint(d0, CL_DEVICE_MAX_COMPUTE_UNITS),
 		 get_uint(d1, CL_DEVICE_MAX_COMPUTE_UNITS));

@@ -12,16 +12,16 @@ static const struct {
 	const char *name;
 	size_t size;
 } queries[] = {
-	{CL_PLATFORM_PROFILE, "PROFILE", 0},
-	{CL_PLATFORM_VERSION, "VERSION", 0},
-	{CL_PLATFORM_NAME, "NAME", 0},
-	{CL_PLATFORM_VENDOR, "VENDOR", 0},
-	{CL_PLATFORM_EXTENSIONS, "EXTENSIONS", 0},
-	{CL_PLATFORM_HOST_TIMER_RESOLUTION, "HOST_TIMER_RESOLUTION",
-	 sizeof(cl_ulong)},
-	{CL_PLATFORM_NUMERIC_VERSION, "NUMERIC_VERSION", sizeof(cl_version)},
-	{CL_PLATFORM_EXTENSIONS_WITH_VERSION, "EXTENSIONS_WITH_VERSION", 1},
-	{CL_PLATFORM_ICD_SUFFIX_KHR, "ICD_SUFFIX_KHR", 0},
+    {CL_PLATFORM_PROFILE, "PROFILE", 0},
+    {CL_PLATFORM_VERSION, "VERSION", 0},
+    {CL_PLATFORM_NAME, "NAME", 0},
+    {CL_PLATFORM_VENDOR, "VENDOR", 0},
+    {CL_PLATFORM_EXTENSIONS, "EXTENSIONS", 0},
+    {CL_PLATFORM_HOST_TIMER_RESOLUTION, "HOST_TIMER_RESOLUTION",
+     sizeof(cl_ulong)},
+    {CL_PLATFORM_NUMERIC_VERSION, "NUMERIC_VERSION", sizeof(cl_version)},
+    {CL_PLATFORM_EXTENSIONS_WITH_VERSION, "EXTENSIONS_WITH_VERSION", 1},
+    {CL_PLATFORM_ICD_SUFFIX_KHR, "ICD_SUFFIX_KHR", 0},
 };
 #define NQUERIES (sizeof(queries) / sizeof(queries[0]))
 
@@ -76,9 +76,9 @@ TEST(ids_invalid_args)
 TEST(icd_get_platform_ids)
 {
 	cl_platform_id p = hx_test_platform(), got[2] = {NULL, NULL};
-	clIcdGetPlatformIDsKHR_fn fn = (clIcdGetPlatformIDsKHR_fn)
-		clGetExtensionFunctionAddressForPlatform(
-			p, "clIcdGetPlatformIDsKHR");
+	clIcdGetPlatformIDsKHR_fn fn =
+	    (clIcdGetPlatformIDsKHR_fn)clGetExtensionFunctionAddressForPlatform(
+		p, "clIcdGetPlatformIDsKHR");
 	cl_uint n = 0;
 
 	CHECK(fn != NULL);
@@ -194,9 +194,9 @@ TEST(info_sizes)
 		CHECK_EQ(n2, n);
 		if (!queries[i].size)
 			CHECK_EQ(strlen((char *)buf) + 1, n);
-		CHECK_ERR(clGetPlatformInfo(p, queries[i].param, n - 1, buf,
-					    NULL),
-			  CL_INVALID_VALUE);
+		CHECK_ERR(
+		    clGetPlatformInfo(p, queries[i].param, n - 1, buf, NULL),
+		    CL_INVALID_VALUE);
 		/* A NULL value with a size: the size query still works. */
 		CHECK_CL(clGetPlatformInfo(p, queries[i].param, sizeof(buf),
 					   NULL, &n2));
@@ -236,9 +236,9 @@ TEST(extension_function_address)
 	cl_platform_id p = hx_test_platform();
 
 	CHECK(clGetExtensionFunctionAddressForPlatform(
-		      p, "clIcdGetPlatformIDsKHR") != NULL);
+		  p, "clIcdGetPlatformIDsKHR") != NULL);
 	CHECK(clGetExtensionFunctionAddressForPlatform(
-		      p, "clNoSuchFunctionHMM") == NULL);
+		  p, "clNoSuchFunctionHMM") == NULL);
 	/* Core functions are not extension functions. */
 	CHECK(clGetExtensionFunctionAddressForPlatform(p, "clFinish") == NULL);
 }
@@ -248,5 +248,5 @@ TEST(extension_function_address_wrong_platform)
 	cl_device_id dev = hx_test_device(0);
 
 	CHECK(clGetExtensionFunctionAddressForPlatform(
-		      (cl_platform_id)dev, "clIcdGetPlatformIDsKHR") == NULL);
+		  (cl_platform_id)dev, "clIcdGetPlatformIDsKHR") == NULL);
 }

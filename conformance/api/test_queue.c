@@ -14,8 +14,8 @@ static cl_ulong queue_props(cl_command_queue q)
 	cl_command_queue_properties v = ~0ull;
 	size_t n = 0;
 
-	CHECK_CL(clGetCommandQueueInfo(q, CL_QUEUE_PROPERTIES, sizeof(v), &v,
-				       &n));
+	CHECK_CL(
+	    clGetCommandQueueInfo(q, CL_QUEUE_PROPERTIES, sizeof(v), &v, &n));
 	CHECK_EQ(n, sizeof(v));
 	return v;
 }
@@ -41,8 +41,8 @@ TEST(create_in_order_and_query)
 				       &n));
 	CHECK_EQ(n, sizeof(cl_context));
 	CHECK(gctx == ctx);
-	CHECK_CL(clGetCommandQueueInfo(q, CL_QUEUE_DEVICE, sizeof(gdev), &gdev,
-				       &n));
+	CHECK_CL(
+	    clGetCommandQueueInfo(q, CL_QUEUE_DEVICE, sizeof(gdev), &gdev, &n));
 	CHECK(gdev == dev);
 	CHECK_EQ(queue_props(q), 0);
 	CHECK_EQ(queue_refs(q), 1);
@@ -58,9 +58,9 @@ TEST(create_in_order_and_query)
 	CHECK_EQ(n, sizeof(cl_command_queue));
 	CHECK(def == NULL);
 	/* CL_QUEUE_SIZE is for device queues only. */
-	CHECK_ERR(clGetCommandQueueInfo(q, CL_QUEUE_SIZE, sizeof(cl_uint), arr,
-					NULL),
-		  CL_INVALID_COMMAND_QUEUE);
+	CHECK_ERR(
+	    clGetCommandQueueInfo(q, CL_QUEUE_SIZE, sizeof(cl_uint), arr, NULL),
+	    CL_INVALID_COMMAND_QUEUE);
 	CHECK_CL(clReleaseCommandQueue(q));
 	CHECK_CL(clReleaseContext(ctx));
 }
@@ -70,8 +70,7 @@ TEST(create_out_of_order_profiling)
 	cl_device_id dev;
 	cl_context ctx = hx_test_context(&dev);
 	const cl_command_queue_properties all =
-		CL_QUEUE_OUT_OF_ORDER_EXEC_MODE_ENABLE |
-		CL_QUEUE_PROFILING_ENABLE;
+	    CL_QUEUE_OUT_OF_ORDER_EXEC_MODE_ENABLE | CL_QUEUE_PROFILING_ENABLE;
 	cl_command_queue q = hx_test_queue(ctx, dev, all);
 
 	CHECK_EQ(queue_props(q), all);
@@ -113,13 +112,13 @@ TEST(create_legacy)
 	cl_context ctx = hx_test_context(&dev);
 	cl_int err = 1;
 	cl_command_queue q = clCreateCommandQueue(
-		ctx, dev, CL_QUEUE_OUT_OF_ORDER_EXEC_MODE_ENABLE, &err);
+	    ctx, dev, CL_QUEUE_OUT_OF_ORDER_EXEC_MODE_ENABLE, &err);
 	size_t n = 99;
 
 	CHECK_CL(err);
 	CHECK_EQ(queue_props(q), CL_QUEUE_OUT_OF_ORDER_EXEC_MODE_ENABLE);
-	CHECK_CL(clGetCommandQueueInfo(q, CL_QUEUE_PROPERTIES_ARRAY, 0, NULL,
-				       &n));
+	CHECK_CL(
+	    clGetCommandQueueInfo(q, CL_QUEUE_PROPERTIES_ARRAY, 0, NULL, &n));
 	CHECK_EQ(n, 0);
 	CHECK_CL(clFinish(q));
 	CHECK_CL(clReleaseCommandQueue(q));
@@ -143,8 +142,8 @@ TEST(create_invalid_properties)
 					    CL_QUEUE_ON_DEVICE_DEFAULT, 0};
 	cl_queue_properties size_on_host[] = {CL_QUEUE_SIZE, 1024, 0};
 	cl_queue_properties on_device[] = {
-		CL_QUEUE_PROPERTIES,
-		CL_QUEUE_ON_DEVICE | CL_QUEUE_OUT_OF_ORDER_EXEC_MODE_ENABLE, 0};
+	    CL_QUEUE_PROPERTIES,
+	    CL_QUEUE_ON_DEVICE | CL_QUEUE_OUT_OF_ORDER_EXEC_MODE_ENABLE, 0};
 	cl_int err = 0;
 
 	CHECK(make(ctx, dev, unknown_name, &err) == NULL);
@@ -251,7 +250,8 @@ TEST(info_errors)
 		  CL_INVALID_VALUE);
 	CHECK_CL(clGetCommandQueueInfo(q, CL_QUEUE_PROPERTIES, 0, NULL, &n));
 	CHECK_EQ(n, sizeof(cl_command_queue_properties));
-	CHECK_CL(clGetCommandQueueInfo(q, CL_QUEUE_REFERENCE_COUNT, 0, NULL, &n));
+	CHECK_CL(
+	    clGetCommandQueueInfo(q, CL_QUEUE_REFERENCE_COUNT, 0, NULL, &n));
 	CHECK_EQ(n, sizeof(cl_uint));
 	CHECK_CL(clReleaseCommandQueue(q));
 	CHECK_CL(clReleaseContext(ctx));
@@ -261,8 +261,8 @@ TEST(flush_finish_empty)
 {
 	cl_device_id dev;
 	cl_context ctx = hx_test_context(&dev);
-	cl_command_queue q = hx_test_queue(
-		ctx, dev, CL_QUEUE_OUT_OF_ORDER_EXEC_MODE_ENABLE);
+	cl_command_queue q =
+	    hx_test_queue(ctx, dev, CL_QUEUE_OUT_OF_ORDER_EXEC_MODE_ENABLE);
 
 	CHECK_CL(clFlush(q));
 	CHECK_CL(clFinish(q));
@@ -305,8 +305,8 @@ TEST(release_with_pending_command)
 	CHECK_CL(err);
 	CHECK_CL(clEnqueueMarkerWithWaitList(q, 1, &user, &m));
 	CHECK_CL(clReleaseCommandQueue(q));
-	CHECK_CL(clGetEventInfo(m, CL_EVENT_COMMAND_QUEUE, sizeof(got), &got,
-				NULL));
+	CHECK_CL(
+	    clGetEventInfo(m, CL_EVENT_COMMAND_QUEUE, sizeof(got), &got, NULL));
 	CHECK(got == q);
 	CHECK_CL(clSetUserEventStatus(user, CL_COMPLETE));
 	CHECK_CL(clWaitForEvents(1, &m));

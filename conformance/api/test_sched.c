@@ -78,8 +78,8 @@ static void CL_CALLBACK record(cl_event ev, cl_int st, void *ud)
 
 static void on_complete(cl_event ev, int tag)
 {
-	CHECK_CL(clSetEventCallback(ev, CL_COMPLETE, record,
-				    (void *)(intptr_t)tag));
+	CHECK_CL(
+	    clSetEventCallback(ev, CL_COMPLETE, record, (void *)(intptr_t)tag));
 }
 
 /* Callbacks run after the status change is visible: wait for them. */
@@ -360,12 +360,12 @@ TEST(enqueue_errors)
 		  CL_INVALID_CONTEXT);
 	CHECK_ERR(clEnqueueBarrierWithWaitList(e.q, 1, &foreign, &ev),
 		  CL_INVALID_CONTEXT);
-	CHECK_ERR(clEnqueueMarkerWithWaitList((cl_command_queue)e.ctx, 0, NULL,
-					      &ev),
-		  CL_INVALID_COMMAND_QUEUE);
-	CHECK_ERR(clEnqueueBarrierWithWaitList((cl_command_queue)u, 0, NULL,
-					       &ev),
-		  CL_INVALID_COMMAND_QUEUE);
+	CHECK_ERR(
+	    clEnqueueMarkerWithWaitList((cl_command_queue)e.ctx, 0, NULL, &ev),
+	    CL_INVALID_COMMAND_QUEUE);
+	CHECK_ERR(
+	    clEnqueueBarrierWithWaitList((cl_command_queue)u, 0, NULL, &ev),
+	    CL_INVALID_COMMAND_QUEUE);
 	CHECK(ev == NULL);
 	CHECK_CL(clSetUserEventStatus(u, CL_COMPLETE));
 	CHECK_CL(clSetUserEventStatus(foreign, CL_COMPLETE));
@@ -515,8 +515,9 @@ TEST(callbacks_every_status)
 	wait_seen(3);
 	for (i = 0; i < 3; i++) {
 		CHECK_EQ(seen.tag[i], i + 1);
-		CHECK_EQ(seen.st[i], i == 0 ? CL_SUBMITTED
-				      : i == 1 ? CL_RUNNING : CL_COMPLETE);
+		CHECK_EQ(seen.st[i], i == 0   ? CL_SUBMITTED
+				     : i == 1 ? CL_RUNNING
+					      : CL_COMPLETE);
 	}
 	pause_ms(10);
 	CHECK_EQ(seen_count(), 3);
@@ -539,7 +540,8 @@ TEST(callbacks_status_order_repeated)
 		pthread_mutex_unlock(&seen.lock);
 		u = user_event(e.ctx);
 		m = marker(e.q, 1, &u);
-		CHECK_CL(clSetEventCallback(m, CL_SUBMITTED, log_cb, (void *)1));
+		CHECK_CL(
+		    clSetEventCallback(m, CL_SUBMITTED, log_cb, (void *)1));
 		CHECK_CL(clSetEventCallback(m, CL_COMPLETE, log_cb, (void *)3));
 		CHECK_CL(clSetUserEventStatus(u, CL_COMPLETE));
 		CHECK_CL(clFinish(e.q));
@@ -565,7 +567,7 @@ TEST(callbacks_registered_after_completion)
 	CHECK_CL(clSetEventCallback(m, CL_COMPLETE, log_cb, (void *)3));
 	wait_seen(3);
 	for (i = 0; i < 3; i++)
-		CHECK_EQ(seen.st[i], seen.tag[i] == 1   ? CL_SUBMITTED
+		CHECK_EQ(seen.st[i], seen.tag[i] == 1	? CL_SUBMITTED
 				     : seen.tag[i] == 2 ? CL_RUNNING
 							: CL_COMPLETE);
 	pause_ms(10);
@@ -761,8 +763,8 @@ TEST(many_threads_enqueue_and_wait)
 	struct env e = setup(0);
 	struct worker w[THREADS];
 	pthread_t t[THREADS];
-	cl_command_queue ooo = hx_test_queue(
-		e.ctx, e.dev, CL_QUEUE_OUT_OF_ORDER_EXEC_MODE_ENABLE);
+	cl_command_queue ooo =
+	    hx_test_queue(e.ctx, e.dev, CL_QUEUE_OUT_OF_ORDER_EXEC_MODE_ENABLE);
 	int i;
 
 	for (i = 0; i < THREADS; i++) {
@@ -825,9 +827,8 @@ TEST(chain_across_two_queues)
 {
 	struct env e = setup(CL_QUEUE_PROFILING_ENABLE);
 	cl_command_queue q2 = hx_test_queue(
-		e.ctx, e.dev,
-		CL_QUEUE_OUT_OF_ORDER_EXEC_MODE_ENABLE |
-			CL_QUEUE_PROFILING_ENABLE);
+	    e.ctx, e.dev,
+	    CL_QUEUE_OUT_OF_ORDER_EXEC_MODE_ENABLE | CL_QUEUE_PROFILING_ENABLE);
 	cl_event u = user_event(e.ctx), a, b, c;
 
 	a = marker(e.q, 1, &u);
