@@ -136,7 +136,10 @@ static void *worker_main(void *arg)
 	hx_engine *e = sa->e;
 	struct hx_worker *w;
 
-	hwloc_set_cpubind(e->topo, sa->cpu, HWLOC_CPUBIND_THREAD);
+	/* HMMCL_PIN=0: leave placement to the OS (oversubscribed hosts,
+	 * where a pinned thread waits for its one CPU). */
+	if (!getenv("HMMCL_PIN") || strcmp(getenv("HMMCL_PIN"), "0"))
+		hwloc_set_cpubind(e->topo, sa->cpu, HWLOC_CPUBIND_THREAD);
 	hwloc_bitmap_free(sa->cpu);
 	free(sa);
 	w = hx_worker_new();
