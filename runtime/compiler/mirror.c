@@ -106,8 +106,11 @@ typedef struct mctx {
 	LLVMTargetDataRef td;
 	LLVMTypeRef i8, i32, i64, ptr, xl_ty;
 	LLVMValueRef fn, g;
-	LLVMValueRef page[4], base[4]; /* TLB allocas per access kind 1..3 */
-	LLVMValueRef tmp;	       /* bounce buffer for page crossers */
+	/* One-entry TLB (page, host base) per access site, allocas that
+	 * SROA promotes; sites of one kind share one in big functions. */
+	LLVMValueRef *page, *base;
+	size_t nslots;
+	LLVMValueRef tmp; /* bounce buffer for page crossers */
 	uint64_t tmp_size;
 } mctx;
 
@@ -271,14 +274,15 @@ static void cross_path(mctx *c, LLVMValueRef in, LLVMValueRef addr,
 }
 
 /* Rewrites the pointer operand op of access in:
- *   head:  hit = page(addr) == tlb.page[kind] && !crosses
- *   fast:  host = tlb.base[kind] + offset
+ *   head:  hit = page(addr) == tlb.page[site] && !crosses
+ *   fast:  host = tlb.base[site] + offset
  *   miss:  host = translate(addr), refill the TLB
  *   cross: bounce buffer (loads and stores only)
  *   join:  in, on the host pointer */
 static void rewrite(mctx *c, LLVMValueRef in, unsigned op, uint64_t size,
-		    unsigned kind, bool may_cross)
+		    unsigned kind, bool may_cross, size_t site)
 {
+	LLVMValueRef tlb_page = c->page[site], tlb_base = c->base[site];
 	LLVMValueRef p = LLVMGetOperand(in, op);
 	LLVMBasicBlockRef head = LLVMGetInstructionParent(in);
 	LLVMBasicBlockRef join = split_before(c, in);
@@ -289,7 +293,7 @@ static void rewrite(mctx *c, LLVMValueRef in, unsigned op, uint64_t size,
 	LLVMPositionBuilderAtEnd(c->b, head);
 	LLVMValueRef addr = LLVMBuildPtrToInt(c->b, p, c->i64, "");
 	LLVMValueRef page = LLVMBuildAnd(c->b, addr, mask, "");
-	LLVMValueRef cached = LLVMBuildLoad2(c->b, c->i64, c->page[kind], "");
+	LLVMValueRef cached = LLVMBuildLoad2(c->b, c->i64, tlb_page, "");
 	hit = LLVMBuildICmp(c->b, LLVMIntEQ, page, cached, "");
 	off = LLVMBuildSub(c->b, addr, page, "");
 	LLVMValueRef crosses = NULL;
@@ -312,13 +316,13 @@ static void rewrite(mctx *c, LLVMValueRef in, unsigned op, uint64_t size,
 	}
 	LLVMPositionBuilderAtEnd(c->b, fast);
 	LLVMValueRef h1 = LLVMBuildAdd(
-	    c->b, LLVMBuildLoad2(c->b, c->i64, c->base[kind], ""), off, "");
+	    c->b, LLVMBuildLoad2(c->b, c->i64, tlb_base, ""), off, "");
 	LLVMBuildBr(c->b, join);
 	LLVMPositionBuilderAtEnd(c->b, miss);
 	LLVMValueRef h2 = LLVMBuildPtrToInt(
 	    c->b, call_translate(c, addr, size, kind), c->i64, "");
-	LLVMBuildStore(c->b, page, c->page[kind]);
-	LLVMBuildStore(c->b, LLVMBuildSub(c->b, h2, off, ""), c->base[kind]);
+	LLVMBuildStore(c->b, page, tlb_page);
+	LLVMBuildStore(c->b, LLVMBuildSub(c->b, h2, off, ""), tlb_base);
 	LLVMBuildBr(c->b, join);
 	LLVMValueRef vals[3] = {h1, h2, NULL};
 	LLVMBasicBlockRef from[3] = {fast, miss, NULL};
@@ -450,29 +454,51 @@ static bool may_cross(mctx *c, LLVMValueRef in)
 	       LLVMStoreSizeOfType(c->td, access_type(in)) > 1;
 }
 
+static unsigned access_kind(LLVMValueRef in)
+{
+	return LLVMIsALoadInst(in) ? 1 : LLVMIsAStoreInst(in) ? 2 : 3;
+}
+
+/* Separate TLB entries per site keep interleaved streams (a[i] + b[i])
+ * from evicting each other; beyond this many sites, one per kind. */
+#define MAX_SITE_SLOTS 64
+
 /* TLB slots and bounce buffer at the top of the entry block. */
-static void make_slots(mctx *c, const work *acc)
+static int make_slots(mctx *c, const work *acc)
 {
 	LLVMBasicBlockRef entry = LLVMGetEntryBasicBlock(c->fn);
+	bool per_site = acc->n <= MAX_SITE_SLOTS;
+	LLVMValueRef kind_slot[4][2] = {{NULL}};
 	uint64_t tmp = 16;
 
+	c->page = calloc(acc->n + 1, sizeof(*c->page));
+	c->base = calloc(acc->n + 1, sizeof(*c->base));
+	if (!c->page || !c->base)
+		return -1;
+	c->nslots = acc->n;
+	LLVMPositionBuilderBefore(c->b, LLVMGetFirstInstruction(entry));
 	for (size_t i = 0; i < acc->n; i++) {
 		uint64_t s = LLVMStoreSizeOfType(c->td, access_type(acc->v[i]));
+		unsigned k = access_kind(acc->v[i]);
 		tmp = s > tmp ? s : tmp;
-	}
-	LLVMPositionBuilderBefore(c->b, LLVMGetFirstInstruction(entry));
-	for (int k = 1; k <= 3; k++) {
-		c->page[k] = LLVMBuildAlloca(c->b, c->i64, "tlb.page");
-		c->base[k] = LLVMBuildAlloca(c->b, c->i64, "tlb.base");
+		if (per_site || !kind_slot[k][0]) {
+			kind_slot[k][0] =
+			    LLVMBuildAlloca(c->b, c->i64, "tlb.page");
+			kind_slot[k][1] =
+			    LLVMBuildAlloca(c->b, c->i64, "tlb.base");
+			/* 1 is never a page address: the entry starts empty. */
+			LLVMBuildStore(c->b, LLVMConstInt(c->i64, 1, 0),
+				       kind_slot[k][0]);
+			LLVMBuildStore(c->b, LLVMConstInt(c->i64, 0, 0),
+				       kind_slot[k][1]);
+		}
+		c->page[i] = kind_slot[k][0];
+		c->base[i] = kind_slot[k][1];
 	}
 	c->tmp = LLVMBuildAlloca(c->b, LLVMArrayType(c->i8, (unsigned)tmp),
 				 "bounce");
 	LLVMSetAlignment(c->tmp, 64);
-	for (int k = 1; k <= 3; k++) {
-		/* 1 is never a page address: the TLB starts empty. */
-		LLVMBuildStore(c->b, LLVMConstInt(c->i64, 1, 0), c->page[k]);
-		LLVMBuildStore(c->b, LLVMConstInt(c->i64, 0, 0), c->base[k]);
-	}
+	return 0;
 }
 
 /* Barrier, printf and other calls may let the host change mappings. */
@@ -483,8 +509,10 @@ static void flush_after(mctx *c, LLVMValueRef call)
 	if (!next)
 		return;
 	LLVMPositionBuilderBefore(c->b, next);
-	for (int k = 1; k <= 3; k++)
-		LLVMBuildStore(c->b, LLVMConstInt(c->i64, 1, 0), c->page[k]);
+	for (size_t i = 0; i < c->nslots; i++)
+		if (i == 0 || c->page[i] != c->page[i - 1])
+			LLVMBuildStore(c->b, LLVMConstInt(c->i64, 1, 0),
+				       c->page[i]);
 }
 
 static int mirror_function(mctx *c, LLVMValueRef fn)
@@ -496,7 +524,8 @@ static int mirror_function(mctx *c, LLVMValueRef fn)
 	c->g = LLVMGetParam(fn, 1);
 	if (collect(c, &acc, &mem, &calls))
 		goto out;
-	make_slots(c, &acc);
+	if (make_slots(c, &acc))
+		goto out;
 	for (size_t i = 0; i < calls.n; i++)
 		flush_after(c, calls.v[i]);
 	for (size_t i = 0; i < mem.n; i++)
@@ -504,15 +533,16 @@ static int mirror_function(mctx *c, LLVMValueRef fn)
 		    c, mem.v[i], !strncmp(callee(mem.v[i]), "llvm.memset", 11));
 	for (size_t i = 0; i < acc.n; i++) {
 		LLVMValueRef in = acc.v[i];
-		unsigned kind = LLVMIsALoadInst(in)    ? 1
-				: LLVMIsAStoreInst(in) ? 2
-						       : 3;
 		rewrite(c, in, (unsigned)ptr_operand(in),
-			LLVMStoreSizeOfType(c->td, access_type(in)), kind,
-			may_cross(c, in));
+			LLVMStoreSizeOfType(c->td, access_type(in)),
+			access_kind(in), may_cross(c, in), i);
 	}
 	ret = 0;
 out:
+	free(c->page);
+	free(c->base);
+	c->page = c->base = NULL;
+	c->nslots = 0;
 	free(acc.v);
 	free(mem.v);
 	free(calls.v);
