@@ -195,7 +195,10 @@ TEST(fault_hook_resolves)
 	hx_engine_set_fault_hook(NULL);
 	mprotect(hook_page, 4096, PROT_NONE);
 	CHECK_EQ(run_kernel(e, hook_entry, 0, NULL, &nd, 0, &res), -5);
-	CHECK_EQ(res.fault_addr, (uint64_t)(uintptr_t)hook_page);
+	/* Whichever group touched the page first. */
+	CHECK(res.fault_addr >= (uint64_t)(uintptr_t)hook_page &&
+	      res.fault_addr < (uint64_t)(uintptr_t)hook_page + 16 * 4);
+	CHECK_EQ(res.fault_addr % 4, 0);
 	munmap(hook_page, 4096);
 	hx_engine_destroy(e);
 }

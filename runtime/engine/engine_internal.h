@@ -127,6 +127,16 @@ void hx_fault_install(void);
 int hx_altstack_ensure(struct hx_worker *w);
 __attribute__((noreturn)) void hx_group_abort(struct hx_worker *w);
 
+/* trace.c: HMMCL_DEBUG=engine */
+extern int hx_trace_on;
+void hx_trace_init(void);
+void hx_trace(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+#define HX_TRACE(...)                                                          \
+	do {                                                                   \
+		if (__builtin_expect(hx_trace_on, 0))                          \
+			hx_trace(__VA_ARGS__);                                 \
+	} while (0)
+
 /* printf.c */
 int hx_rt_printf(hx_group *g, const char *fmt, ...);
 int hx_printf_begin(struct hx_worker *w, struct hx_job *j);

@@ -267,11 +267,19 @@ hx_engine *hx_engine_create(unsigned nthreads)
 	}
 	e->nthreads = nthreads ? nthreads : 1;
 	hx_fault_install();
+	hx_trace_init();
 	if (start_threads(e, allowed)) {
 		hwloc_bitmap_free(allowed);
 		hx_engine_destroy(e);
 		return NULL;
 	}
+	HX_TRACE("engine %p: %u threads (%u pool threads%s + caller), "
+		 "%d allowed PUs",
+		 (void *)e, e->nthreads, e->nthreads - 1,
+		 getenv("HMMCL_PIN") && !strcmp(getenv("HMMCL_PIN"), "0")
+		     ? ""
+		     : " pinned per core",
+		 hwloc_bitmap_weight(allowed));
 	hwloc_bitmap_free(allowed);
 	return e;
 }
@@ -409,6 +417,9 @@ static void job_init(hx_engine *e, struct hx_job *j, const struct hx_launch *l,
 
 static int fail(struct hx_run_result *res, int status, enum hx_run_error err)
 {
+	if (status)
+		HX_TRACE("launch rejected: %s (%d)", hx_run_error_name(err),
+			 status);
 	if (res) {
 		memset(res, 0, sizeof(*res));
 		res->status = status;
@@ -437,13 +448,39 @@ static int result(struct hx_job *j, struct hx_run_result *res)
 	return status;
 }
 
+static void trace_launch(const struct hx_job *j, int shared, int st,
+			 uint64_t ns)
+{
+	const hx_ndrange *nd = j->nd;
+	int err = atomic_load(&j->error);
+
+	HX_TRACE(
+	    "launch %ud %llux%llux%llu local %llux%llux%llu: %llu groups "
+	    "(chunk %llu, %s), %s%s, __local %llu B: %.2f us, status %d%s%s",
+	    nd->work_dim, (unsigned long long)nd->global_size[0],
+	    (unsigned long long)nd->global_size[1],
+	    (unsigned long long)nd->global_size[2],
+	    (unsigned long long)nd->local_size[0],
+	    (unsigned long long)nd->local_size[1],
+	    (unsigned long long)nd->local_size[2],
+	    (unsigned long long)j->ngroups, (unsigned long long)j->chunk,
+	    shared ? "shared" : "caller only",
+	    j->flags & HX_CODE_PER_ITEM ? "per-item" : "loop",
+	    j->flags & HX_CODE_MIRRORED ? " mirrored" : "",
+	    (unsigned long long)j->local_bytes, ns / 1e3, st, err ? ": " : "",
+	    err ? hx_run_error_name(err) : "");
+	if (err == HX_RUN_FAULT)
+		HX_TRACE("device fault at 0x%llx (signal %d)",
+			 (unsigned long long)j->fault_addr, j->fault_signal);
+}
+
 int hx_engine_run(hx_engine *e, const struct hx_launch *l,
 		  struct hx_run_result *res)
 {
 	struct hx_job j;
 	struct hx_worker *w;
 	int st, shared = 0;
-	uint64_t items;
+	uint64_t items, t0;
 
 	memset(&j, 0, sizeof(j));
 	j.ndc = *l->nd;
@@ -473,9 +510,13 @@ int hx_engine_run(hx_engine *e, const struct hx_launch *l,
 				     ? (unsigned)(chunks - 1)
 				     : e->nthreads - 1);
 	}
+	t0 = hx_trace_on ? now_ns() : 0;
 	drain(w, &j, 0);
 	if (shared)
 		unpublish(e, &j);
 	hx_printf_end(w, &j);
-	return result(&j, res);
+	st = result(&j, res);
+	if (hx_trace_on)
+		trace_launch(&j, shared, st, now_ns() - t0);
+	return st;
 }
