@@ -94,6 +94,20 @@ static double build(struct clctx *c, const char *src, cl_program *out)
 	return t0;
 }
 
+/* Appends " (device, N compute units)" to the column's name. */
+static void describe(cl_device_id dev, struct bench_col *col)
+{
+	char name[128] = "";
+	cl_uint cu = 0;
+	size_t len = strlen(col->name);
+
+	clGetDeviceInfo(dev, CL_DEVICE_NAME, sizeof(name), name, NULL);
+	clGetDeviceInfo(dev, CL_DEVICE_MAX_COMPUTE_UNITS, sizeof(cu), &cu,
+			NULL);
+	snprintf(col->name + len, sizeof(col->name) - len, " (%s, %u CU)", name,
+		 cu);
+}
+
 static int setup(struct clctx *c, const char *match, struct bench_col *col)
 {
 	cl_platform_id plat;
@@ -102,6 +116,7 @@ static int setup(struct clctx *c, const char *match, struct bench_col *col)
 	if (!find_platform(match, &plat, col->name, sizeof(col->name)))
 		return 77;
 	TRY(clGetDeviceIDs(plat, CL_DEVICE_TYPE_ALL, 1, &c->dev, NULL));
+	describe(c->dev, col);
 	c->ctx = clCreateContext(NULL, 1, &c->dev, NULL, NULL, &err);
 	TRY(err);
 	c->q = clCreateCommandQueue(c->ctx, c->dev, 0, &err);
