@@ -532,3 +532,104 @@ kernel void K(k_int_all)(global const long *in, global long *out, global int *ba
 	HX_ITYPE(long)
 	HX_ITYPE(ulong)
 }
+
+/* Conversions between every pair of types in the default, saturating and
+ * rounding forms: scalar results (as bits) for the host, every lane of
+ * the 3- and 16-wide versions compared with the scalar conversion. */
+#define SRC_char(k) ((char)uin[k])
+#define SRC_uchar(k) ((uchar)uin[k])
+#define SRC_short(k) ((short)uin[k])
+#define SRC_ushort(k) ((ushort)uin[k])
+#define SRC_int(k) ((int)uin[k])
+#define SRC_uint(k) ((uint)uin[k])
+#define SRC_long(k) ((long)uin[k])
+#define SRC_ulong(k) ((ulong)uin[k])
+#define SRC_float(k) (fin[k])
+#define SRC_double(k) (din[k])
+#define SRCV_I(S, n, k) __builtin_convertvector(vload##n(0, uin + (k)), S##n)
+#define SRCV_char(n, k) SRCV_I(char, n, k)
+#define SRCV_uchar(n, k) SRCV_I(uchar, n, k)
+#define SRCV_short(n, k) SRCV_I(short, n, k)
+#define SRCV_ushort(n, k) SRCV_I(ushort, n, k)
+#define SRCV_int(n, k) SRCV_I(int, n, k)
+#define SRCV_uint(n, k) SRCV_I(uint, n, k)
+#define SRCV_long(n, k) SRCV_I(long, n, k)
+#define SRCV_ulong(n, k) SRCV_I(ulong, n, k)
+#define SRCV_float(n, k) vload##n(0, fin + (k))
+#define SRCV_double(n, k) vload##n(0, din + (k))
+#define BITS_char(r) ((long)(r))
+#define BITS_uchar(r) ((long)(r))
+#define BITS_short(r) ((long)(r))
+#define BITS_ushort(r) ((long)(r))
+#define BITS_int(r) ((long)(r))
+#define BITS_uint(r) ((long)(r))
+#define BITS_long(r) ((long)(r))
+#define BITS_ulong(r) ((long)(r))
+#define BITS_float(r) ((long)as_uint(r))
+#define BITS_double(r) (as_long(r))
+
+/* A non-saturating conversion of an out-of-range float is unspecified:
+ * such lanes are not compared (nor checked by the host). The range is
+ * conservative so that rounding cannot leave it. */
+#define IS_F_char 0
+#define IS_F_uchar 0
+#define IS_F_short 0
+#define IS_F_ushort 0
+#define IS_F_int 0
+#define IS_F_uint 0
+#define IS_F_long 0
+#define IS_F_ulong 0
+#define IS_F_float 1
+#define IS_F_double 1
+#define IN_R(x, lo, hi) ((double)(x) >= (lo) && (double)(x) <= (hi))
+#define IN_char(x) IN_R(x, -128.0, 126.0)
+#define IN_uchar(x) IN_R(x, 0.0, 254.0)
+#define IN_short(x) IN_R(x, -32768.0, 32766.0)
+#define IN_ushort(x) IN_R(x, 0.0, 65534.0)
+#define IN_int(x) IN_R(x, -2147483648.0, 2147483646.0)
+#define IN_uint(x) IN_R(x, 0.0, 4294967294.0)
+#define IN_long(x) IN_R(x, -0x1p63, 0x1p62)
+#define IN_ulong(x) IN_R(x, 0.0, 0x1p63)
+#define IN_float(x) 1
+#define IN_double(x) 1
+
+#define CV(D, S, SUF, SATF)                                                  \
+	{                                                                    \
+		out[k * 32 + i] = BITS_##D(convert_##D##SUF(SRC_##S(i)));   \
+		D##3 r3 = convert_##D##3##SUF(SRCV_##S(3, i));               \
+		D##16 r16 = convert_##D##16##SUF(SRCV_##S(16, i));           \
+		for (int l = 0; l < 16; l++) {                               \
+			if (!(SATF || !IS_F_##S || IN_##D(SRC_##S(i + l))))  \
+				continue;                                    \
+			long s = BITS_##D(convert_##D##SUF(SRC_##S(i + l))); \
+			b |= (l < 3 && BITS_##D(r3[l]) != s) || BITS_##D(r16[l]) != s; \
+		}                                                            \
+		bad[k * 32 + i] = b;                                         \
+		b = 0;                                                       \
+		k++;                                                         \
+	}
+
+/* Integer destinations: default, _sat, _rte, _sat_rtn; float ones:
+ * default, _rtz, _rtp. */
+#define CV_I(D, S) CV(D, S, , 0) CV(D, S, _sat, 1) CV(D, S, _rte, 0) CV(D, S, _sat_rtn, 1)
+#define CV_F(D, S) CV(D, S, , 1) CV(D, S, _rtz, 1) CV(D, S, _rtp, 1)
+#define CV_SRCS(X, D)                                                        \
+	X(D, char) X(D, uchar) X(D, short) X(D, ushort) X(D, int) X(D, uint) \
+	X(D, long) X(D, ulong) X(D, float) X(D, double)
+
+kernel void K(k_convert_all)(global const ulong *uin, global const float *fin,
+			     global const double *din, global long *out, global int *bad)
+{
+	size_t i = get_global_id(0);
+	int k = 0, b = 0;
+	CV_SRCS(CV_I, char)
+	CV_SRCS(CV_I, uchar)
+	CV_SRCS(CV_I, short)
+	CV_SRCS(CV_I, ushort)
+	CV_SRCS(CV_I, int)
+	CV_SRCS(CV_I, uint)
+	CV_SRCS(CV_I, long)
+	CV_SRCS(CV_I, ulong)
+	CV_SRCS(CV_F, float)
+	CV_SRCS(CV_F, double)
+}

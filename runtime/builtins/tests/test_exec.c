@@ -166,6 +166,10 @@ void k_sweep2_d_cl12(const double *in, double *out, int *bad);
 void k_sweep2_d_cl30(const double *in, double *out, int *bad);
 void k_int_all_cl12(const int64_t *in, int64_t *out, int *bad);
 void k_int_all_cl30(const int64_t *in, int64_t *out, int *bad);
+void k_convert_all_cl12(const uint64_t *uin, const float *fin, const double *din,
+			int64_t *out, int *bad);
+void k_convert_all_cl30(const uint64_t *uin, const float *fin, const double *din,
+			int64_t *out, int *bad);
 void k_atomic2_cl30(int *a, int64_t *b, int *out, int *l);
 void k_collective_cl30(const int *in, int64_t *out, double *dout);
 void k_addrspace_cl30(int *g, int *l, int *out);
@@ -1290,6 +1294,139 @@ TEST(integer_all_types)
 				}
 			}
 		}
+		free(out);
+		free(bad);
+	}
+}
+
+/* ------------------------------------------ conversions, all type pairs */
+
+enum { CV_N = 32 };
+
+static const char *cv_name[10] = { "char", "uchar", "short", "ushort", "int",
+				   "uint", "long", "ulong", "float", "double" };
+
+/* The same conservative ranges as IN_* in exec_kernels.cl. */
+static int cv_in_range(int d, long double x)
+{
+	static const long double lo[8] = { -128, 0, -32768, 0, -2147483648.0L, 0, -0x1p63L, 0 };
+	static const long double hi[8] = { 126, 254, 32766, 65534, 2147483646.0L,
+					   4294967294.0L, 0x1p62L, 0x1p63L };
+	return x >= lo[d] && x <= hi[d];
+}
+
+/* Reference for destination d, source s, variant v (ints: default, _sat,
+ * _rte, _sat_rtn; floats: default, _rtz, _rtp) of input i. Returns 0 when
+ * the result is unspecified, 2 when it must be a NaN. */
+static int cv_ref(int d, int s, int v, const uint64_t *uin, const float *fin,
+		  const double *din, int i, int64_t *want)
+{
+	long double x;
+	if (s < 8)
+		x = (long double)wrap_to((i128)(int64_t)uin[i], 8 << (s / 2), !(s & 1));
+	else
+		x = s == 8 ? fin[i] : din[i];
+	if (d < 8) {
+		int bits = 8 << (d / 2), sgn = !(d & 1), satf = v & 1;
+		if (s < 8) {
+			i128 xi = wrap_to((i128)(int64_t)uin[i], 8 << (s / 2), !(s & 1));
+			*want = (int64_t)wrap_to(satf ? sat(xi, bits, sgn) : wrap_to(xi, bits, sgn), 64, 1);
+			return 1;
+		}
+		if (isnan(x)) {
+			*want = 0;
+			return satf;
+		}
+		long double r = v == 2 ? rintl(x) : v == 3 ? floorl(x) : truncl(x);
+		if (!satf && !cv_in_range(d, x))
+			return 0;
+		if (r < (long double)t_min(bits, sgn))
+			r = (long double)t_min(bits, sgn);
+		if (r > (long double)t_max(bits, sgn))
+			r = (long double)t_max(bits, sgn);
+		*want = (int64_t)wrap_to((i128)r, 64, 1);
+		return 1;
+	}
+	if (isnan(x))
+		return 2;
+	if (d == 8) {
+		float f = (float)x;
+		if (v == 1 && fabsl(f) > fabsl(x))
+			f = nextafterf(f, 0.0f);
+		if (v == 2 && f < x)
+			f = nextafterf(f, INFINITY);
+		uint32_t b;
+		memcpy(&b, &f, 4);
+		*want = b;
+	} else {
+		double f = (double)x;
+		if (v == 1 && fabsl(f) > fabsl(x))
+			f = nextafter(f, 0.0);
+		if (v == 2 && f < x)
+			f = nextafter(f, INFINITY);
+		memcpy(want, &f, 8);
+	}
+	return 1;
+}
+
+static void call_convert_all(void *p)
+{
+	struct args *a = p;
+	CALL(k_convert_all, a->p[0], a->p[1], a->p[2], a->p[3], a->p[4]);
+}
+
+TEST(convert_all_pairs)
+{
+	static const double fs[] = { 0.5, 1.5, 2.5, -0.5, -1.5, 126.5, 127.5, 128.0, 255.5,
+				     -128.5, 3e9, -3e9, 1e20, NAN, INFINITY, -INFINITY,
+				     65535.5, 0.3, -2.7, 16777217.0, 4294967296.0, -0.0,
+				     9007199254740993.0, 1e300, -1e-300, 0x1.fffffffffffffp1023 };
+	static const uint64_t us[] = { 0, 1, UINT64_MAX, 127, 128, 255, 256, (uint64_t)-129,
+				       32767, 65535, INT32_MAX, 0x80000000u, UINT32_MAX,
+				       (1ull << 53) + 1, INT64_MAX, 1ull << 63, (1ull << 24) + 1,
+				       0x7fffffbfull, 0xffffff7fffffffffull };
+	uint64_t uin[CV_N + 16];
+	float fin[CV_N + 16];
+	double din[CV_N + 16];
+	uint64_t r = 5;
+	int nf = sizeof(fs) / sizeof(fs[0]), nu = sizeof(us) / sizeof(us[0]);
+	for (int i = 0; i < CV_N + 16; i++) {
+		r = r * 6364136223846793005ull + 1442695040888963407ull;
+		uin[i] = i < nu ? us[i] : r >> (r % 64);
+		din[i] = i < nf ? fs[i] : ldexp((double)(r >> 11) / 0x1p53 - 0.5, (int)(r % 80) - 10);
+		fin[i] = (float)din[i];
+	}
+	for (int k = 0; k < 2; k++) {
+		int64_t *out = calloc(380 * 32, sizeof(int64_t));
+		int *bad = calloc(380 * 32, sizeof(int));
+		struct args a = { dialects[k], { uin, fin, din, out, bad } };
+		uint64_t gs = CV_N, ls = 16;
+		run(1, &gs, &ls, NULL, 0, call_convert_all, &a);
+		int idx = 0;
+		for (int d = 0; d < 10; d++)
+			for (int s = 0; s < 10; s++)
+				for (int v = 0; v < (d < 8 ? 4 : 3); v++, idx++)
+					for (int i = 0; i < CV_N; i++) {
+						int64_t want = 0, got = out[idx * 32 + i];
+						int how = cv_ref(d, s, v, uin, fin, din, i, &want);
+						if (bad[idx * 32 + i])
+							hx_test_fail(__FILE__, __LINE__,
+								     "convert %s<-%s variant %d: vector lanes differ (item %d)",
+								     cv_name[d], cv_name[s], v, i);
+						double gd;
+						memcpy(&gd, &got, 8);
+						int ok = how == 0 ||
+							 (how == 2 && (d == 8 ? isnan(f_of((int32_t)got))
+									      : isnan(gd))) ||
+							 (how == 1 && got == want);
+						if (!ok)
+							hx_test_fail(__FILE__, __LINE__,
+								     "convert %s<-%s variant %d (item %d): got %#llx want %#llx",
+								     cv_name[d], cv_name[s], v, i,
+								     (unsigned long long)got,
+								     (unsigned long long)want);
+					}
+		CHECK_EQ(idx, 380);
 		free(out);
 		free(bad);
 	}
