@@ -13,6 +13,8 @@
 #include "hmm_door.h"
 
 #include <errno.h>
+#include <execinfo.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -83,6 +85,18 @@ static void die(const char *fmt, ...)
 	exit(1);
 }
 
+/* A crash reports where it happened and the operations leading there. */
+static void on_crash(int sig, siginfo_t *si, void *uc)
+{
+	void *bt[32];
+	int n = backtrace(bt, 32);
+
+	fprintf(stderr, "fuzz_hmm: signal %d at address %p\n", sig,
+		si->si_addr);
+	backtrace_symbols_fd(bt, n, 2);
+	die("crashed");
+}
+
 static char *base(int a)
 {
 	return block + (size_t)area[a].slot * ABYTES;
@@ -110,13 +124,27 @@ static void check_bytes(int a, size_t off, const unsigned char *got, size_t n,
 			    area[a].data[off + i]);
 }
 
+static int free_slot(void)
+{
+	int n = 0, pick;
+
+	for (int s = 0; s < SLOTS; s++)
+		n += !slot_used[s];
+	if (!n)
+		return -1;
+	pick = (int)below(n);
+	for (int s = 0; s < SLOTS; s++)
+		if (!slot_used[s] && pick-- == 0)
+			return s;
+	return -1;
+}
+
 static void map_area(int a)
 {
-	int s;
+	int s = free_slot();
 
-	do
-		s = (int)below(SLOTS);
-	while (slot_used[s]);
+	if (s < 0)
+		return;
 	if (mmap(block + (size_t)s * ABYTES, ABYTES, PROT_READ | PROT_WRITE,
 		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED)
 		die("mmap: %s", strerror(errno));
@@ -126,18 +154,26 @@ static void map_area(int a)
 	memset(area[a].def, 1, ABYTES);
 }
 
-/* Unmapped slots keep a PROT_NONE placeholder so nothing else lands there. */
+/* Puts a PROT_NONE placeholder back where the fuzzer unmapped. Another
+ * thread (the backend's handler) may have mapped something into the hole
+ * meanwhile: never clobber it (MAP_FIXED would), give the slot up. */
+static void placeholder(int s)
+{
+	void *p = block + (size_t)s * ABYTES;
+
+	slot_used[s] = 0;
+	if (mmap(p, ABYTES, PROT_NONE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE |
+		     MAP_NORESERVE,
+		 -1, 0) != p)
+		slot_used[s] = 2; /* lost */
+}
+
 static void unmap_area(int a)
 {
-	char *p = base(a);
-
-	if (munmap(p, ABYTES))
+	if (munmap(base(a), ABYTES))
 		die("munmap: %s", strerror(errno));
-	if (mmap(p, ABYTES, PROT_NONE,
-		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1,
-		 0) == MAP_FAILED)
-		die("placeholder: %s", strerror(errno));
-	slot_used[area[a].slot] = 0;
+	placeholder(area[a].slot);
 	area[a].slot = -1;
 }
 
@@ -266,16 +302,15 @@ static void op_dontneed(int a)
 
 static void op_mremap(int a)
 {
-	int s;
-	char *old = base(a), *to;
+	int s = free_slot(), from = area[a].slot;
+	char *to;
 
-	do
-		s = (int)below(SLOTS);
-	while (slot_used[s]);
+	if (s < 0)
+		return;
 	to = block + (size_t)s * ABYTES;
-	logop("mremap area %d slot %d -> %d", a, area[a].slot, s);
-	if (mremap(old, ABYTES, ABYTES, MREMAP_MAYMOVE | MREMAP_FIXED, to) !=
-	    to) {
+	logop("mremap area %d slot %d -> %d", a, from, s);
+	if (mremap(base(a), ABYTES, ABYTES, MREMAP_MAYMOVE | MREMAP_FIXED,
+		   to) != to) {
 		/* The kernel moves one VMA only; userfaultfd registration of
 		 * migrated parts splits an area into several (documented). */
 		if (errno != EFAULT)
@@ -289,13 +324,9 @@ static void op_mremap(int a)
 		unmap_area(a);
 		return;
 	}
-	if (mmap(old, ABYTES, PROT_NONE,
-		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1,
-		 0) == MAP_FAILED)
-		die("placeholder: %s", strerror(errno));
-	slot_used[area[a].slot] = 0;
 	slot_used[s] = 1;
 	area[a].slot = s;
+	placeholder(from);
 }
 
 static void verify_all(const char *what)
@@ -426,6 +457,16 @@ int main(int argc, char **argv)
 			ops = strtoull(argv[i + 1], NULL, 0);
 	}
 	rng_state = seed * 0x9E3779B97F4A7C15ULL + 1;
+	{
+		static char altstack[64 << 10];
+		stack_t ss = {.ss_sp = altstack, .ss_size = sizeof(altstack)};
+		struct sigaction sa = {.sa_sigaction = on_crash,
+				       .sa_flags = SA_SIGINFO | SA_ONSTACK};
+
+		sigaltstack(&ss, NULL);
+		sigaction(SIGSEGV, &sa, NULL);
+		sigaction(SIGBUS, &sa, NULL);
+	}
 	H = hx_hmm_open(HX_HMM_BACKEND_AUTO);
 	if (H < 0 || hx_hmm_ioctl(H, HMM_DEV_IOC_INFO, &info)) {
 		fprintf(stderr, "fuzz_hmm: open: %s\n", strerror(errno));

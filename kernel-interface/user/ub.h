@@ -25,6 +25,7 @@
 #define UB_EVQ 512
 #define UB_PENDING 4096
 #define UB_MSGS 64
+#define UB_PST_CHUNKS 65536 /* 256 MiB of words: 128 GiB of records */
 
 /* Residency word of one page in a record: 0 = system memory (or a hole),
  * else device + 1 in bits 0..7, UB_PST_COH for coherent placement and the
@@ -123,6 +124,11 @@ struct ub {
 	atomic_uint_fast64_t self_start, self_end; /* own madvise in flight */
 	atomic_int self_ack; /* the handler saw that madvise's event */
 	atomic_int ev_busy;  /* the handler holds events not yet applied */
+	/* Residency words live in one region reserved at start-up, so that
+	 * the backend never creates a mapping later (it could land in a hole
+	 * an application is about to refill with MAP_FIXED). */
+	char *pst_region;		       /* UB_PST_CHUNKS * UB_PS bytes */
+	uint64_t pst_used[UB_PST_CHUNKS / 64]; /* protected by lock */
 	/* Runtime arena chunks that migration refuses. */
 	struct ub_iv arena[256]; /* protected by lock */
 	int narena;
@@ -141,6 +147,7 @@ void hx_ub_dbg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* state */
 struct ub_rec *hx_ub_rec_find(uint64_t addr);
 struct ub_rec *hx_ub_rec_next(uint64_t addr);
+int hx_ub_pst_setup(void);
 int hx_ub_rec_ensure(uint64_t start, uint64_t end, int do_register);
 void hx_ub_rec_drop_range_locked(uint64_t start, uint64_t end, int unmapped);
 int hx_ub_mirrored(int dev, uint64_t start, uint64_t end);

@@ -373,7 +373,9 @@ int hx_ub_init_locked(void)
 		hx_ub.fault_around = 512;
 	parse_devices();
 	uffd_setup();
-	err = pools_setup();
+	err = hx_ub_pst_setup();
+	if (!err)
+		err = pools_setup();
 	if (!err && hx_ub.uffd >= 0)
 		err = handler_start();
 	if (err) {
@@ -542,8 +544,12 @@ static void atfork_child(void)
 	hx_ub.handler_running = 0;
 	pthread_mutex_init(&hx_ub.pevlock, NULL);
 	hx_ub.npf = hx_ub.npev = 0;
-	for (i = 0; i < hx_ub.nrecs; i++)
-		munmap(hx_ub.recs[i].pst, hx_ub.recs[i].pst_bytes);
+	/* Residency words are forgotten with the records (the region was
+	 * inherited: empty it). */
+	if (hx_ub.pst_region)
+		madvise(hx_ub.pst_region, (size_t)UB_PST_CHUNKS * UB_PS,
+			MADV_DONTNEED);
+	memset(hx_ub.pst_used, 0, sizeof(hx_ub.pst_used));
 	hx_ub.nrecs = 0;
 	for (i = 0; i < hx_ub.ndev; i++) {
 		struct ub_dev *d = &hx_ub.dev[i];

@@ -44,6 +44,52 @@ struct ub_rec *hx_ub_rec_next(uint64_t addr)
 	return i < hx_ub.nrecs ? &hx_ub.recs[i] : NULL;
 }
 
+int hx_ub_pst_setup(void)
+{
+	if (hx_ub.pst_region)
+		return 0;
+	hx_ub.pst_region =
+	    mmap(NULL, (size_t)UB_PST_CHUNKS * UB_PS, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (hx_ub.pst_region == MAP_FAILED) {
+		hx_ub.pst_region = NULL;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static int pst_bit(uint64_t i)
+{
+	return (hx_ub.pst_used[i / 64] >> (i % 64)) & 1;
+}
+
+/* First fit over page-sized chunks of the reserved region; zeroed. */
+static uint64_t *pst_alloc(size_t bytes)
+{
+	uint64_t n = (bytes + UB_PS - 1) / UB_PS, run = 0;
+
+	for (uint64_t i = 0; hx_ub.pst_region && i < UB_PST_CHUNKS; i++) {
+		run = pst_bit(i) ? 0 : run + 1;
+		if (run < n)
+			continue;
+		for (uint64_t k = i + 1 - n; k <= i; k++)
+			hx_ub.pst_used[k / 64] |= 1ULL << (k % 64);
+		return (uint64_t *)(hx_ub.pst_region + (i + 1 - n) * UB_PS);
+	}
+	return NULL;
+}
+
+/* The region is not registered with the uffd: no event, any thread. */
+static void pst_free(uint64_t *p, size_t bytes)
+{
+	uint64_t first = ((char *)p - hx_ub.pst_region) / UB_PS;
+	uint64_t n = (bytes + UB_PS - 1) / UB_PS;
+
+	madvise(p, n * UB_PS, MADV_DONTNEED);
+	for (uint64_t k = first; k < first + n; k++)
+		hx_ub.pst_used[k / 64] &= ~(1ULL << (k % 64));
+}
+
 static int rec_insert(int at, uint64_t start, uint64_t end)
 {
 	struct ub_rec *r;
@@ -57,12 +103,9 @@ static int rec_insert(int at, uint64_t start, uint64_t end)
 	r->start = start;
 	r->end = end;
 	r->pst_bytes = bytes;
-	/* Plain pages, not arena chunks: records are many, and nobody but
-	 * this file knows their addresses. */
-	r->pst = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
-		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (r->pst == MAP_FAILED) {
-		r->pst = NULL;
+	/* From the reserved region: never a new mapping. */
+	r->pst = pst_alloc(bytes);
+	if (!r->pst) {
 		memmove(&hx_ub.recs[at], &hx_ub.recs[at + 1],
 			(hx_ub.nrecs - at) * sizeof(hx_ub.recs[0]));
 		return -ENOMEM;
@@ -137,7 +180,7 @@ void hx_ub_rec_drop_range_locked(uint64_t start, uint64_t end, int unmapped)
 			*w = 0;
 		}
 		if (unmapped && a == r->start && b == r->end) {
-			munmap(r->pst, r->pst_bytes);
+			pst_free(r->pst, r->pst_bytes);
 			memmove(r, r + 1, (hx_ub.nrecs - i - 1) * sizeof(*r));
 			hx_ub.nrecs--;
 			continue;
@@ -192,6 +235,18 @@ int hx_ub_refused(uint64_t start, uint64_t end)
 
 	if (start < self_end && end > self)
 		return 1;
+	/* The backend's own regions: residency words and device pools. */
+	if (hx_ub.pst_region &&
+	    start <
+		(uint64_t)hx_ub.pst_region + (uint64_t)UB_PST_CHUNKS * UB_PS &&
+	    end > (uint64_t)hx_ub.pst_region)
+		return 1;
+	for (int d = 0; d < hx_ub.ndev; d++)
+		if (hx_ub.dev[d].pool &&
+		    start < (uint64_t)hx_ub.dev[d].pool +
+				hx_ub.dev[d].npages * UB_PS &&
+		    end > (uint64_t)hx_ub.dev[d].pool)
+			return 1;
 	for (int i = 0; i < hx_ub.narena; i++)
 		if (start < hx_ub.arena[i].end && end > hx_ub.arena[i].start)
 			return 1;
