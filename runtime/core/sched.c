@@ -145,30 +145,28 @@ static cl_event pop_ready_locked(void)
 	return ev;
 }
 
-static void finish_locked(cl_event ev, cl_int status, struct deferred *d);
-
-/* Called when one dependency of ev resolved. */
-static void resolve_one_locked(cl_event ev, int failed, struct deferred *d)
+/* Called when one dependency of ev resolved. Returns 1 when ev must now
+ * end with CL_EXEC_STATUS_ERROR_FOR_EVENTS_IN_WAIT_LIST: the caller does
+ * it, so that a long chain of failures is a loop, not a recursion. */
+static int resolve_one_locked(cl_event ev, int failed, struct deferred *d)
 {
 	if (failed)
 		ev->dep_failed = 1;
 	assert(ev->pending > 0);
 	if (--ev->pending)
-		return;
-	if (ev->dep_failed) {
-		finish_locked(ev, CL_EXEC_STATUS_ERROR_FOR_EVENTS_IN_WAIT_LIST,
-			      d);
-		return;
-	}
+		return 0;
+	if (ev->dep_failed)
+		return 1;
 	ev->status = CL_SUBMITTED;
 	stamp_locked(ev, CL_SUBMITTED);
 	if (!take_callbacks_locked(ev, CL_SUBMITTED, d)) {
 		push_ready_locked(ev);
-		return;
+		return 0;
 	}
 	/* Its CL_SUBMITTED callbacks run before its CL_RUNNING ones. */
 	deferred_room_locked(d);
 	d->push[d->npush++] = ev;
+	return 0;
 }
 
 static void unlink_inflight_locked(cl_event ev, struct deferred *d)
@@ -198,9 +196,10 @@ static void unlink_inflight_locked(cl_event ev, struct deferred *d)
 	}
 }
 
-/* Ends ev with status (CL_COMPLETE or negative) and resolves its
- * dependents. */
-static void finish_locked(cl_event ev, cl_int status, struct deferred *d)
+/* Ends ev with status and resolves its dependents; those that fail with
+ * it are linked on *failed through ready_next (they never were ready). */
+static void finish_one_locked(cl_event ev, cl_int status, struct deferred *d,
+			      cl_event *failed)
 {
 	struct hx_dependent *deps;
 	cl_uint i, n;
@@ -213,13 +212,34 @@ static void finish_locked(cl_event ev, cl_int status, struct deferred *d)
 	ev->dependents = NULL;
 	ev->ndependents = ev->dependents_cap = 0;
 	for (i = 0; i < n; i++) {
-		resolve_one_locked(deps[i].ev,
-				   status < 0 && deps[i].propagate_error, d);
+		if (resolve_one_locked(deps[i].ev,
+				       status < 0 && deps[i].propagate_error,
+				       d)) {
+			deps[i].ev->ready_next = *failed;
+			*failed = deps[i].ev;
+		}
 		defer_release(d, ev); /* the edge's reference */
 	}
 	free(deps);
 	unlink_inflight_locked(ev, d);
 	pthread_cond_broadcast(&done_cond);
+}
+
+/* Ends ev with status (CL_COMPLETE or negative), and every command that
+ * fails because of it. */
+static void finish_locked(cl_event ev, cl_int status, struct deferred *d)
+{
+	cl_event failed = NULL;
+
+	for (;;) {
+		finish_one_locked(ev, status, d, &failed);
+		if (!failed)
+			return;
+		ev = failed;
+		failed = ev->ready_next;
+		ev->ready_next = NULL;
+		status = CL_EXEC_STATUS_ERROR_FOR_EVENTS_IN_WAIT_LIST;
+	}
 }
 
 static void execute(cl_event ev)
@@ -381,7 +401,9 @@ void hx_enqueue(cl_event ev, cl_uint nwait, const cl_event *wait,
 		q->inflight->q_prev = ev;
 	q->inflight = ev;
 	q->ninflight++;
-	resolve_one_locked(ev, 0, &d);
+	if (resolve_one_locked(ev, 0, &d))
+		finish_locked(ev, CL_EXEC_STATUS_ERROR_FOR_EVENTS_IN_WAIT_LIST,
+			      &d);
 	if (old_last)
 		defer_release(&d, old_last);
 	if (old_barrier)
