@@ -816,3 +816,158 @@ TEST(static_local_too_big)
 	clReleaseProgram(p);
 	penv_close(&e);
 }
+
+static cl_int launch_10_by_4(struct penv *e, const char *opts)
+{
+	cl_program p = build(e->ctx, e->dev,
+			     "kernel void f(global int *a) {"
+			     " a[get_global_id(0)] = 1; }\n"
+			     "__attribute__((reqd_work_group_size(4, 1, 1)))\n"
+			     "kernel void r(global int *a) {"
+			     " a[get_global_id(0)] = 1; }\n",
+			     opts);
+	cl_kernel k = kernel(p, "f"), r = kernel(p, "r");
+	cl_mem m = buffer(e->ctx, 64, NULL);
+	size_t g = 10, l = 4, g8 = 8;
+	cl_int err, err_r;
+
+	set_mem(k, 0, m);
+	set_mem(r, 0, m);
+	err = clEnqueueNDRangeKernel(e->q, k, 1, NULL, &g, &l, 0, NULL, NULL);
+	/* NULL local size with a required size of 4: the same rule. */
+	err_r = clEnqueueNDRangeKernel(e->q, r, 1, NULL, &g, NULL, 0, NULL,
+				       NULL);
+	CHECK_ERR(err_r, err);
+	/* Divisible sizes always work. */
+	CHECK_CL(clEnqueueNDRangeKernel(e->q, k, 1, NULL, &g8, &l, 0, NULL,
+					NULL));
+	CHECK_CL(clEnqueueNDRangeKernel(e->q, k, 1, NULL, &g, NULL, 0, NULL,
+					NULL));
+	CHECK_CL(clFinish(e->q));
+	clReleaseMemObject(m);
+	clReleaseKernel(k);
+	clReleaseKernel(r);
+	clReleaseProgram(p);
+	return err;
+}
+
+/* Non-uniform work-groups need a source program built for OpenCL C 2.0
+ * or 3.0 without -cl-uniform-work-group-size (OpenCL 3.0, 5.10). */
+TEST(uniform_work_group_rules)
+{
+	struct penv e = penv_open();
+
+	CHECK_CL(launch_10_by_4(&e, "-cl-std=CL3.0"));
+	CHECK_ERR(launch_10_by_4(&e, NULL), CL_INVALID_WORK_GROUP_SIZE);
+	CHECK_ERR(launch_10_by_4(&e, "-cl-std=CL1.2"),
+		  CL_INVALID_WORK_GROUP_SIZE);
+	CHECK_ERR(launch_10_by_4(&e, "-cl-std=CL3.0 -cl-uniform-work-group-size"),
+		  CL_INVALID_WORK_GROUP_SIZE);
+	penv_close(&e);
+}
+
+/* Linked programs support non-uniform groups only when every input
+ * does; binaries unless built with -cl-uniform-work-group-size. */
+TEST(uniform_work_group_link_and_binary)
+{
+	struct penv e = penv_open();
+	const char *src = "kernel void f(global int *a) {"
+			  " a[get_global_id(0)] = 1; }";
+	cl_program a = src_program(e.ctx, src), b, exe, p;
+	cl_kernel k;
+	cl_mem m = buffer(e.ctx, 64, NULL);
+	size_t g = 10, l = 4, size = 0;
+	unsigned char *bin;
+	const unsigned char *bins[1];
+	cl_int err;
+
+	CHECK_CL(clCompileProgram(a, 0, NULL, "-cl-std=CL3.0", 0, NULL, NULL,
+				  NULL, NULL));
+	b = src_program(e.ctx, "int unused_helper(int x) { return x; }");
+	CHECK_CL(clCompileProgram(b, 0, NULL,
+				  "-cl-std=CL3.0 -cl-uniform-work-group-size", 0,
+				  NULL, NULL, NULL, NULL));
+	{
+		cl_program in[2] = {a, b};
+
+		exe = clLinkProgram(e.ctx, 0, NULL, NULL, 2, in, NULL, NULL,
+				    &err);
+		CHECK_CL(err);
+	}
+	k = kernel(exe, "f");
+	set_mem(k, 0, m);
+	CHECK_ERR(clEnqueueNDRangeKernel(e.q, k, 1, NULL, &g, &l, 0, NULL,
+					 NULL),
+		  CL_INVALID_WORK_GROUP_SIZE);
+	clReleaseKernel(k);
+	clReleaseProgram(exe);
+	exe = clLinkProgram(e.ctx, 0, NULL, NULL, 1, &a, NULL, NULL, &err);
+	CHECK_CL(err);
+	k = kernel(exe, "f");
+	set_mem(k, 0, m);
+	CHECK_CL(clEnqueueNDRangeKernel(e.q, k, 1, NULL, &g, &l, 0, NULL,
+					NULL));
+	CHECK_CL(clFinish(e.q));
+	/* Its binary, rebuilt: non-uniform still allowed. */
+	CHECK_CL(clGetProgramInfo(exe, CL_PROGRAM_BINARY_SIZES, sizeof(size),
+				  &size, NULL));
+	bin = malloc(size);
+	CHECK_CL(clGetProgramInfo(exe, CL_PROGRAM_BINARIES, sizeof(bin), &bin,
+				  NULL));
+	bins[0] = bin;
+	p = clCreateProgramWithBinary(e.ctx, 1, &e.dev, &size, bins, NULL,
+				      &err);
+	CHECK_CL(err);
+	CHECK_CL(clBuildProgram(p, 0, NULL, NULL, NULL, NULL));
+	clReleaseKernel(k);
+	k = kernel(p, "f");
+	set_mem(k, 0, m);
+	CHECK_CL(clEnqueueNDRangeKernel(e.q, k, 1, NULL, &g, &l, 0, NULL,
+					NULL));
+	/* The launch holds the kernel until it completes. */
+	CHECK_CL(clFinish(e.q));
+	clReleaseKernel(k);
+	CHECK_CL(clBuildProgram(p, 0, NULL, "-cl-uniform-work-group-size", NULL,
+				NULL));
+	k = kernel(p, "f");
+	set_mem(k, 0, m);
+	CHECK_ERR(clEnqueueNDRangeKernel(e.q, k, 1, NULL, &g, &l, 0, NULL,
+					 NULL),
+		  CL_INVALID_WORK_GROUP_SIZE);
+	free(bin);
+	clReleaseKernel(k);
+	clReleaseProgram(p);
+	clReleaseProgram(exe);
+	clReleaseProgram(a);
+	clReleaseProgram(b);
+	clReleaseMemObject(m);
+	penv_close(&e);
+}
+
+/* After clFinish, a completed launch no longer holds the kernel: the
+ * application releases it and rebuilds at once, every time. */
+TEST(rebuild_right_after_finish)
+{
+	struct penv e = penv_open();
+	cl_program p = build(e.ctx, e.dev, k_ids, "-cl-std=CL3.0");
+	int v = 0, i;
+	cl_mem m = buffer(e.ctx, sizeof(v), &v);
+	size_t g = 64;
+	cl_kernel k;
+
+	for (i = 0; i < 50; i++) {
+		k = kernel(p, "one");
+		set_mem(k, 0, m);
+		CHECK_CL(clEnqueueNDRangeKernel(e.q, k, 1, NULL, &g, NULL, 0,
+						NULL, NULL));
+		CHECK_CL(clFinish(e.q));
+		CHECK_CL(clReleaseKernel(k));
+		CHECK_CL(clBuildProgram(p, 0, NULL, "-cl-std=CL3.0", NULL,
+					NULL));
+	}
+	read_buf(e.q, m, sizeof(v), &v);
+	CHECK_EQ(v, 50 * 64);
+	clReleaseMemObject(m);
+	clReleaseProgram(p);
+	penv_close(&e);
+}

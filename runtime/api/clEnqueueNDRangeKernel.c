@@ -10,6 +10,27 @@
 #include <stdint.h>
 
 /* global/offset/local rules of clEnqueueNDRangeKernel. */
+/* With uniform work-groups, every global size must be a multiple of the
+ * local size in use (given, or required by the kernel). */
+static cl_int check_uniform(cl_kernel k, cl_uint dim, const size_t *global,
+			    const size_t *local)
+{
+	const uint64_t *reqd = k->meta->reqd_work_group_size;
+	size_t l;
+	cl_uint d;
+
+	if (!hx_program_uniform_wg(k->program))
+		return CL_SUCCESS;
+	for (d = 0; d < dim; d++) {
+		l = local ? local[d] : reqd[0] ? reqd[d] : 0;
+		/* the work-group size must be uniform and the global_work_size
+		 * is not evenly divisible by the local_work_size. */
+		if (l && global[d] % l)
+			return CL_INVALID_WORK_GROUP_SIZE;
+	}
+	return CL_SUCCESS;
+}
+
 static cl_int check_sizes(cl_kernel k, cl_uint dim, const size_t *offset,
 			  const size_t *global, const size_t *local)
 {
@@ -40,7 +61,7 @@ static cl_int check_sizes(cl_kernel k, cl_uint dim, const size_t *offset,
 		return CL_INVALID_WORK_GROUP_SIZE;
 	/* With a required size, local_work_size may not be left out either
 	 * in a way that contradicts it: NULL picks the required size. */
-	return CL_SUCCESS;
+	return check_uniform(k, dim, global, local);
 }
 
 static cl_int enqueue(cl_command_queue q, cl_kernel k, cl_uint dim,

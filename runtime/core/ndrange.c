@@ -40,21 +40,37 @@ struct hx_engine *hx_shared_engine(void)
 	return engine;
 }
 
+/* Releases what the command retained. Done as soon as the launch ends,
+ * not when the event dies: after clFinish the application may release
+ * its kernel and rebuild the program, which must not find the kernel
+ * still attached through a completed command. */
+static void drop_refs(struct ndrange_cmd *c)
+{
+	uint32_t i;
+
+	for (i = 0; c->mems && i < c->nargs; i++) {
+		if (c->mems[i])
+			hx_release(c->mems[i]);
+		c->mems[i] = NULL;
+	}
+	if (c->cprog)
+		hx_compiler_release(c->cprog);
+	if (c->kernel)
+		hx_release(c->kernel);
+	c->cprog = NULL;
+	c->kernel = NULL;
+}
+
 static void ndrange_cleanup(cl_event ev)
 {
 	struct ndrange_cmd *c = ev->payload;
-	uint32_t i;
 
 	if (!c)
 		return;
-	for (i = 0; i < c->nargs; i++)
-		if (c->mems[i])
-			hx_release(c->mems[i]);
+	drop_refs(c);
 	free(c->argv);
 	free(c->values);
 	free(c->mems);
-	hx_compiler_release(c->cprog);
-	hx_release(c->kernel);
 	free(c);
 }
 
@@ -75,9 +91,8 @@ static void report_failure(cl_event ev, struct ndrange_cmd *c,
 	hx_context_notify(ev->ctx, msg);
 }
 
-static cl_int ndrange_run(cl_event ev)
+static cl_int run_launch(cl_event ev, struct ndrange_cmd *c)
 {
-	struct ndrange_cmd *c = ev->payload;
 	struct hx_run_result res;
 	struct hx_launch launch;
 	hx_kernel_code code;
@@ -99,6 +114,15 @@ static cl_int ndrange_run(cl_event ev)
 	if (res.status)
 		report_failure(ev, c, &res);
 	return res.status;
+}
+
+static cl_int ndrange_run(cl_event ev)
+{
+	struct ndrange_cmd *c = ev->payload;
+	cl_int status = run_launch(ev, c);
+
+	drop_refs(c);
+	return status;
 }
 
 /* Copies argument i into the command. */

@@ -86,6 +86,31 @@ static cl_int begin_build(cl_program p)
 	return err;
 }
 
+/* Whether options contain the whole option opt. */
+static int has_option(const char *options, const char *opt)
+{
+	size_t n = strlen(opt);
+	const char *s = options;
+
+	while (s && (s = strstr(s, opt))) {
+		if ((s == options || s[-1] == ' ' || s[-1] == '\t') &&
+		    (s[n] == '\0' || s[n] == ' ' || s[n] == '\t'))
+			return 1;
+		s += n;
+	}
+	return 0;
+}
+
+/* Non-uniform work-groups need -cl-std=CL2.0 or CL3.0 for a source
+ * program, and no -cl-uniform-work-group-size for any program. */
+static int needs_uniform_wg(cl_program p, const char *options)
+{
+	if (has_option(options, "-cl-uniform-work-group-size"))
+		return 1;
+	return p->source && !has_option(options, "-cl-std=CL2.0") &&
+	       !has_option(options, "-cl-std=CL3.0");
+}
+
 /* Installs a build's result for the listed devices. */
 static void end_build(cl_program p, cl_uint ndev, const cl_device_id *devs,
 		      const char *options, hx_cprog *cprog, char *log,
@@ -99,6 +124,9 @@ static void end_build(cl_program p, cl_uint ndev, const cl_device_id *devs,
 	p->log = log ? log : strdup("");
 	free(p->options);
 	p->options = strdup(options ? options : "");
+	/* A link's result is set by hx_program_link from its inputs. */
+	if (p->source || !p->uniform_wg)
+		p->uniform_wg = needs_uniform_wg(p, options);
 	/* A failed build of source leaves no executable (nor binary) of
 	 * the previous build behind; a binary stays loaded. */
 	if (cprog || (err && p->source)) {
@@ -213,6 +241,8 @@ cl_int hx_program_link(cl_context ctx, cl_uint ndev, const cl_device_id *devs,
 	}
 	/* A failed link still returns a program that holds the log. */
 	p->building = 1;
+	for (i = 0; i < ninputs; i++)
+		p->uniform_wg |= hx_program_uniform_wg(inputs[i]);
 	end_build(p, 0, NULL, options, err ? NULL : cprog, log, err);
 	cprog = NULL;
 	*out = p;
@@ -258,4 +288,14 @@ void hx_program_kernel_attached(cl_program p, int delta)
 	pthread_mutex_lock(&p->lock);
 	p->nkernels += delta;
 	pthread_mutex_unlock(&p->lock);
+}
+
+int hx_program_uniform_wg(cl_program p)
+{
+	int u;
+
+	pthread_mutex_lock(&p->lock);
+	u = p->uniform_wg;
+	pthread_mutex_unlock(&p->lock);
+	return u;
 }

@@ -31,6 +31,7 @@ struct _cl_program {
 	char *log;
 	char *options;
 	cl_uint nkernels;            /* kernel objects attached */
+	int uniform_wg;              /* launches need uniform work-groups */
 	int building;
 	struct hx_program_release_cb *release_cbs;
 };
@@ -56,5 +57,8 @@ cl_int hx_program_executable(cl_program p, cl_device_id dev, hx_cprog **out);
 /* Any built executable (kernels are created against it). */
 cl_int hx_program_any_executable(cl_program p, hx_cprog **out);
 void hx_program_kernel_attached(cl_program p, int delta);
+/* Whether launches of p's kernels need uniform work-groups (OpenCL C 1.x
+ * source, or built with -cl-uniform-work-group-size). */
+int hx_program_uniform_wg(cl_program p);
 
 #endif
