@@ -710,3 +710,31 @@ TEST(compute_units_within_online_cpus)
 
 	CHECK(cu >= 1 && cu <= (cl_uint)sysconf(_SC_NPROCESSORS_ONLN));
 }
+
+static cl_uint count_devices(void)
+{
+	cl_uint n = 0;
+
+	CHECK_CL(clGetDeviceIDs(hx_test_platform(), CL_DEVICE_TYPE_ALL, 0, NULL,
+				&n));
+	return n;
+}
+
+/* HMMCL_DEVICES=N gives N devices on the one platform. */
+TEST(env_devices_three)
+{
+	cl_uint n, nplat = 0;
+
+	setenv("HMMCL_DEVICES", "3", 1);
+	n = count_devices();
+	CHECK_EQ(n, 3);
+	CHECK_CL(clGetPlatformIDs(0, NULL, &nplat));
+	CHECK_EQ(nplat, 1);
+}
+
+/* A value that names no devices falls back to one. */
+TEST(env_devices_invalid)
+{
+	setenv("HMMCL_DEVICES", "0", 1);
+	CHECK_EQ(count_devices(), 1);
+}
