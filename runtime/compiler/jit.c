@@ -127,6 +127,7 @@ static void code_key(const hx_cprog *p, const char *what, uint8_t key[32])
 	hx_sha256_str(&s, what);
 	hx_sha256_field(&s, p->bc_hash, 32);
 	hx_sha256_field(&s, &p->opt_disable, sizeof(p->opt_disable));
+	hx_sha256_str(&s, getenv("HMMCL_JAM")); /* codegen override */
 	hx_sha256_final(&s, key);
 }
 
