@@ -20,7 +20,7 @@ static cl_int svm_fill_run(cl_event ev)
 {
 	struct svm_fill_cmd *c = ev->payload;
 
-	return hx_svm_fill(c->dst, c->pattern, c->pattern_size, c->size);
+	return hx_svm_fill(ev->queue, c->dst, c->pattern, c->pattern_size, c->size);
 }
 
 static void svm_fill_cleanup(cl_event ev)

@@ -16,7 +16,7 @@ static cl_int svm_copy_run(cl_event ev)
 {
 	struct svm_copy_cmd *c = ev->payload;
 
-	return hx_svm_copy(c->dst, c->src, c->size);
+	return hx_svm_copy(ev->queue, c->dst, c->src, c->size);
 }
 
 static void svm_copy_cleanup(cl_event ev)

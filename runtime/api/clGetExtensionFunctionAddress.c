@@ -2,6 +2,8 @@
  * extensions we advertise are returned. */
 #include "api.h"
 
+#include <CL/cl_ext_hmm.h>
+
 #include <string.h>
 
 #define HX_EXPORT __attribute__((visibility("default")))

@@ -6,7 +6,13 @@
 #include "debug.h"
 #include "event.h"
 #include "platform.h"
+#ifdef HMMCL_HAVE_HX_SVM
+#include "hmm_door.h"
+#include "svm/svm_mgr.h"
+#endif
 
+#include <CL/cl_ext_hmm.h>
+#include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,14 +21,30 @@ static pthread_rwlock_t table_lock = PTHREAD_RWLOCK_INITIALIZER;
 static struct hx_svm_alloc *table; /* protected by table_lock; by base */
 static size_t table_len;	   /* protected by table_lock */
 static size_t table_cap;	   /* protected by table_lock */
+static _Atomic uint64_t next_id = 1;
 
-/* ---- where the memory comes from (replaced by runtime/svm/) ---- */
+/* ---- where the memory comes from ---- */
 
+#ifdef HMMCL_HAVE_HX_SVM
+/* Whole pages mirrored by every device through /dev/hmm (svm_mgr.h): a
+ * migration then never moves a neighbour's bytes. */
+void *hx_svm_backing_alloc(size_t size, size_t align, cl_svm_mem_flags flags)
+{
+	(void)flags; /* every kind is mirrored the same way */
+	return hx_svm_mgr_alloc(size, align);
+}
+
+void hx_svm_backing_free(void *base, size_t size, cl_svm_mem_flags flags)
+{
+	(void)flags;
+	hx_svm_mgr_free(base, size);
+}
+#else
 void *hx_svm_backing_alloc(size_t size, size_t align, cl_svm_mem_flags flags)
 {
 	void *p = NULL;
 
-	(void)flags; /* every kind is plain host memory in this version */
+	(void)flags; /* every kind is plain host memory without /dev/hmm */
 	if (posix_memalign(&p, align, size) != 0)
 		return NULL;
 	return p;
@@ -34,6 +56,7 @@ void hx_svm_backing_free(void *base, size_t size, cl_svm_mem_flags flags)
 	(void)flags;
 	free(base);
 }
+#endif
 
 /* ---- the table ---- */
 
@@ -309,6 +332,7 @@ void *hx_svm_alloc(cl_context ctx, cl_svm_mem_flags flags, size_t size,
 	a.size = size;
 	a.flags = flags;
 	a.ctx = ctx;
+	a.id = next_id++;
 	*err = insert(&a);
 	if (*err) {
 		hx_svm_backing_free(a.base, size, flags);
@@ -357,8 +381,10 @@ cl_int hx_svm_resolve_range(cl_context ctx, const void *p, size_t size,
 			return CL_INVALID_VALUE;
 		out->base = (void *)p;
 		out->size = size;
+		out->alloc_id = 0;
 		return CL_SUCCESS;
 	}
+	out->alloc_id = a.id;
 	if (size == 0) {
 		out->base = a.base;
 		out->size = a.size;
@@ -382,20 +408,99 @@ cl_int hx_svm_check_kernel_arg(cl_context ctx, const void *ptr)
 
 /* ---- command bodies (run on an executor or waiting thread) ---- */
 
-cl_int hx_svm_copy(void *dst, const void *src, size_t size)
+#ifdef HMMCL_HAVE_HX_SVM
+#define BOUNCE ((size_t)1 << 20)
+
+/* Device-resident pages are reached with device DMA, not CPU faults that
+ * would drag them home; while none is anywhere, the CPU path is exact and
+ * faster. */
+static int device_path(void)
 {
+	return hx_svm_mgr_device_pages() > 0;
+}
+
+static int mirrored(const void *p, size_t size)
+{
+	return hx_svm_find_range(NULL, p, size, NULL);
+}
+
+/* Both ends mirrored: through a host bounce buffer, chunk by chunk. */
+static int dma_copy(unsigned dev, void *dst, const void *src, size_t size)
+{
+	size_t off, n;
+	void *b = malloc(size < BOUNCE ? size : BOUNCE);
+	int err = b ? 0 : ENOMEM;
+
+	for (off = 0; !err && off < size; off += n) {
+		n = size - off < BOUNCE ? size - off : BOUNCE;
+		err = hx_svm_mgr_read(dev, b, (const char *)src + off, n);
+		if (!err)
+			err = hx_svm_mgr_write(dev, (char *)dst + off, b, n);
+	}
+	free(b);
+	return err;
+}
+
+cl_int hx_svm_copy(cl_command_queue q, void *dst, const void *src, size_t size)
+{
+	unsigned dev = q->dev->index;
+	int sm, dm, err;
+
+	if (!size || !device_path())
+		goto cpu;
+	sm = mirrored(src, size);
+	dm = mirrored(dst, size);
+	if (sm && dm)
+		err = dma_copy(dev, dst, src, size);
+	else if (sm)
+		err = hx_svm_mgr_read(dev, dst, src, size);
+	else if (dm)
+		err = hx_svm_mgr_write(dev, dst, src, size);
+	else
+		goto cpu;
+	if (err == ENXIO) /* no hmm device behind this queue's device */
+		goto cpu;
+	if (err)
+		HX_DEBUG(HX_DBG_SVM, "svm", "device copy %p <- %p +%zu: %s",
+			 dst, src, size, strerror(err));
+	return err ? CL_OUT_OF_RESOURCES : CL_COMPLETE;
+cpu:
 	memcpy(dst, src, size);
 	return CL_COMPLETE;
 }
 
-cl_int hx_svm_fill(void *dst, const void *pattern, size_t pattern_size,
-		   size_t size)
+/* Fills [dst, dst + size) with device writes of one pattern-filled chunk
+ * (a multiple of pattern_size, so every chunk starts on a pattern). */
+static int dma_fill(unsigned dev, unsigned char *dst, const void *pattern,
+		    size_t pattern_size, size_t size)
 {
-	unsigned char *d = dst;
+	size_t chunk = size < BOUNCE ? size : BOUNCE, off, n;
+	unsigned char *b = malloc(chunk);
+	int err = b ? 0 : ENOMEM;
+
+	for (off = 0; b && off < chunk; off += pattern_size)
+		memcpy(b + off, pattern, pattern_size);
+	for (off = 0; !err && off < size; off += n) {
+		n = size - off < chunk ? size - off : chunk;
+		err = hx_svm_mgr_write(dev, dst + off, b, n);
+	}
+	free(b);
+	return err;
+}
+#else
+cl_int hx_svm_copy(cl_command_queue q, void *dst, const void *src, size_t size)
+{
+	(void)q;
+	memcpy(dst, src, size);
+	return CL_COMPLETE;
+}
+#endif
+
+static void cpu_fill(unsigned char *d, const void *pattern, size_t pattern_size,
+		     size_t size)
+{
 	size_t done;
 
-	if (size == 0)
-		return CL_COMPLETE;
 	/* Seed one pattern, then double the filled prefix: log2 memcpys. */
 	memcpy(d, pattern, pattern_size);
 	for (done = pattern_size; done < size;) {
@@ -404,6 +509,29 @@ cl_int hx_svm_fill(void *dst, const void *pattern, size_t pattern_size,
 		memcpy(d + done, d, n);
 		done += n;
 	}
+}
+
+cl_int hx_svm_fill(cl_command_queue q, void *dst, const void *pattern,
+		   size_t pattern_size, size_t size)
+{
+	if (size == 0)
+		return CL_COMPLETE;
+#ifdef HMMCL_HAVE_HX_SVM
+	if (device_path() && mirrored(dst, size)) {
+		int err =
+		    dma_fill(q->dev->index, dst, pattern, pattern_size, size);
+
+		if (err != ENXIO) {
+			if (err)
+				HX_DEBUG(HX_DBG_SVM, "svm",
+					 "device fill %p: %s", dst,
+					 strerror(err));
+			return err ? CL_OUT_OF_RESOURCES : CL_COMPLETE;
+		}
+	}
+#endif
+	(void)q;
+	cpu_fill(dst, pattern, pattern_size, size);
 	return CL_COMPLETE;
 }
 
@@ -426,18 +554,126 @@ cl_int hx_svm_unmap(cl_command_queue q, void *ptr)
 	return CL_COMPLETE;
 }
 
+#ifdef HMMCL_HAVE_HX_SVM
+/* The whole pages a range names: an SVM allocation owns whole pages, so
+ * the pages it touches round outward; any other host range rounds inward
+ * (neighbours' allocator metadata never moves). Returns 0 when there is
+ * nothing to move: the range's allocation was freed since the enqueue
+ * (the application freed it under a queued command), or a host range is
+ * now (part of) an allocation.
+ * table_lock held (read). */
+static int page_span_locked(const struct hx_svm_range *r, size_t page,
+			    int system_svm, uintptr_t *start, size_t *size)
+{
+	uintptr_t a = (uintptr_t)r->base, b = a + r->size;
+	ptrdiff_t i = floor_locked(r->base);
+	unsigned long s;
+
+	if (r->alloc_id) {
+		/* Freed since the enqueue, perhaps with its address reused by
+		 * another allocation: the command has nothing left to move. */
+		if (i < 0 || table[i].id != r->alloc_id)
+			return 0;
+		*start = a & ~(page - 1);
+		*size = ((b + page - 1) & ~(page - 1)) - *start;
+		return 1;
+	}
+	if (!system_svm || (i >= 0 && contains(&table[i], r->base)))
+		return 0;
+	hx_hmm_round_inward(r->base, r->size, page, &s, size);
+	*start = s;
+	return 1;
+}
+
+/* Migration is a placement hint: memory that cannot move (no device
+ * memory behind this device, degraded backend, device memory full,
+ * memory that is not anonymous) stays where it is, readable by all. */
+static cl_int migrate_status(int err)
+{
+	switch (err) {
+	case 0:
+	case ENODEV:
+	case EACCES:
+	case ENOSPC:
+	case ENXIO:
+	case EOPNOTSUPP:
+	case EBUSY:
+		return CL_COMPLETE;
+	default:
+		return CL_OUT_OF_RESOURCES;
+	}
+}
+
 cl_int hx_svm_migrate(cl_command_queue q, const struct hx_svm_range *r,
 		      cl_uint n, cl_mem_migration_flags flags)
 {
+	struct hx_svm_mig_result res;
+	size_t page = hx_svm_mgr_page_size(), size;
+	int dev = (flags & CL_MIGRATE_MEM_OBJECT_HOST) ? HX_SVM_TO_SYSTEM
+						       : (int)q->dev->index;
+	int undef = !!(flags & CL_MIGRATE_MEM_OBJECT_CONTENT_UNDEFINED);
+	int sys =
+	    !!(hx_svm_context_caps(q->ctx) & CL_DEVICE_SVM_FINE_GRAIN_SYSTEM);
+	uintptr_t start;
 	cl_uint i;
+	int err;
 
-	/* Device memory is host memory in this version: the ranges are
-	 * already where every device can reach them. */
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		/* The table lock (read) keeps clSVMFree from unmapping the
+		 * range while it moves. */
+		pthread_rwlock_rdlock(&table_lock);
+		err = page_span_locked(&r[i], page, sys, &start, &size)
+			  ? hx_svm_mgr_migrate(start, size, dev, undef, &res)
+			  : ENOENT;
+		pthread_rwlock_unlock(&table_lock);
+		if (err == ENOENT) {
+			HX_DEBUG(HX_DBG_SVM, "svm",
+				 "migrate %p: freed meanwhile", r[i].base);
+			continue;
+		}
 		HX_DEBUG(HX_DBG_SVM, "svm",
-			 "migrate %p +%zu flags 0x%llx dev %u", r[i].base,
-			 r[i].size, (unsigned long long)flags, q->dev->index);
+			 "migrate %#lx +%zu -> %d%s: %llu moved, %llu done: %s",
+			 (unsigned long)start, size, dev,
+			 undef ? " (undef)" : "",
+			 (unsigned long long)res.pages_moved,
+			 (unsigned long long)res.pages_done,
+			 err ? strerror(err) : "ok");
+		if (migrate_status(err) != CL_COMPLETE)
+			return migrate_status(err);
+	}
 	return CL_COMPLETE;
+}
+#else
+cl_int hx_svm_migrate(cl_command_queue q, const struct hx_svm_range *r,
+		      cl_uint n, cl_mem_migration_flags flags)
+{
+	/* Without the SVM manager every range is already in host memory,
+	 * where every device reaches it. */
+	(void)q;
+	(void)r;
+	(void)n;
+	(void)flags;
+	return CL_COMPLETE;
+}
+#endif
+
+void hx_svm_statistics(cl_device_id dev, struct cl_svm_statistics_hmm *out)
+{
+#ifdef HMMCL_HAVE_HX_SVM
+	struct hx_svm_dev_stats s;
+
+	hx_svm_mgr_stats(dev->index, &s);
+	out->device_faults = s.device_faults;
+	out->cpu_faults = s.cpu_faults;
+	out->pages_to_device = s.pages_to_device;
+	out->pages_to_host = s.pages_to_host;
+	out->bytes_to_device = s.bytes_to_device;
+	out->bytes_to_host = s.bytes_to_host;
+	out->invalidations = s.invalidations;
+#else
+	(void)dev;
+	memset(out, 0, sizeof(*out));
+#endif
 }
 
 cl_int hx_svm_check_queue(cl_command_queue q)

@@ -8,9 +8,9 @@
  * and removal shift the array (memmove), which is cheap next to the
  * allocation itself.
  *
- * Memory comes from one pair of functions, hx_svm_backing_alloc/free: in
- * this version plain host memory (posix_memalign); the SVM manager
- * (runtime/svm/) replaces them with memory mirrored through /dev/hmm.
+ * Memory comes from one pair of functions, hx_svm_backing_alloc/free:
+ * with the SVM manager (runtime/svm/, HMMCL_HAVE_HX_SVM) whole pages
+ * mirrored by every device through /dev/hmm, else plain host memory.
  *
  * Alignment: 0 means HX_SVM_DEFAULT_ALIGN (128 bytes, the largest OpenCL C
  * type, long16/double16); any power of two up to HX_SVM_MAX_ALIGN (2 MiB,
@@ -28,6 +28,7 @@
 #include "object.h"
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define HX_SVM_DEFAULT_ALIGN ((size_t)128)
 #define HX_SVM_MAX_ALIGN ((size_t)2 << 20)
@@ -38,6 +39,7 @@ struct hx_svm_alloc {
 	size_t size;
 	cl_svm_mem_flags flags;
 	cl_context ctx;
+	uint64_t id; /* unique per allocation: addresses are reused */
 };
 
 /* Returns 1 and fills *out (when out is non-NULL) when ptr lies inside an
@@ -87,13 +89,13 @@ size_t hx_svm_count(void);
 
 /* Command bodies, called from the run functions of the SVM enqueue calls
  * (never with a lock held); each returns CL_COMPLETE or a negative status.
- * They are the places the SVM manager plugs the device paths into: in
- * this version memory is plain host memory, so copy/fill are memcpy and
- * memset-like, map/unmap only order (the scheduler does that) and
- * migrate moves nothing. */
+ * They are the places the SVM manager plugs the device paths into:
+ * map/unmap only order (the scheduler does that; the host reaches every
+ * page, a device-resident one by faulting it home). */
 struct hx_svm_range {
 	void *base;
 	size_t size;
+	uint64_t alloc_id; /* the allocation it lies in; 0: a host range */
 };
 
 /* The range rule of clEnqueueSVMMigrateMem (and of any call naming SVM
@@ -105,15 +107,25 @@ struct hx_svm_range {
 cl_int hx_svm_resolve_range(cl_context ctx, const void *p, size_t size,
 			    struct hx_svm_range *out);
 
-cl_int hx_svm_copy(void *dst, const void *src, size_t size);
-cl_int hx_svm_fill(void *dst, const void *pattern, size_t pattern_size,
-		   size_t size);
+/* Copy and fill on q's device: while pages are device-resident anywhere,
+ * mirrored (SVM) ends go through device DMA (no CPU fault, no move). */
+cl_int hx_svm_copy(cl_command_queue q, void *dst, const void *src, size_t size);
+cl_int hx_svm_fill(cl_command_queue q, void *dst, const void *pattern,
+		   size_t pattern_size, size_t size);
 cl_int hx_svm_map(cl_command_queue q, void *ptr, size_t size,
 		  cl_map_flags flags);
 cl_int hx_svm_unmap(cl_command_queue q, void *ptr);
 /* Ranges are resolved by the API layer: inside one allocation each
- * (sizes NULL or 0 already expanded to the whole allocation). */
+ * (sizes NULL or 0 already expanded to the whole allocation). Moves the
+ * whole pages they touch to q's device (flags 0) or to system memory
+ * (CL_MIGRATE_MEM_OBJECT_HOST); CONTENT_UNDEFINED drops the contents.
+ * Memory that cannot move stays where it is (a migration is a hint). */
 cl_int hx_svm_migrate(cl_command_queue q, const struct hx_svm_range *r,
 		      cl_uint n, cl_mem_migration_flags flags);
+
+/* cl_hmm_svm_statistics: dev's counters since the platform opened
+ * /dev/hmm (all 0 without the SVM manager: nothing ever moves). */
+struct cl_svm_statistics_hmm;
+void hx_svm_statistics(cl_device_id dev, struct cl_svm_statistics_hmm *out);
 
 #endif
