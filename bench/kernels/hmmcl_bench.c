@@ -67,6 +67,20 @@ static void cell(double v, int wrong)
 		       v, wrong ? "!" : " ");
 }
 
+/* The host's 1-minute load average: timings on a busy host mislead. */
+static double loadavg(void)
+{
+	double l = NAN;
+	FILE *f = fopen("/proc/loadavg", "r");
+
+	if (f) {
+		if (fscanf(f, "%lf", &l) != 1)
+			l = NAN;
+		fclose(f);
+	}
+	return l;
+}
+
 static void print_table(const struct bench_cfg *cfg, struct bench_col *cols,
 			int ncols, int have_native)
 {
@@ -76,6 +90,8 @@ static void print_table(const struct bench_cfg *cfg, struct bench_col *cols,
 	       "matmul %zux%zu, atomics %zu items\n",
 	       cfg->quick ? " --quick" : "", cfg->reps, cfg->n_stream,
 	       cfg->n_matmul, cfg->n_matmul, cfg->n_atomics);
+	printf("host load average %.2f (timings on a busy host mislead)\n",
+	       loadavg());
 	for (int c = 0; c < ncols; c++)
 		printf("  [%c] %s\n", 'A' + c, cols[c].name);
 	printf("%-38s %-9s", "metric", "unit");
