@@ -3,6 +3,7 @@
  * rebuilds while kernels exist, headers, libraries and link failures. */
 #include "prog_util.h"
 
+#include <pthread.h>
 #include <unistd.h>
 
 static const char *k_set =
@@ -587,5 +588,89 @@ TEST(compiled_object_binary_links)
 	clReleaseProgram(exe);
 	clReleaseProgram(p2);
 	clReleaseProgram(obj);
+	penv_close(&e);
+}
+
+/* Only source programs compile; a binary program cannot. */
+TEST(compile_binary_program)
+{
+	struct penv e = penv_open();
+	cl_program p = build(e.ctx, e.dev, k_set, NULL), b;
+	size_t size = 0;
+	unsigned char *bin;
+	const unsigned char *bins[1];
+	cl_int err;
+
+	CHECK_CL(clGetProgramInfo(p, CL_PROGRAM_BINARY_SIZES, sizeof(size),
+				  &size, NULL));
+	bin = malloc(size);
+	CHECK_CL(clGetProgramInfo(p, CL_PROGRAM_BINARIES, sizeof(bin), &bin,
+				  NULL));
+	bins[0] = bin;
+	b = clCreateProgramWithBinary(e.ctx, 1, &e.dev, &size, bins, NULL, &err);
+	CHECK_CL(err);
+	CHECK_ERR(clCompileProgram(b, 0, NULL, NULL, 0, NULL, NULL, NULL, NULL),
+		  CL_INVALID_OPERATION);
+	free(bin);
+	clReleaseProgram(b);
+	clReleaseProgram(p);
+	penv_close(&e);
+}
+
+/* -cl-kernel-arg-info given to clCompileProgram survives the link. */
+TEST(arg_info_through_compile_and_link)
+{
+	struct penv e = penv_open();
+	cl_program obj = compile(&e, k_set, "-cl-kernel-arg-info", 0, NULL,
+				 NULL);
+	cl_program exe = link_progs(&e, NULL, 1, &obj);
+	cl_kernel k = kernel(exe, "set");
+	char name[16];
+
+	CHECK_CL(clGetKernelArgInfo(k, 1, CL_KERNEL_ARG_NAME, sizeof(name),
+				    name, NULL));
+	CHECK(strcmp(name, "v") == 0);
+	clReleaseKernel(k);
+	clReleaseProgram(exe);
+	clReleaseProgram(obj);
+	penv_close(&e);
+}
+
+struct build_thread {
+	cl_program p;
+	cl_int err;
+};
+
+static void *build_main(void *arg)
+{
+	struct build_thread *t = arg;
+
+	t->err = clBuildProgram(t->p, 0, NULL, NULL, NULL, NULL);
+	return NULL;
+}
+
+/* Builds of one program from several threads: each either builds or is
+ * told another build runs; the program ends up built. */
+TEST(concurrent_builds_of_one_program)
+{
+	struct penv e = penv_open();
+	cl_program p = src_program(e.ctx, k_set);
+	struct build_thread t[4];
+	pthread_t th[4];
+	int i, ok = 0;
+
+	for (i = 0; i < 4; i++) {
+		t[i] = (struct build_thread){p, 1};
+		CHECK(pthread_create(&th[i], NULL, build_main, &t[i]) == 0);
+	}
+	for (i = 0; i < 4; i++) {
+		pthread_join(th[i], NULL);
+		CHECK(t[i].err == CL_SUCCESS || t[i].err == CL_INVALID_OPERATION);
+		ok += t[i].err == CL_SUCCESS;
+	}
+	CHECK(ok >= 1);
+	CHECK_EQ(status(p, e.dev), CL_BUILD_SUCCESS);
+	CHECK_EQ(run_set(&e, p, "set", 6), 6);
+	clReleaseProgram(p);
 	penv_close(&e);
 }

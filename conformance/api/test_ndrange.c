@@ -258,6 +258,18 @@ TEST(enqueue_errors)
 	CHECK_ERR(clEnqueueNDRangeKernel(e.q, k, 1, NULL, g, NULL, 1, &ev,
 					 NULL),
 		  CL_INVALID_EVENT_WAIT_LIST);
+	/* An event of another context in the wait list. */
+	{
+		cl_int uerr;
+		cl_event other = clCreateUserEvent(o.ctx, &uerr);
+
+		CHECK_CL(uerr);
+		CHECK_ERR(clEnqueueNDRangeKernel(e.q, k, 1, NULL, g, NULL, 1,
+						 &other, NULL),
+			  CL_INVALID_CONTEXT);
+		CHECK_CL(clSetUserEventStatus(other, CL_COMPLETE));
+		clReleaseEvent(other);
+	}
 	CHECK_ERR(clEnqueueTask(NULL, k, 0, NULL, NULL),
 		  CL_INVALID_COMMAND_QUEUE);
 	CHECK_ERR(clEnqueueTask(e.q, NULL, 0, NULL, NULL), CL_INVALID_KERNEL);
