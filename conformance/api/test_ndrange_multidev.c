@@ -182,3 +182,44 @@ TEST(work_group_info_needs_device)
 	clReleaseProgram(p);
 	two_close(&t);
 }
+
+/* A failed build for device 1 leaves device 0's executable alone. */
+TEST(failed_build_on_one_device_keeps_the_other)
+{
+	struct two t = two_open();
+	cl_program p = src_program(t.ctx, "#ifdef BREAK\n#error broken\n#endif\n"
+					  "kernel void inc(global int *a)"
+					  "{ a[get_global_id(0)] += 1; }\n");
+	int a[4] = {0};
+	cl_mem m = buffer(t.ctx, sizeof(a), a);
+	cl_build_status st = 99;
+	size_t nk = 0, g = 4;
+	cl_kernel k;
+
+	CHECK_CL(clBuildProgram(p, 1, &t.dev[0], NULL, NULL, NULL));
+	CHECK_ERR(clBuildProgram(p, 1, &t.dev[1], "-DBREAK", NULL, NULL),
+		  CL_BUILD_PROGRAM_FAILURE);
+	CHECK_CL(clGetProgramBuildInfo(p, t.dev[0], CL_PROGRAM_BUILD_STATUS,
+				       sizeof(st), &st, NULL));
+	CHECK_EQ(st, CL_BUILD_SUCCESS);
+	CHECK_CL(clGetProgramBuildInfo(p, t.dev[1], CL_PROGRAM_BUILD_STATUS,
+				       sizeof(st), &st, NULL));
+	CHECK_EQ(st, CL_BUILD_ERROR);
+	CHECK_CL(clGetProgramInfo(p, CL_PROGRAM_NUM_KERNELS, sizeof(nk), &nk,
+				  NULL));
+	CHECK_EQ(nk, 1);
+	k = kernel(p, "inc");
+	set_mem(k, 0, m);
+	CHECK_CL(clEnqueueNDRangeKernel(t.q[0], k, 1, NULL, &g, NULL, 0, NULL,
+					NULL));
+	CHECK_ERR(clEnqueueNDRangeKernel(t.q[1], k, 1, NULL, &g, NULL, 0, NULL,
+					 NULL),
+		  CL_INVALID_PROGRAM_EXECUTABLE);
+	CHECK_CL(clEnqueueReadBuffer(t.q[0], m, CL_TRUE, 0, sizeof(a), a, 0,
+				     NULL, NULL));
+	CHECK_EQ(a[3], 1);
+	clReleaseKernel(k);
+	clReleaseMemObject(m);
+	clReleaseProgram(p);
+	two_close(&t);
+}

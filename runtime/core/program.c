@@ -111,6 +111,17 @@ static int needs_uniform_wg(cl_program p, const char *options)
 	       !has_option(options, "-cl-std=CL3.0");
 }
 
+/* Whether some device has a successful build; p->lock held. */
+static int any_built(cl_program p)
+{
+	cl_uint i;
+
+	for (i = 0; i < p->ndevices; i++)
+		if (p->status[i] == CL_BUILD_SUCCESS)
+			return 1;
+	return 0;
+}
+
 /* Installs a build's result for the listed devices. */
 static void end_build(cl_program p, cl_uint ndev, const cl_device_id *devs,
 		      const char *options, hx_cprog *cprog, char *log,
@@ -125,18 +136,19 @@ static void end_build(cl_program p, cl_uint ndev, const cl_device_id *devs,
 	free(p->options);
 	p->options = strdup(options ? options : "");
 	/* A link's result is set by hx_program_link from its inputs. */
-	if (p->source || !p->uniform_wg)
+	if (!err && (p->source || !p->uniform_wg))
 		p->uniform_wg = needs_uniform_wg(p, options);
-	/* A failed build of source leaves no executable (nor binary) of
-	 * the previous build behind; a binary stays loaded. */
-	if (cprog || (err && p->source)) {
-		if (p->cprog)
-			hx_compiler_release(p->cprog);
-		p->cprog = cprog;
-	}
 	for (i = 0; i < (devs ? ndev : p->ndevices); i++) {
 		idx = devs ? hx_program_device_index(p, devs[i]) : (int)i;
 		p->status[idx] = err ? CL_BUILD_ERROR : CL_BUILD_SUCCESS;
+	}
+	/* A failed build of source leaves no executable (nor binary) of a
+	 * previous build behind, unless another device still has it; a
+	 * loaded binary stays. */
+	if (cprog || (err && p->source && !any_built(p))) {
+		if (p->cprog)
+			hx_compiler_release(p->cprog);
+		p->cprog = cprog;
 	}
 	p->building = 0;
 	pthread_mutex_unlock(&p->lock);
