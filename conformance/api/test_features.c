@@ -117,7 +117,8 @@ static void feat_globals(void)
 	CHECK_EQ(o[2], 5);
 }
 
-/* Atomics under contention with the given order and scope. */
+/* Atomics under contention from many work-groups with the given order
+ * and scope (device scope or wider, so the contention is well defined). */
 static void feat_atomic(const char *macro, const char *order,
 			const char *scope)
 {
@@ -235,10 +236,10 @@ TEST(every_claimed_feature_works)
 			feat_globals();
 		else if (!strcmp(name, "__opencl_c_atomic_order_acq_rel"))
 			feat_atomic(name, "memory_order_acq_rel",
-				    "memory_scope_work_group");
+				    "memory_scope_device");
 		else if (!strcmp(name, "__opencl_c_atomic_order_seq_cst"))
 			feat_atomic(name, "memory_order_seq_cst",
-				    "memory_scope_work_group");
+				    "memory_scope_device");
 		else if (!strcmp(name, "__opencl_c_atomic_scope_device"))
 			feat_atomic(name, "memory_order_relaxed",
 				    "memory_scope_device");

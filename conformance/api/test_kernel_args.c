@@ -396,3 +396,65 @@ TEST(sub_buffer_argument)
 	clReleaseKernel(k);
 	kclose(&K);
 }
+
+/* Wide vectors by value (32, 64 and 128 bytes, 3-element vectors sized
+ * as 4) arrive intact, next to scalars that shift their offsets. */
+TEST(vector_arguments)
+{
+	struct penv e = penv_open();
+	cl_program p = build(e.ctx, e.dev,
+			     "kernel void v(global float *o, char c, float8 a,"
+			     "              short s, long16 b, float3 t,"
+			     "              double16 d, uchar u, int3 w) {\n"
+			     "  o[0] = c; o[1] = a.s0 + a.s7; o[2] = s;\n"
+			     "  o[3] = (float)(b.s0 + b.sf); o[4] = t.x + t.z;\n"
+			     "  o[5] = (float)(d.s0 + d.sf); o[6] = u;\n"
+			     "  o[7] = w.x + w.z;\n"
+			     "}\n",
+			     NULL);
+	cl_kernel k = kernel(p, "v");
+	float o[8] = {0};
+	cl_mem m = buffer(e.ctx, sizeof(o), o);
+	cl_char c = -3;
+	cl_float8 a;
+	cl_short s = 1234;
+	cl_long16 b;
+	cl_float3 t = {{1.5f, 99.0f, 2.5f}};
+	cl_double16 d;
+	cl_uchar u = 250;
+	cl_int3 w = {{7, 0, 8}};
+	size_t one = 1;
+	int i;
+
+	CHECK_EQ(sizeof(cl_float3), 16);
+	for (i = 0; i < 8; i++)
+		a.s[i] = (float)i + 0.5f;
+	for (i = 0; i < 16; i++) {
+		b.s[i] = 1000 * i;
+		d.s[i] = i * 0.25;
+	}
+	set_mem(k, 0, m);
+	CHECK_CL(clSetKernelArg(k, 1, sizeof(c), &c));
+	CHECK_CL(clSetKernelArg(k, 2, sizeof(a), &a));
+	CHECK_CL(clSetKernelArg(k, 3, sizeof(s), &s));
+	CHECK_CL(clSetKernelArg(k, 4, sizeof(b), &b));
+	CHECK_CL(clSetKernelArg(k, 5, sizeof(t), &t));
+	CHECK_CL(clSetKernelArg(k, 6, sizeof(d), &d));
+	CHECK_CL(clSetKernelArg(k, 7, sizeof(u), &u));
+	CHECK_CL(clSetKernelArg(k, 8, sizeof(w), &w));
+	CHECK_ERR(clSetKernelArg(k, 5, 12, &t), CL_INVALID_ARG_SIZE);
+	run(e.q, k, 1, &one, NULL);
+	read_buf(e.q, m, sizeof(o), o);
+	CHECK_EQ(o[0], -3);
+	CHECK_EQ(o[1] * 2, 16);
+	CHECK_EQ(o[2], 1234);
+	CHECK_EQ(o[3], 15000);
+	CHECK_EQ(o[4], 4);
+	CHECK_EQ(o[5] * 4, 15);
+	CHECK_EQ(o[6], 250);
+	CHECK_EQ(o[7], 15);
+	clReleaseMemObject(m);
+	clReleaseKernel(k);
+	clReleaseProgram(p);
+	penv_close(&e);
+}
