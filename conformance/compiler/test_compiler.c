@@ -1106,3 +1106,24 @@ TEST(mirrored_interleaved_streams)
 	CHECK(mmu_calls <= 64);
 	hx_compiler_release(p);
 }
+
+TEST(kernel_without_arguments)
+{
+	const char *src =
+	    "global int g;\n"
+	    "kernel void none(void) { g += (int)get_global_id(0); }\n"
+	    "kernel void read_g(global int *o) { *o = g; }\n";
+	hx_cprog *p = cc_build(src, "-cl-std=CL3.0");
+	int out = -1, *po = &out;
+	void *args[1] = {&po};
+
+	CHECK_EQ(hx_compiler_num_kernels(p), 2);
+	CHECK_EQ(hx_compiler_kernel(p, 0)->num_args, 0);
+	CHECK(!strcmp(hx_compiler_kernel(p, 0)->name, "none"));
+	hx_kernel_code none = cc_code(p, "none", 0);
+	hx_kernel_code read_g = cc_code(p, "read_g", 0);
+	cc_run_1d(&none, NULL, 10, 5, &rt_plain, NULL);
+	cc_run_1d(&read_g, args, 1, 1, &rt_plain, NULL);
+	CHECK_EQ(out, 45);
+	hx_compiler_release(p);
+}

@@ -8,15 +8,15 @@
 
 #include "compiler_internal.h"
 
-/* Operand i of the function's metadata node kind, or NULL. */
-static LLVMValueRef md_op(LLVMValueRef fn, const char *kind, unsigned i)
+/* The function's metadata node of this kind (as a value), or NULL. */
+static LLVMValueRef md_node(LLVMValueRef fn, const char *kind)
 {
 	LLVMContextRef ctx = LLVMGetModuleContext(LLVMGetGlobalParent(fn));
 	unsigned id =
 	    LLVMGetMDKindIDInContext(ctx, kind, (unsigned)strlen(kind));
 	size_t n = 0;
 	LLVMValueMetadataEntry *e = LLVMGlobalCopyAllMetadata(fn, &n);
-	LLVMValueRef node = NULL, ret = NULL;
+	LLVMValueRef node = NULL;
 
 	for (size_t j = 0; j < n; j++)
 		if (LLVMValueMetadataEntriesGetKind(e, (unsigned)j) == id)
@@ -25,6 +25,14 @@ static LLVMValueRef md_op(LLVMValueRef fn, const char *kind, unsigned i)
 				     e, (unsigned)j));
 	if (e)
 		LLVMDisposeValueMetadataEntries(e);
+	return node;
+}
+
+/* Operand i of the function's metadata node kind, or NULL. */
+static LLVMValueRef md_op(LLVMValueRef fn, const char *kind, unsigned i)
+{
+	LLVMValueRef node = md_node(fn, kind), ret = NULL;
+
 	if (node && i < LLVMGetMDNodeNumOperands(node)) {
 		LLVMValueRef *ops =
 		    calloc(LLVMGetMDNodeNumOperands(node), sizeof(*ops));
@@ -37,9 +45,10 @@ static LLVMValueRef md_op(LLVMValueRef fn, const char *kind, unsigned i)
 	return ret;
 }
 
+/* Present, even empty (a kernel without arguments has !{}). */
 static bool has_md(LLVMValueRef fn, const char *kind)
 {
-	return md_op(fn, kind, 0) != NULL;
+	return md_node(fn, kind) != NULL;
 }
 
 static const char *md_str(LLVMValueRef fn, const char *kind, unsigned i)
@@ -59,7 +68,11 @@ static uint64_t md_int(LLVMValueRef fn, const char *kind, unsigned i)
 
 bool hx_is_kernel(LLVMValueRef fn)
 {
-	return LLVMCountBasicBlocks(fn) && has_md(fn, "kernel_arg_addr_space");
+	/* clang marks kernels with the SPIR kernel calling convention; a
+	 * kernel without arguments has an empty kernel_arg_* node. */
+	return LLVMCountBasicBlocks(fn) &&
+	       (LLVMGetFunctionCallConv(fn) == LLVMSPIRKERNELCallConv ||
+		has_md(fn, "kernel_arg_addr_space"));
 }
 
 /* String pool: every metadata string lives in one block freed with p. */
