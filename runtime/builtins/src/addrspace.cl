@@ -4,10 +4,12 @@
  * __to_local and __to_private, defined here under those names. A generic
  * pointer is classified at run time, on the address alone:
  *   - __local: inside the group's local memory, which starts at
- *     g->local_mem and is at most HX_LOCAL_MAX bytes (the device's
- *     CL_DEVICE_LOCAL_MEM_SIZE). When the engine places the collective
- *     scratch right after the local memory (wg_scratch - local_mem within
- *     that bound), the scratch start is used as the tighter end.
+ *     g->local_mem. Its size is not in the ABI. The engine allocates at
+ *     least one page there (HX_LOCAL_MIN), so that much is always local
+ *     and never anything else. When the collective scratch directly
+ *     follows the local block (its distance is a multiple of the page
+ *     plus allocator padding, below the device's local memory size), the
+ *     scratch start bounds the local memory exactly.
  *   - __private: on the running work-item's stack, i.e. within
  *     HX_PRIVATE_WINDOW bytes above the current stack pointer (the
  *     caller's frames hold the work-item's private variables; a private
@@ -21,16 +23,19 @@
 #if defined(__opencl_c_generic_address_space)
 
 #define HX_PRIVATE_WINDOW (64ul * 1024)
-#define HX_LOCAL_MAX (64ul * 1024)
+#define HX_LOCAL_MAX (64ul * 1024) /* CL_DEVICE_LOCAL_MEM_SIZE */
+#define HX_LOCAL_MIN 4096ul
+#define HX_ALLOC_PAD 256ul
 #define HX_RED_ZONE 128ul
 
 HX_INLINE int hx_is_local(ulong a)
 {
 	__private const hx_group_cl *g = hx_grp();
-	ulong lo = HX_RD(g->local_mem), hi = lo + HX_LOCAL_MAX;
-	ulong scratch = HX_RD(g->wg_scratch);
-	if (scratch > lo && scratch < hi)
-		hi = scratch;
+	ulong lo = HX_RD(g->local_mem), hi = lo + HX_LOCAL_MIN;
+	ulong d = HX_RD(g->wg_scratch) - lo;
+	if (HX_RD(g->wg_scratch) > lo && d <= HX_LOCAL_MAX + HX_ALLOC_PAD &&
+	    (d & (HX_LOCAL_MIN - 1)) < HX_ALLOC_PAD)
+		hi = lo + d;
 	return a >= lo && a < hi;
 }
 

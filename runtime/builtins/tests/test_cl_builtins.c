@@ -74,7 +74,7 @@ static void launch(struct env *e, cl_kernel k, size_t global, size_t local)
 }
 
 static const char *generic_src =
-	"kernel void k(global int *g, local int *la, global int *out) {\n"
+	"kernel void k(global int *g, local int *la, global int *out, global ulong *dbg) {\n"
 	"  local int ls[8];\n"
 	"  private int p[2];\n"
 	"  size_t l = get_local_id(0), i = get_global_id(0);\n"
@@ -90,6 +90,9 @@ static const char *generic_src =
 	"  work_group_barrier(CLK_LOCAL_MEM_FENCE);\n"
 	"  r |= (p[1] == 3 && la[l] == 4 && g[i] == 5) << 6;\n"
 	"  out[i] = r;\n"
+	"  dbg[3 * i] = (ulong)pg;\n"
+	"  dbg[3 * i + 1] = (ulong)pl;\n"
+	"  dbg[3 * i + 2] = (ulong)pp;\n"
 	"}\n";
 
 TEST(generic_pointers_on_engine)
@@ -98,14 +101,23 @@ TEST(generic_pointers_on_engine)
 	struct env e = setup();
 	cl_kernel k = build(&e, generic_src, "-cl-std=CL3.0", "k");
 	cl_mem g = buffer(&e, N * sizeof(int), NULL), out = buffer(&e, N * sizeof(int), NULL);
+	cl_mem dbg = buffer(&e, 3 * N * sizeof(cl_ulong), NULL);
 	CHECK_CL(clSetKernelArg(k, 0, sizeof(cl_mem), &g));
 	CHECK_CL(clSetKernelArg(k, 1, L * sizeof(int), NULL));
 	CHECK_CL(clSetKernelArg(k, 2, sizeof(cl_mem), &out));
+	CHECK_CL(clSetKernelArg(k, 3, sizeof(cl_mem), &dbg));
 	launch(&e, k, N, L);
 	int r[N];
+	cl_ulong a[3 * N];
 	CHECK_CL(clEnqueueReadBuffer(e.q, out, CL_TRUE, 0, sizeof(r), r, 0, NULL, NULL));
-	for (int i = 0; i < N; i++)
+	CHECK_CL(clEnqueueReadBuffer(e.q, dbg, CL_TRUE, 0, sizeof(a), a, 0, NULL, NULL));
+	for (int i = 0; i < N; i++) {
+		if (r[i] != 0x7f)
+			printf("item %d: flags %#x global %#llx local %#llx private %#llx\n", i,
+			       r[i], (unsigned long long)a[3 * i], (unsigned long long)a[3 * i + 1],
+			       (unsigned long long)a[3 * i + 2]);
 		CHECK_EQ(r[i], 0x7f);
+	}
 	teardown(&e);
 }
 
