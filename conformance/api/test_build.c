@@ -453,14 +453,13 @@ static void CL_CALLBACK link_cb(cl_program p, void *data)
 	link_cb_calls++;
 }
 
-TEST(compile_link_errors)
+TEST(compile_errors)
 {
 	struct penv e = penv_open();
-	cl_program src = src_program(e.ctx, k_set), obj, p;
+	cl_program src = src_program(e.ctx, k_set), p;
 	cl_program hdr = src_program(e.ctx, "#define X 1\n");
 	const char *name = "x.h";
 	cl_device_id bad = (cl_device_id)e.ctx;
-	cl_int err = 0;
 	int x = 0;
 	char *log;
 
@@ -500,6 +499,19 @@ TEST(compile_link_errors)
 	free(log);
 	clReleaseProgram(p);
 
+	clReleaseProgram(hdr);
+	clReleaseProgram(src);
+	penv_close(&e);
+}
+
+TEST(link_errors)
+{
+	struct penv e = penv_open();
+	cl_program hdr = src_program(e.ctx, "#define X 1\n"), obj, p;
+	cl_device_id bad = (cl_device_id)e.ctx;
+	cl_int err = 0;
+	int x = 0;
+
 	obj = compile(&e, k_set, NULL, 0, NULL, NULL);
 	p = clLinkProgram(e.ctx, 0, NULL, "-fbogus-link-option", 1, &obj, NULL,
 			  NULL, &err);
@@ -538,7 +550,6 @@ TEST(compile_link_errors)
 	clReleaseProgram(p);
 	clReleaseProgram(obj);
 	clReleaseProgram(hdr);
-	clReleaseProgram(src);
 	penv_close(&e);
 }
 

@@ -192,9 +192,7 @@ TEST(enqueue_errors)
 	cl_kernel r8 = kernel(p, "req8");
 	cl_mem m = buffer(e.ctx, 64 * sizeof(int), NULL);
 	cl_mem mo = buffer(o.ctx, 64 * sizeof(int), NULL);
-	size_t g[3] = {64, 1, 1}, big[3] = {2048, 1, 1}, l3[3] = {32, 32, 2};
-	size_t l[3] = {4, 1, 1}, huge_off = SIZE_MAX - 10;
-	cl_event ev = NULL;
+	size_t g[3] = {64, 1, 1};
 
 	set_mem(k, 0, m);
 	set_mem(ko, 0, mo);
@@ -222,6 +220,29 @@ TEST(enqueue_errors)
 					 NULL),
 		  CL_INVALID_CONTEXT);
 	CHECK_ERR(clEnqueueTask(e.q, ko, 0, NULL, NULL), CL_INVALID_CONTEXT);
+	clReleaseKernel(k);
+	clReleaseKernel(ko);
+	clReleaseKernel(r8);
+	clReleaseMemObject(m);
+	clReleaseMemObject(mo);
+	clReleaseProgram(p);
+	clReleaseProgram(po);
+	penv_close(&o);
+	penv_close(&e);
+}
+
+TEST(enqueue_size_errors)
+{
+	struct penv e = penv_open(), o = penv_open();
+	cl_program p = build(e.ctx, e.dev, k_ids, "-cl-std=CL3.0");
+	cl_kernel k = kernel(p, "one"), r8 = kernel(p, "req8");
+	cl_mem m = buffer(e.ctx, 64 * sizeof(int), NULL);
+	size_t g[3] = {64, 1, 1}, big[3] = {2048, 1, 1}, l3[3] = {32, 32, 2};
+	size_t l[3] = {4, 1, 1}, huge_off = SIZE_MAX - 10;
+	cl_event ev = NULL;
+
+	set_mem(k, 0, m);
+	set_mem(r8, 0, m);
 	/* Local sizes: beyond CL_DEVICE_MAX_WORK_ITEM_SIZES, beyond the
 	 * work-group maximum, zero. */
 	CHECK_ERR(clEnqueueNDRangeKernel(e.q, k, 1, NULL, big, big, 0, NULL,
@@ -274,12 +295,9 @@ TEST(enqueue_errors)
 		  CL_INVALID_COMMAND_QUEUE);
 	CHECK_ERR(clEnqueueTask(e.q, NULL, 0, NULL, NULL), CL_INVALID_KERNEL);
 	clReleaseKernel(k);
-	clReleaseKernel(ko);
 	clReleaseKernel(r8);
 	clReleaseMemObject(m);
-	clReleaseMemObject(mo);
 	clReleaseProgram(p);
-	clReleaseProgram(po);
 	penv_close(&o);
 	penv_close(&e);
 }
