@@ -4,6 +4,7 @@
 #include "prog_util.h"
 
 #include <pthread.h>
+#include <time.h>
 #include <unistd.h>
 
 static const char *k_set =
@@ -683,5 +684,50 @@ TEST(concurrent_builds_of_one_program)
 	CHECK_EQ(status(p, e.dev), CL_BUILD_SUCCESS);
 	CHECK_EQ(run_set(&e, p, "set", 6), 6);
 	clReleaseProgram(p);
+	penv_close(&e);
+}
+
+struct poll_data {
+	cl_program p;
+	cl_device_id dev;
+	volatile int done;
+	int seen_in_progress;
+};
+
+static void *poll_main(void *arg)
+{
+	struct poll_data *d = arg;
+	cl_build_status st;
+
+	while (!d->done) {
+		if (clGetProgramBuildInfo(d->p, d->dev, CL_PROGRAM_BUILD_STATUS,
+					  sizeof(st), &st, NULL) == CL_SUCCESS &&
+		    st == CL_BUILD_IN_PROGRESS)
+			d->seen_in_progress = 1;
+	}
+	return NULL;
+}
+
+/* While a build runs, other threads see CL_BUILD_IN_PROGRESS. The source
+ * is unique so that the build misses the cache and takes a while. */
+TEST(build_status_in_progress)
+{
+	struct penv e = penv_open();
+	char src[256];
+	struct poll_data d;
+	pthread_t th;
+
+	snprintf(src, sizeof(src),
+		 "/* %ld %ld */\nkernel void set(global int *a, int v)"
+		 "{ a[get_global_id(0)] = v; }",
+		 (long)getpid(), (long)time(NULL));
+	d = (struct poll_data){src_program(e.ctx, src), e.dev, 0, 0};
+	CHECK(pthread_create(&th, NULL, poll_main, &d) == 0);
+	CHECK_CL(clBuildProgram(d.p, 0, NULL, "-cl-opt-disable", NULL, NULL));
+	d.done = 1;
+	pthread_join(th, NULL);
+	CHECK_EQ(d.seen_in_progress, 1);
+	CHECK_EQ(status(d.p, e.dev), CL_BUILD_SUCCESS);
+	clReleaseProgram(d.p);
 	penv_close(&e);
 }

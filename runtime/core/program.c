@@ -72,16 +72,25 @@ int hx_program_device_index(cl_program p, cl_device_id dev)
 }
 
 /* Marks the build as running; fails when it may not start. */
-static cl_int begin_build(cl_program p)
+static cl_int begin_build(cl_program p, cl_uint ndev, const cl_device_id *devs)
 {
 	cl_int err = CL_SUCCESS;
+	cl_uint i;
+	int idx;
 
 	pthread_mutex_lock(&p->lock);
 	/* Not while kernels are attached or another build runs. */
-	if (p->nkernels || p->building)
+	if (p->nkernels || p->building) {
 		err = CL_INVALID_OPERATION;
-	else
+	} else {
 		p->building = 1;
+		/* Queries from other threads see the build running. */
+		for (i = 0; i < (devs ? ndev : p->ndevices); i++) {
+			idx = devs ? hx_program_device_index(p, devs[i])
+				   : (int)i;
+			p->status[idx] = CL_BUILD_IN_PROGRESS;
+		}
+	}
 	pthread_mutex_unlock(&p->lock);
 	return err;
 }
@@ -161,7 +170,7 @@ cl_int hx_program_build(cl_program p, cl_uint ndev, const cl_device_id *devs,
 	char *log = NULL;
 	cl_int err;
 
-	err = begin_build(p);
+	err = begin_build(p, ndev, devs);
 	if (err)
 		return err;
 	if (p->source) {
@@ -198,7 +207,7 @@ cl_int hx_program_compile(cl_program p, cl_uint ndev, const cl_device_id *devs,
 	char *log = NULL;
 	cl_int err;
 
-	err = begin_build(p);
+	err = begin_build(p, ndev, devs);
 	if (err)
 		return err;
 	err = hx_compiler_compile(p->source, options, hdrs, nhdrs, &cprog,
