@@ -223,3 +223,35 @@ TEST(failed_build_on_one_device_keeps_the_other)
 	clReleaseProgram(p);
 	two_close(&t);
 }
+
+/* One good and one garbage binary: CL_INVALID_BINARY, with the status
+ * of each device's binary. */
+TEST(binary_status_per_device)
+{
+	struct two t = two_open();
+	cl_program p = build(t.ctx, t.dev[0], src, NULL);
+	size_t sizes[2] = {0, 0};
+	unsigned char *bins[2] = {NULL, NULL}, junk[64];
+	const unsigned char *in[2];
+	cl_int st[2] = {99, 99}, err = 0;
+
+	memset(junk, 0xa5, sizeof(junk));
+	CHECK_CL(clGetProgramInfo(p, CL_PROGRAM_BINARY_SIZES, sizeof(sizes),
+				  sizes, NULL));
+	bins[0] = malloc(sizes[0]);
+	bins[1] = malloc(sizes[1]);
+	CHECK_CL(clGetProgramInfo(p, CL_PROGRAM_BINARIES, sizeof(bins), bins,
+				  NULL));
+	in[0] = bins[0];
+	in[1] = junk;
+	sizes[1] = sizeof(junk);
+	CHECK(clCreateProgramWithBinary(t.ctx, 2, t.dev, sizes, in, st, &err) ==
+	      NULL);
+	CHECK_ERR(err, CL_INVALID_BINARY);
+	CHECK_CL(st[0]);
+	CHECK_ERR(st[1], CL_INVALID_BINARY);
+	free(bins[0]);
+	free(bins[1]);
+	clReleaseProgram(p);
+	two_close(&t);
+}

@@ -589,3 +589,56 @@ TEST(binary_program_needs_build)
 	clReleaseProgram(p);
 	penv_close(&e);
 }
+
+static const char *k_counter =
+	"global int counter = 5;\n"
+	"kernel void bump(global int *o) { o[0] = ++counter; }\n";
+
+static int bump(struct penv *e, cl_program p)
+{
+	cl_kernel k = kernel(p, "bump");
+	int v = 0;
+	cl_mem m = buffer(e->ctx, sizeof(v), &v);
+	size_t one = 1;
+
+	set_mem(k, 0, m);
+	run(e->q, k, 1, &one, NULL);
+	read_buf(e->q, m, sizeof(v), &v);
+	clReleaseMemObject(m);
+	clReleaseKernel(k);
+	return v;
+}
+
+/* Program-scope globals belong to one program object: two programs of
+ * the same source (one compiled, one from the cache or a binary) each
+ * start from the initializer and never see each other's stores. */
+TEST(globals_per_program)
+{
+	struct penv e = penv_open();
+	cl_program a = build(e.ctx, e.dev, k_counter, "-cl-std=CL3.0"), b, c;
+	size_t size = 0;
+	unsigned char *bin;
+	const unsigned char *bins[1];
+	cl_int err;
+
+	CHECK_EQ(bump(&e, a), 6);
+	CHECK_EQ(bump(&e, a), 7);
+	b = build(e.ctx, e.dev, k_counter, "-cl-std=CL3.0");
+	CHECK_EQ(bump(&e, b), 6);
+	CHECK_EQ(bump(&e, a), 8);
+	bin = get_binary(a, &size);
+	bins[0] = bin;
+	c = clCreateProgramWithBinary(e.ctx, 1, &e.dev, &size, bins, NULL, &err);
+	CHECK_CL(err);
+	CHECK_CL(clBuildProgram(c, 0, NULL, NULL, NULL, NULL));
+	CHECK_EQ(bump(&e, c), 6);
+	CHECK_EQ(bump(&e, b), 7);
+	/* A rebuild starts over. */
+	CHECK_CL(clBuildProgram(a, 0, NULL, "-cl-std=CL3.0", NULL, NULL));
+	CHECK_EQ(bump(&e, a), 6);
+	free(bin);
+	clReleaseProgram(a);
+	clReleaseProgram(b);
+	clReleaseProgram(c);
+	penv_close(&e);
+}
