@@ -731,3 +731,37 @@ TEST(build_status_in_progress)
 	clReleaseProgram(d.p);
 	penv_close(&e);
 }
+
+/* Every build option of OpenCL 3.0 (5.8.6) is accepted and builds. */
+TEST(every_standard_build_option)
+{
+	struct penv e = penv_open();
+	const char *opts[] = {
+		"-cl-single-precision-constant", "-cl-denorms-are-zero",
+		"-cl-fp32-correctly-rounded-divide-sqrt", "-cl-opt-disable",
+		"-cl-mad-enable", "-cl-no-signed-zeros",
+		"-cl-unsafe-math-optimizations", "-cl-finite-math-only",
+		"-cl-fast-relaxed-math", "-cl-uniform-work-group-size",
+		"-cl-no-subgroup-ifp",
+		"-w", "-Werror", "-cl-kernel-arg-info",
+		"-cl-std=CL1.0", "-DNAME", "-D NAME=2", "-I .",
+	};
+	cl_program p;
+	cl_int err;
+	unsigned i;
+
+	for (i = 0; i < sizeof(opts) / sizeof(opts[0]); i++) {
+		p = src_program(e.ctx, k_set);
+		err = clBuildProgram(p, 0, NULL, opts[i], NULL, NULL);
+		if (err) {
+			char *log = build_log(p, e.dev);
+
+			printf("%s: %s\n", opts[i], log);
+			free(log);
+		}
+		CHECK_CL(err);
+		CHECK_EQ(run_set(&e, p, "set", (int)i), (int)i);
+		clReleaseProgram(p);
+	}
+	penv_close(&e);
+}
