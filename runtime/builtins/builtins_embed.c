@@ -6,15 +6,15 @@
 #define HX_STR2(x) #x
 #define HX_STR(x) HX_STR2(x)
 
-#define HX_INCBIN(name, path)                                               \
-	__asm__(".section .rodata\n"                                        \
-		".balign 16\n"                                              \
-		".globl " #name "_start\n"                                  \
-		".hidden " #name "_start\n" #name "_start:\n"               \
-		".incbin \"" path "\"\n"                                    \
-		".globl " #name "_end\n"                                    \
-		".hidden " #name "_end\n" #name "_end:\n"                   \
-		".byte 0\n"                                                 \
+#define HX_INCBIN(name, path)                                                  \
+	__asm__(".section .rodata\n"                                           \
+		".balign 16\n"                                                 \
+		".globl " #name "_start\n"                                     \
+		".hidden " #name "_start\n" #name "_start:\n"                  \
+		".incbin \"" path "\"\n"                                       \
+		".globl " #name "_end\n"                                       \
+		".hidden " #name "_end\n" #name "_end:\n"                      \
+		".byte 0\n"                                                    \
 		".previous\n")
 
 HX_INCBIN(hx_bc12, HX_STR(HX_BC12_PATH));

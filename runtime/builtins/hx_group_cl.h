@@ -21,9 +21,9 @@ typedef struct hx_group_cl {
 	ulong rt; /* const hx_rt * */
 	ulong group_id[HX_MAX_DIMS];
 	ulong local_size[HX_MAX_DIMS]; /* this group's size */
-	ulong local_id[HX_MAX_DIMS];   /* per-item mode only: use __hx_local_id */
-	ulong local_mem;               /* char * */
-	ulong wg_scratch;              /* char *: 16 bytes per item + 64 */
+	ulong local_id[HX_MAX_DIMS]; /* per-item mode only: use __hx_local_id */
+	ulong local_mem;	     /* char * */
+	ulong wg_scratch;	     /* char *: 16 bytes per item + 64 */
 	ulong engine;
 } hx_group_cl;
 

@@ -2,8 +2,8 @@
 #ifndef HX_LIB_H
 #define HX_LIB_H
 
-#include "hx_intrinsics.h"
 #include "hx_group_cl.h"
+#include "hx_intrinsics.h"
 
 #define OVL __attribute__((overloadable))
 #define HX_INLINE static inline __attribute__((always_inline))
@@ -41,7 +41,7 @@ HX_INLINE size_t hx_local_linear_id(void)
 {
 	__private const hx_group_cl *g = hx_grp();
 	return (__hx_local_id(2) * HX_RD(g->local_size[1]) + __hx_local_id(1)) *
-		       HX_RD(g->local_size[0]) +
+		   HX_RD(g->local_size[0]) +
 	       __hx_local_id(0);
 }
 

@@ -40,7 +40,8 @@ TEST(bitcode_embedded)
 		const unsigned char *bc = hx_builtins_bitcode(dialect, &size);
 		CHECK(bc != NULL);
 		CHECK(size > 100000);
-		CHECK(bc[0] == 'B' && bc[1] == 'C' && bc[2] == 0xC0 && bc[3] == 0xDE);
+		CHECK(bc[0] == 'B' && bc[1] == 'C' && bc[2] == 0xC0 &&
+		      bc[3] == 0xDE);
 	}
 	CHECK(hx_builtins_bitcode(20, &size) == NULL);
 	CHECK_EQ(size, 0);
