@@ -1001,3 +1001,88 @@ TEST(rebuild_right_after_finish)
 	clReleaseProgram(p);
 	penv_close(&e);
 }
+
+/* OpenCL C 6.3: integer division by zero "does not cause an exception
+ * but will result in an unspecified value"; so does INT_MIN / -1 here.
+ * The launch completes and the process lives on. */
+TEST(integer_division_by_zero)
+{
+	struct penv e = penv_open();
+	cl_program p = build(e.ctx, e.dev,
+			     "kernel void d(global int *a, int z, int m1,"
+			     "              global long *b, long lz) {\n"
+			     "  size_t i = get_global_id(0);\n"
+			     "  a[i] = (int)i / z + (int)i % z + INT_MIN / m1 +"
+			     "         INT_MIN % m1 + (int)((uint)i / (uint)z);\n"
+			     "  b[i] = (long)i / lz + LONG_MIN / (lz - 1);\n"
+			     "}\n",
+			     NULL);
+	cl_kernel k = kernel(p, "d");
+	cl_mem a = buffer(e.ctx, 64 * sizeof(int), NULL);
+	cl_mem b = buffer(e.ctx, 64 * sizeof(cl_long), NULL);
+	int zero = 0, m1 = -1;
+	cl_long lz = 0;
+	size_t g = 64;
+	cl_event ev;
+
+	set_mem(k, 0, a);
+	CHECK_CL(clSetKernelArg(k, 1, sizeof(zero), &zero));
+	CHECK_CL(clSetKernelArg(k, 2, sizeof(m1), &m1));
+	set_mem(k, 3, b);
+	CHECK_CL(clSetKernelArg(k, 4, sizeof(lz), &lz));
+	CHECK_CL(clEnqueueNDRangeKernel(e.q, k, 1, NULL, &g, NULL, 0, NULL,
+					&ev));
+	CHECK_CL(clWaitForEvents(1, &ev));
+	CHECK_EQ(event_status(ev), CL_COMPLETE);
+	clReleaseEvent(ev);
+	clReleaseMemObject(a);
+	clReleaseMemObject(b);
+	clReleaseKernel(k);
+	clReleaseProgram(p);
+	penv_close(&e);
+}
+
+/* A wild pointer in a kernel with barriers (work-items on fibers) fails
+ * its event like any other fault, and the queue goes on. */
+TEST(fault_in_barrier_kernel)
+{
+	struct penv e = penv_open();
+	cl_program p = build(e.ctx, e.dev,
+			     "kernel void wb(global int *a, ulong bad) {\n"
+			     "  local int l[64];\n"
+			     "  l[get_local_id(0)] = 1;\n"
+			     "  barrier(CLK_LOCAL_MEM_FENCE);\n"
+			     "  if (get_local_id(0) == 3) *(global int *)bad = 1;\n"
+			     "  barrier(CLK_LOCAL_MEM_FENCE);\n"
+			     "  a[get_global_id(0)] = l[(get_local_id(0) + 1) % 64];\n"
+			     "}\n",
+			     NULL);
+	cl_kernel k = kernel(p, "wb");
+	cl_mem m = buffer(e.ctx, 256 * sizeof(int), NULL);
+	static int target;
+	cl_ulong bad = unmapped_address(), good;
+	size_t g = 256, l = 64;
+	int out[256], i;
+	cl_event ev;
+
+	set_mem(k, 0, m);
+	CHECK_CL(clSetKernelArg(k, 1, sizeof(bad), &bad));
+	CHECK_CL(clEnqueueNDRangeKernel(e.q, k, 1, NULL, &g, &l, 0, NULL, &ev));
+	CHECK_ERR(clWaitForEvents(1, &ev),
+		  CL_EXEC_STATUS_ERROR_FOR_EVENTS_IN_WAIT_LIST);
+	CHECK(event_status(ev) < 0);
+	clReleaseEvent(ev);
+	/* The same kernel with a valid address runs to the end (the device
+	 * shares the address space: any host address is reachable). */
+	good = (cl_ulong)(uintptr_t)&target;
+	CHECK_CL(clSetKernelArg(k, 1, sizeof(good), &good));
+	run(e.q, k, 1, &g, &l);
+	CHECK_EQ(target, 1);
+	read_buf(e.q, m, sizeof(out), out);
+	for (i = 0; i < 256; i++)
+		CHECK_EQ(out[i], 1);
+	clReleaseMemObject(m);
+	clReleaseKernel(k);
+	clReleaseProgram(p);
+	penv_close(&e);
+}
