@@ -442,3 +442,24 @@ TEST(kernel_without_arguments)
 	clReleaseProgram(p);
 	penv_close(&e);
 }
+
+/* CL_KERNEL_ATTRIBUTES lists the hint attributes as written. */
+TEST(kernel_attribute_hints)
+{
+	struct penv e = penv_open();
+	cl_program p = build(e.ctx, e.dev,
+			     "__attribute__((work_group_size_hint(8, 2, 1)))\n"
+			     "__attribute__((vec_type_hint(float4)))\n"
+			     "kernel void k(global int *u) { u[0] = 1; }\n",
+			     NULL);
+	cl_kernel k = kernel(p, "k");
+	char buf[256];
+
+	CHECK_CL(clGetKernelInfo(k, CL_KERNEL_ATTRIBUTES, sizeof(buf), buf,
+				 NULL));
+	CHECK(strstr(buf, "work_group_size_hint(8,2,1)") != NULL);
+	CHECK(strstr(buf, "vec_type_hint(float4)") != NULL);
+	clReleaseKernel(k);
+	clReleaseProgram(p);
+	penv_close(&e);
+}
