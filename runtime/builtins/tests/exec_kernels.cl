@@ -633,3 +633,124 @@ kernel void K(k_convert_all)(global const ulong *uin, global const float *fin,
 	CV_SRCS(CV_F, float)
 	CV_SRCS(CV_F, double)
 }
+
+/* select, bitselect, shuffle, shuffle2 and the relational vector results
+ * on every type and width, checked lane by lane inside the kernel; the
+ * host only reads the failure mask. Masks come from the same inputs. */
+#define EQB_char(x, y) ((x) == (y))
+#define EQB_uchar(x, y) ((x) == (y))
+#define EQB_short(x, y) ((x) == (y))
+#define EQB_ushort(x, y) ((x) == (y))
+#define EQB_int(x, y) ((x) == (y))
+#define EQB_uint(x, y) ((x) == (y))
+#define EQB_long(x, y) ((x) == (y))
+#define EQB_ulong(x, y) ((x) == (y))
+#define EQB_float(x, y) (as_uint(x) == as_uint(y))
+#define EQB_double(x, y) (as_ulong(x) == as_ulong(y))
+#define SI_char char
+#define SI_uchar char
+#define SI_short short
+#define SI_ushort short
+#define SI_int int
+#define SI_uint int
+#define SI_long long
+#define SI_ulong long
+#define SI_float int
+#define SI_double long
+#define UI_char uchar
+#define UI_uchar uchar
+#define UI_short ushort
+#define UI_ushort ushort
+#define UI_int uint
+#define UI_uint uint
+#define UI_long ulong
+#define UI_ulong ulong
+#define UI_float uint
+#define UI_double ulong
+
+#define CAT2_(a, b) a##b
+#define CAT2(a, b) CAT2_(a, b)
+#define VT(T, n) CAT2(T, n)
+#define VEC_OF(V, n, k) __builtin_convertvector(vload##n(0, src + (k)), V)
+#define AS(V, x) CAT2(as_, V)(x)
+
+#define SEL_N(T, n)                                                          \
+	{                                                                    \
+		VT(T, n) a = VEC_OF(VT(T, n), n, i);                         \
+		VT(T, n) b = VEC_OF(VT(T, n), n, i + 1);                     \
+		VT(SI_##T, n) ms = VEC_OF(VT(SI_##T, n), n, i + 2);          \
+		VT(UI_##T, n) mu = VEC_OF(VT(UI_##T, n), n, i + 3);          \
+		VT(T, n) r1 = select(a, b, ms), r2 = select(a, b, mu);       \
+		for (int l = 0; l < n; l++) {                                \
+			bad |= !EQB_##T(r1[l], ms[l] < 0 ? b[l] : a[l]) << 0; \
+			bad |= !EQB_##T(r2[l], (SI_##T)mu[l] < 0 ? b[l] : a[l]) << 1; \
+		}                                                            \
+		VT(T, n) bs = bitselect(a, b, AS(VT(T, n), mu));             \
+		VT(UI_##T, n) ua = AS(VT(UI_##T, n), a), ub = AS(VT(UI_##T, n), b); \
+		VT(UI_##T, n) ubs = AS(VT(UI_##T, n), bs);                   \
+		for (int l = 0; l < n; l++)                                  \
+			bad |= (ubs[l] != ((ua[l] & ~mu[l]) | (ub[l] & mu[l]))) << 2; \
+	}
+
+#define SHUF_NM(T, n, m)                                                     \
+	{                                                                    \
+		VT(T, n) a = VEC_OF(VT(T, n), n, i);                         \
+		VT(T, n) b = VEC_OF(VT(T, n), n, i + 1);                     \
+		VT(UI_##T, m) mk = VEC_OF(VT(UI_##T, m), m, i + 2);          \
+		VT(T, m) r = shuffle(a, mk), r2 = shuffle2(a, b, mk);        \
+		for (int l = 0; l < m; l++) {                                \
+			uint k1 = mk[l] & (n - 1), k2 = mk[l] & (2 * n - 1); \
+			bad |= !EQB_##T(r[l], a[k1]) << 3;                   \
+			bad |= !EQB_##T(r2[l], k2 < n ? a[k2] : b[k2 - n]) << 4; \
+		}                                                            \
+	}
+
+#define SHUF_N(T, n) SHUF_NM(T, n, 2) SHUF_NM(T, n, 4) SHUF_NM(T, n, 8) SHUF_NM(T, n, 16)
+#define ALL_N(T) SEL_N(T, 2) SEL_N(T, 3) SEL_N(T, 4) SEL_N(T, 8) SEL_N(T, 16) \
+	SHUF_N(T, 2) SHUF_N(T, 4) SHUF_N(T, 8) SHUF_N(T, 16)
+
+#define REL_N(T, n)                                                          \
+	{                                                                    \
+		VT(T, n) a = vload##n(0, src_##T + i), b = vload##n(0, src_##T + i + 1); \
+		VT(SI_##T, n) lt = isless(a, b), ne = isnotequal(a, b);      \
+		VT(SI_##T, n) un = isunordered(a, b), na = isnan(a);         \
+		VT(SI_##T, n) fi = isfinite(a), sb = signbit(a), nm = isnormal(a); \
+		for (int l = 0; l < n; l++) {                                \
+			bad |= (lt[l] != (a[l] < b[l] ? -1 : 0)) << 5;       \
+			bad |= (ne[l] != (a[l] != b[l] ? -1 : 0)) << 6;      \
+			bad |= (un[l] != (isunordered(a[l], b[l]) ? -1 : 0)) << 7; \
+			bad |= (na[l] != -isnan(a[l])) << 8;                 \
+			bad |= (fi[l] != -isfinite(a[l])) << 9;              \
+			bad |= (sb[l] != -signbit(a[l])) << 10;              \
+			bad |= (nm[l] != -isnormal(a[l])) << 11;             \
+		}                                                            \
+	}
+
+#define REL(T) REL_N(T, 2) REL_N(T, 3) REL_N(T, 4) REL_N(T, 8) REL_N(T, 16)
+
+#define ANY_ALL_N(T, n)                                                      \
+	{                                                                    \
+		VT(T, n) v = VEC_OF(VT(T, n), n, i);                         \
+		int an = 0, al = 1;                                          \
+		for (int l = 0; l < n; l++) {                                \
+			an |= v[l] < 0;                                      \
+			al &= v[l] < 0;                                      \
+		}                                                            \
+		bad |= (any(v) != an) << 13;                                 \
+		bad |= (all(v) != al) << 14;                                 \
+	}
+
+#define ANY_ALL(T) ANY_ALL_N(T, 2) ANY_ALL_N(T, 3) ANY_ALL_N(T, 4) ANY_ALL_N(T, 8) \
+	ANY_ALL_N(T, 16)
+
+kernel void K(k_vector_misc)(global const long *src, global const float *src_float,
+			     global const double *src_double, global int *out)
+{
+	size_t i = get_global_id(0);
+	int bad = 0;
+	ALL_N(char) ALL_N(uchar) ALL_N(short) ALL_N(ushort) ALL_N(int)
+	ALL_N(uint) ALL_N(long) ALL_N(ulong) ALL_N(float) ALL_N(double)
+	ANY_ALL(char) ANY_ALL(short) ANY_ALL(int) ANY_ALL(long)
+	REL(float) REL(double)
+	out[i] = bad;
+}

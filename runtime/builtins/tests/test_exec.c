@@ -173,6 +173,10 @@ void k_sweep2_d_cl12(const double *in, double *out, int *bad);
 void k_sweep2_d_cl30(const double *in, double *out, int *bad);
 void k_int_all_cl12(const int64_t *in, int64_t *out, int *bad);
 void k_int_all_cl30(const int64_t *in, int64_t *out, int *bad);
+void k_vector_misc_cl12(const int64_t *src, const float *sf, const double *sd,
+			int *out);
+void k_vector_misc_cl30(const int64_t *src, const float *sf, const double *sd,
+			int *out);
 void k_convert_all_cl12(const uint64_t *uin, const float *fin,
 			const double *din, int64_t *out, int *bad);
 void k_convert_all_cl30(const uint64_t *uin, const float *fin,
@@ -1610,5 +1614,39 @@ TEST(convert_all_pairs)
 		CHECK_EQ(idx, 380);
 		free(out);
 		free(bad);
+	}
+}
+
+/* ----------------------------------- select, shuffle, relational vectors */
+
+static void call_vector_misc(void *p)
+{
+	struct args *a = p;
+	CALL(k_vector_misc, a->p[0], a->p[1], a->p[2], a->p[3]);
+}
+
+TEST(vector_select_shuffle_relational)
+{
+	enum { N = 32 };
+	int64_t src[N + 20];
+	float sf[N + 20];
+	double sd[N + 20];
+	static const double sp[] = {0.0,       -0.0,  NAN,    INFINITY,
+				    -INFINITY, 1e-40, 1e-310, -1.5,
+				    2.0,       2.0,   3.5,    -7.0};
+	uint64_t r = 3;
+	for (int i = 0; i < N + 20; i++) {
+		r = r * 6364136223846793005ull + 1442695040888963407ull;
+		src[i] = (int64_t)(r ^ (r >> 31));
+		sd[i] = i < 12 ? sp[i] : (double)(int64_t)(r >> 40) / 1000.0;
+		sf[i] = (float)sd[i];
+	}
+	for (int k = 0; k < 2; k++) {
+		int out[N] = {0};
+		struct args a = {dialects[k], {src, sf, sd, out}};
+		uint64_t gs = N, ls = 8;
+		run(1, &gs, &ls, NULL, 0, call_vector_misc, &a);
+		for (int i = 0; i < N; i++)
+			CHECK_EQ(out[i], 0);
 	}
 }
