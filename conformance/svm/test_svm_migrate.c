@@ -220,3 +220,36 @@ TEST(free_while_device_resident)
 	}
 	svm_close(&e);
 }
+
+/* Many live allocations (more than the backend's 1024 mirrors per device
+ * if each had its own): every one of them still migrates. */
+TEST(many_live_allocations_all_migrate)
+{
+	struct svm_env e = svm_open(1);
+	enum { N = 1500 };
+	static unsigned char *p[N];
+	static const void *ptrs[N];
+	cl_svm_statistics_hmm s0;
+	size_t i, k;
+
+	svm_require_migration();
+	for (i = 0; i < N; i++) {
+		p[i] = clSVMAlloc(e.ctx, 0, 100 + i % 3000, 0);
+		CHECK(p[i] != NULL);
+		ptrs[i] = p[i];
+		for (k = 0; k < 100 + i % 3000; k++)
+			p[i][k] = (unsigned char)(i + k);
+	}
+	s0 = svm_stats(&e, 0);
+	CHECK_CL(
+	    clEnqueueSVMMigrateMem(e.q[0], N, ptrs, NULL, 0, 0, NULL, NULL));
+	CHECK_CL(clFinish(e.q[0]));
+	CHECK_DELTA(s0, svm_stats(&e, 0), pages_to_device, N);
+	for (i = 0; i < N; i++)
+		for (k = 0; k < 100 + i % 3000; k++)
+			if (p[i][k] != (unsigned char)(i + k))
+				CHECK_EQ(p[i][k], (unsigned char)(i + k));
+	for (i = 0; i < N; i++)
+		clSVMFree(e.ctx, p[i]);
+	svm_close(&e);
+}

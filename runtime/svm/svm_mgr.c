@@ -2,6 +2,7 @@
 #include "svm_mgr.h"
 
 #include "hmm_door.h"
+#include "svm_pool.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -131,15 +132,23 @@ static void mirror(unsigned long req, void *base, size_t size, unsigned n)
 	}
 }
 
-void *hx_svm_mgr_alloc(size_t size, size_t align)
+static void mirror_all(void *p, size_t size)
+{
+	if (mgr.h >= 0)
+		mirror(HMM_DEV_IOC_REGISTER, p, size, mgr.ndevices);
+}
+
+static void *map_rw(size_t size, size_t align)
+{
+	return map_aligned(size, align);
+}
+
+/* Its own mapping and mirror: for what the pool does not serve. */
+static void *alloc_own(size_t size, size_t align)
 {
 	void *p;
 
-	opened();
-	size = round_up(size, mgr.page);
-	if (align < mgr.page)
-		align = mgr.page;
-	/* A guard page after each allocation: an overrun faults instead of
+	/* A guard page after the allocation: an overrun faults instead of
 	 * reaching the next allocation, and an address just outside one is
 	 * never inside another. */
 	p = map_aligned(size + mgr.page, align);
@@ -149,16 +158,40 @@ void *hx_svm_mgr_alloc(size_t size, size_t align)
 		munmap(p, size + mgr.page);
 		return NULL;
 	}
-	if (mgr.h >= 0)
-		mirror(HMM_DEV_IOC_REGISTER, p, size, mgr.ndevices);
+	mirror_all(p, size);
 	return p;
+}
+
+void *hx_svm_mgr_alloc(size_t size, size_t align)
+{
+	struct hx_svm_pool_ops ops;
+
+	opened();
+	ops = (struct hx_svm_pool_ops){mgr.page, map_rw, mirror_all};
+	size = round_up(size, mgr.page);
+	if (align < mgr.page)
+		align = mgr.page;
+	if (mgr.h >= 0 && size <= HX_SVM_POOL_MAX && align <= HX_SVM_POOL_ALIGN)
+		return hx_svm_pool_alloc(size, align, &ops);
+	return alloc_own(size, align);
 }
 
 void hx_svm_mgr_free(void *base, size_t size)
 {
+	struct hx_svm_mig_result res;
+
 	if (!base)
 		return;
 	size = round_up(size, mgr.page);
+	if (hx_svm_pool_owns(base)) {
+		/* Device pages of a freed run come home (contents dropped)
+		 * so that device memory is not held by nobody. */
+		if (hx_svm_mgr_device_pages() > 0)
+			hx_svm_mgr_migrate((uintptr_t)base, size,
+					   HX_SVM_TO_SYSTEM, 1, &res);
+		hx_svm_pool_free(base, size, mgr.page);
+		return;
+	}
 	if (mgr.h >= 0)
 		mirror(HMM_DEV_IOC_UNREGISTER, base, size, mgr.ndevices);
 	munmap(base, size + mgr.page);
