@@ -743,8 +743,10 @@ int hx_codegen(const hx_cprog *p, int variant, void **obj, size_t *obj_size,
 	if (make_entries(&c, p))
 		goto out;
 	set_fn_attrs(&c);
-	if (run_passes(&c, "always-inline,globaldce", NULL) || lower_all(&c) ||
-	    verify(&c))
+	if (run_passes(&c, "always-inline,globaldce", NULL) || lower_all(&c))
+		goto out;
+	hx_guard_division(c.m);
+	if (verify(&c))
 		goto out;
 	dump_ir(&c, p, variant, "-pre");
 	if (run_passes(&c, p->opt_disable ? "default<O0>" : "default<O3>", tm))

@@ -175,6 +175,8 @@ void hx_entry_name(const char *kernel, int variant, char *out, size_t size);
 /* Mirrored variant: routes global/constant/generic accesses of the entry
  * functions through g->rt->translate. Runs after O3. */
 int hx_mirror_module(LLVMModuleRef m);
+/* Makes integer division and remainder unable to trap (divguard.c). */
+void hx_guard_division(LLVMModuleRef m);
 /* Runtime helpers the mirrored code calls (absolute symbols in the JIT). */
 void hx_mirror_read(hx_group *g, uint64_t addr, uint64_t size, void *dst);
 void hx_mirror_write(hx_group *g, uint64_t addr, uint64_t size,

@@ -169,9 +169,11 @@ static int parse_one(hx_options *o, char **tok, int n, int *i,
 	}
 	if (in_list(pass_flags, t))
 		return add_arg(o, t, NULL);
-	/* Accepted and meaningless for this device. */
-	if (!strcmp(t, "-cl-no-subgroup-ifp") ||
-	    !strcmp(t, "-cl-fp32-correctly-rounded-divide-sqrt"))
+	/* Accepted and meaningless for this device (no sub-groups); clang
+	 * does not know it, so it is not passed on. */
+	if (!strcmp(t, "-cl-no-subgroup-ifp"))
+		return 0;
+	if (!strcmp(t, "-cl-fp32-correctly-rounded-divide-sqrt"))
 		return add_arg(o, t, NULL);
 	return -1;
 }
