@@ -202,3 +202,65 @@ TEST(fault_hook_resolves)
 	munmap(hook_page, 4096);
 	hx_engine_destroy(e);
 }
+
+static volatile int izero = 0, iminus1 = -1;
+static volatile long lzero = 0;
+static volatile unsigned char czero = 0;
+
+/* Integer division by zero and INT_MIN / -1 trap on x86; OpenCL C makes
+ * them an unspecified value. Built without UBSan, which would stop at
+ * the very thing tested here. */
+__attribute__((no_sanitize("undefined"))) static void
+div_entry(void *const *args, hx_group *g)
+{
+	long *out = *(long **)args[0];
+	int i = (int)g->group_id[0] + 1;
+	unsigned char c = (unsigned char)i;
+	short s = (short)i;
+
+	out[g->group_id[0]] = i / izero + i % izero + INT32_MIN / iminus1 +
+			      (long)i / lzero + (unsigned)i / (unsigned)izero +
+			      c / czero + s / (short)izero + 1;
+}
+
+TEST(integer_division_by_zero_completes)
+{
+	hx_engine *e = hx_engine_create(0);
+	uint64_t gs = 64, ls = 4;
+	hx_ndrange nd = nd_make(1, &gs, &ls, NULL);
+	long out[64];
+	long *op = out;
+	void *args[1] = {&op};
+	struct hx_run_result res;
+
+	memset(out, 0, sizeof(out));
+	CHECK_EQ(run_kernel(e, div_entry, 0, args, &nd, 0, &res), 0);
+	CHECK_EQ(res.groups_run, 16);
+	for (int i = 0; i < 16; i++)
+		CHECK(out[i] != 0); /* the item went on to its store */
+	CHECK_EQ(run_kernel(e, div_entry, HX_CODE_PER_ITEM, args, &nd, 0, &res),
+		 0);
+	hx_engine_destroy(e);
+}
+
+__attribute__((no_sanitize("undefined"))) static int host_divide(int a)
+{
+	return a / izero;
+}
+
+/* Outside kernel code SIGFPE still reaches the application's handler. */
+TEST(division_outside_kernel_still_traps)
+{
+	pid_t pid = fork();
+	int st;
+
+	CHECK(pid >= 0);
+	if (pid == 0) {
+		signal(SIGFPE, app_handler);
+		hx_engine_destroy(hx_engine_create(0));
+		_exit(host_divide(7));
+	}
+	waitpid(pid, &st, 0);
+	CHECK(WIFEXITED(st));
+	CHECK_EQ(WEXITSTATUS(st), 42);
+}
