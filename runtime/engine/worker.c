@@ -9,7 +9,10 @@
 
 static pthread_key_t worker_key;
 static pthread_once_t worker_once = PTHREAD_ONCE_INIT;
-static __thread struct hx_worker *tls_worker;
+/* initial-exec: the general-dynamic model in a dlopen()ed library makes
+ * LeakSanitizer crash at exit reading the slot (GCC 12, glibc 2.36). */
+static __thread struct hx_worker *tls_worker
+	__attribute__((tls_model("initial-exec")));
 static pthread_mutex_t index_lock = PTHREAD_MUTEX_INITIALIZER;
 static unsigned char
     index_used[HX_MAX_THREAD_INDEX]; /* protected by index_lock */
