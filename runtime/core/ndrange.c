@@ -9,6 +9,7 @@
 #include "event.h"
 #include "kernel.h"
 #include "mem.h"
+#include "trace.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -119,7 +120,11 @@ static cl_int run_launch(cl_event ev, struct ndrange_cmd *c)
 static cl_int ndrange_run(cl_event ev)
 {
 	struct ndrange_cmd *c = ev->payload;
-	cl_int status = run_launch(ev, c);
+	cl_int status;
+
+	if (HX_TRACE_ON())
+		hx_trace_label(c->kernel->meta->name);
+	status = run_launch(ev, c);
 
 	drop_refs(c);
 	return status;

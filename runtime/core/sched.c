@@ -5,6 +5,7 @@
 #include "context.h"
 #include "debug.h"
 #include "platform.h"
+#include "trace.h"
 
 #include <assert.h>
 #include <stdlib.h>
@@ -245,6 +246,7 @@ static void finish_locked(cl_event ev, cl_int status, struct deferred *d)
 static void execute(cl_event ev)
 {
 	struct deferred d = {0};
+	cl_ulong t0 = 0;
 	cl_int status;
 
 	pthread_mutex_lock(&sched_lock);
@@ -254,9 +256,15 @@ static void execute(cl_event ev)
 	pthread_mutex_unlock(&sched_lock);
 	run_deferred(&d);
 
+	if (HX_TRACE_ON()) {
+		hx_trace_command_start(ev);
+		t0 = hx_now_ns();
+	}
 	status = ev->run ? ev->run(ev) : CL_COMPLETE;
 	if (status > 0)
 		status = CL_COMPLETE;
+	if (HX_TRACE_ON())
+		hx_trace_command(ev, t0, hx_now_ns(), status);
 	HX_DEBUG(HX_DBG_SCHED, "sched", "command 0x%x done: %d",
 		 (unsigned)ev->type, status);
 
@@ -425,8 +433,9 @@ static int help_locked(void)
 	return 1;
 }
 
-cl_int hx_event_wait(cl_uint n, const cl_event *list)
+static cl_int wait_list(cl_uint n, const cl_event *list, const char *what)
 {
+	cl_ulong t0 = HX_TRACE_ON() ? hx_now_ns() : 0;
 	cl_int err = CL_SUCCESS;
 	cl_uint i;
 
@@ -439,16 +448,29 @@ cl_int hx_event_wait(cl_uint n, const cl_event *list)
 			err = CL_EXEC_STATUS_ERROR_FOR_EVENTS_IN_WAIT_LIST;
 	}
 	pthread_mutex_unlock(&sched_lock);
+	if (HX_TRACE_ON())
+		hx_trace_wait(what, n, t0);
 	return err;
+}
+
+cl_int hx_event_wait(cl_uint n, const cl_event *list)
+{
+	return wait_list(n, list, "clWaitForEvents");
 }
 
 cl_int hx_queue_finish(cl_command_queue q)
 {
+	cl_ulong t0 = HX_TRACE_ON() ? hx_now_ns() : 0;
+	cl_uint n;
+
 	pthread_mutex_lock(&sched_lock);
+	n = q->ninflight;
 	while (q->ninflight)
 		if (!help_locked())
 			pthread_cond_wait(&done_cond, &sched_lock);
 	pthread_mutex_unlock(&sched_lock);
+	if (HX_TRACE_ON())
+		hx_trace_wait("clFinish", n, t0);
 	return CL_SUCCESS;
 }
 
@@ -460,7 +482,7 @@ cl_int hx_submit(cl_event ev, cl_uint nwait, const cl_event *wait,
 	hx_retain(ev); /* ours, for the wait below */
 	hx_enqueue(ev, nwait, wait, 0, 0);
 	if (blocking)
-		err = hx_event_wait(1, &ev);
+		err = wait_list(1, &ev, "blocking call");
 	if (event_out)
 		*event_out = ev;
 	else

@@ -6,6 +6,7 @@
 #include "debug.h"
 #include "event.h"
 #include "platform.h"
+#include "trace.h"
 #ifdef HMMCL_HAVE_HX_SVM
 #include "hmm_door.h"
 #include "svm/svm_mgr.h"
@@ -615,10 +616,12 @@ cl_int hx_svm_migrate(cl_command_queue q, const struct hx_svm_range *r,
 	int sys =
 	    !!(hx_svm_context_caps(q->ctx) & CL_DEVICE_SVM_FINE_GRAIN_SYSTEM);
 	uintptr_t start;
+	cl_ulong t0;
 	cl_uint i;
 	int err;
 
 	for (i = 0; i < n; i++) {
+		t0 = HX_TRACE_ON() ? hx_now_ns() : 0;
 		/* The table lock (read) keeps clSVMFree from unmapping the
 		 * range while it moves. */
 		pthread_rwlock_rdlock(&table_lock);
@@ -638,6 +641,9 @@ cl_int hx_svm_migrate(cl_command_queue q, const struct hx_svm_range *r,
 			 (unsigned long long)res.pages_moved,
 			 (unsigned long long)res.pages_done,
 			 err ? strerror(err) : "ok");
+		if (HX_TRACE_ON())
+			hx_trace_migrate(q->dev->index, dev, start, size,
+					 res.pages_moved * page, undef, t0);
 		if (migrate_status(err) != CL_COMPLETE)
 			return migrate_status(err);
 	}
