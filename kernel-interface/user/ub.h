@@ -60,7 +60,12 @@ struct ub_dev {
 	char *pool;	 /* private kind: private anonymous, MADV_DONTFORK */
 	uint64_t *used;	 /* bitmap of allocated slots */
 	uint64_t *dirty; /* bitmap of free slots that still hold a page */
-	uint64_t nused, ndirty, hint;
+	uint64_t nused, ndirty, hint; /* nused counts held slots too */
+	/* HMM_DEV_IOC_APERTURE: while hold is set, a slot a page left stays
+	 * used, owner[slot] = that page's address | 1, until RELEASE. */
+	int hold;
+	uint64_t *owner; /* arena, npages words, allocated by the first HOLD */
+	uint64_t nheld;
 	struct hmm_dev_stats st;
 	struct ub_iv mirrors[UB_MAX_MIRRORS]; /* sorted, disjoint */
 	int nmirrors;
@@ -158,6 +163,8 @@ void hx_ub_emit(uint32_t type, uint32_t dev, uint64_t start, uint64_t size,
 		uint64_t new_start);
 int hx_ub_slot_alloc(int dev, uint64_t *slot);
 void hx_ub_slot_free(int dev, uint64_t slot, int populated);
+void hx_ub_slot_leave(int dev, uint64_t slot, uint64_t ua);
+uint64_t hx_ub_slot_release(int dev);
 void hx_ub_clean_dirty(int dev);
 uint64_t hx_ub_attr_get(uint64_t addr, int type);
 void hx_ub_check_locked(const char *where);
@@ -170,6 +177,7 @@ int hx_ub_to_device_locked(int dev, uint64_t start, uint64_t end, int undefined,
 int hx_ub_fault_locked(uint64_t addr, uint64_t flags);
 void hx_ub_event_locked(int type, uint64_t a, uint64_t b, uint64_t c);
 int hx_ub_pool_zero_locked(uint64_t addr);
+int hx_ub_held_fault_locked(uint64_t addr);
 
 /* ioctl front */
 int hx_ub_open(void);

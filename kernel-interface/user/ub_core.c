@@ -557,6 +557,10 @@ static void atfork_child(void)
 		memset(d->used, 0, (d->npages + 63) / 64 * 8);
 		memset(d->dirty, 0, (d->npages + 63) / 64 * 8);
 		d->nused = d->ndirty = 0;
+		/* The child's pool is new: nothing is held in it. */
+		if (d->owner)
+			memset(d->owner, 0, d->npages * 8);
+		d->nheld = 0;
 		d->pool = NULL;
 	}
 	/* Flags the parent's handler may have left set. */

@@ -164,7 +164,8 @@ static uint64_t run_out(int dev, uint64_t slot0, uint64_t ua, uint64_t n,
 				      (uint64_t)slot_addr(dev, slot0 + i),
 				      (n - i) * UB_PS, &done);
 			for (uint64_t k = 0; k < done / UB_PS; k++)
-				hx_ub_slot_free(dev, slot0 + i + k, 0);
+				hx_ub_slot_leave(dev, slot0 + i + k,
+						 ua + (i + k) * UB_PS);
 			i += done / UB_PS;
 			if (i == n || err == -EAGAIN)
 				break;
@@ -379,7 +380,10 @@ static int dev_to_dev(int from, int dev, struct ub_rec *r, uint64_t a,
 			uf_copy((uint64_t)slot_addr(dev, slot), s);
 		hx_ub.dev[dev].st.copy_fallback_pages++;
 	}
-	hx_ub_slot_free(from, UB_PST_SLOT(w), !!err);
+	if (err)
+		hx_ub_slot_free(from, UB_PST_SLOT(w), 1);
+	else
+		hx_ub_slot_leave(from, UB_PST_SLOT(w), a);
 	count_out(from, a, 1, undefined, 0);
 	PST(r, a) = UB_PST(dev, slot, 0);
 	*moved += 1;
@@ -465,6 +469,92 @@ int hx_ub_pool_zero_locked(uint64_t addr)
 	return err == -EAGAIN ? err : 0;
 }
 
+/* Brings the page at ua into the empty slot s of dev (from the system or
+ * from another slot t of dev, which is held for it in turn). */
+static int held_move_in(int dev, uint64_t s, uint64_t ua, struct ub_rec *r)
+{
+	uint64_t w = PST(r, ua), dst = (uint64_t)slot_addr(dev, s), done = 0;
+	int err;
+
+	if (w) {
+		uint64_t t = UB_PST_SLOT(w);
+
+		err = uf_move(dst, (uint64_t)slot_addr(dev, t), UB_PS, &done);
+		if (err)
+			return err;
+		hx_ub.dev[dev].owner[s] = 0;
+		hx_ub.dev[dev].nheld--;
+		PST(r, ua) = UB_PST(dev, s, 0);
+		hx_ub_slot_leave(dev, t, ua);
+		return 0;
+	}
+	err = uf_move(dst, ua, UB_PS, &done);
+	if (err)
+		return err;
+	hx_ub.dev[dev].owner[s] = 0;
+	hx_ub.dev[dev].nheld--;
+	PST(r, ua) = UB_PST(dev, s, 0);
+	hx_ub.dev[dev].st.pages_to_device++;
+	hx_ub.dev[dev].st.bytes_to_device += UB_PS;
+	/* A hole moves as nothing: the slot gets the zero page it held. */
+	if (uf_zero(dst) == -EEXIST)
+		uf_wake(dst);
+	return 0;
+}
+
+/* An access through the aperture to a slot held for the page that left
+ * it: the page comes back to that very slot, so the stale address stays
+ * right. -ENOENT: not a held slot. */
+int hx_ub_held_fault_locked(uint64_t addr)
+{
+	for (int d = 0; d < hx_ub.ndev; d++) {
+		struct ub_dev *v = &hx_ub.dev[d];
+		uint64_t s, ua, w, moved = 0;
+		struct ub_rec *r;
+		int err;
+
+		if (!v->pool || !v->owner || addr < (uint64_t)v->pool ||
+		    addr >= (uint64_t)v->pool + v->npages * UB_PS)
+			continue;
+		s = (addr - (uint64_t)v->pool) / UB_PS;
+		if (!v->owner[s])
+			return -ENOENT;
+		ua = v->owner[s] & ~1ULL;
+		r = hx_ub_rec_find(ua);
+		/* The slot follows the address: if the range was unmapped
+		 * and mapped again, what lives there now comes in. */
+		if (!r && !hx_ub_refused(ua, ua + UB_PS) &&
+		    hx_ub_rec_ensure(ua, ua + UB_PS, 1) == 0)
+			r = hx_ub_rec_find(ua);
+		if (!r) {
+			/* Nothing there any more: an empty slot. */
+			v->owner[s] = 0;
+			v->nheld--;
+			hx_ub_slot_free(d, s, 0);
+			return -ENOENT;
+		}
+		w = PST(r, ua);
+		/* On another device (or placed coherently): home first, as a
+		 * foreign device fault takes it. */
+		if (w && (UB_PST_DEV(w) != d || (w & UB_PST_COH)) &&
+		    hx_ub_to_system_locked(ua, ua + UB_PS, 0, !(w & UB_PST_COH),
+					   &moved) == -EAGAIN)
+			return -EAGAIN;
+		err = held_move_in(d, s, ua, r);
+		if (err == -EAGAIN)
+			return err;
+		if (err) {
+			hx_ub_dbg("held slot %llu of device %d: move refused "
+				  "(%s)",
+				  (unsigned long long)s, d, strerror(-err));
+			return -ENOENT;
+		}
+		v->st.aperture_faults++;
+		return 0;
+	}
+	return -ENOENT;
+}
+
 /* A CPU touched a missing page of a registered range. */
 int hx_ub_fault_locked(uint64_t addr, uint64_t flags)
 {
@@ -483,6 +573,12 @@ int hx_ub_fault_locked(uint64_t addr, uint64_t flags)
 			return -EAGAIN;
 		uf_wake(addr);
 		return 0;
+	}
+	if (!r) {
+		int e = hx_ub_held_fault_locked(addr);
+
+		if (e != -ENOENT)
+			return e;
 	}
 	if (!r || !(w = PST(r, addr)) || (w & UB_PST_COH)) {
 		/* A hole (never populated, or dropped): anonymous zero. */

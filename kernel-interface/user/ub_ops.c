@@ -90,7 +90,8 @@ static int do_info(struct hmm_dev_info *in)
 				HMM_DEV_FEATURE_FORK_MIGRATES_BACK |
 				HMM_DEV_FEATURE_MIGRATE_THP;
 		if (hx_ub.have_move && !hx_ub.no_move_env)
-			in->features |= HMM_DEV_FEATURE_MIGRATE_MOVE;
+			in->features |= HMM_DEV_FEATURE_MIGRATE_MOVE |
+					HMM_DEV_FEATURE_APERTURE_HOLD;
 		if (!hx_ub.user_mode_only)
 			in->features |= HMM_DEV_FEATURE_KERNEL_ACCESS;
 		if (hx_ub.have_wp)
@@ -731,6 +732,49 @@ static int do_stats(struct hmm_dev_stats *s)
 	return 0;
 }
 
+/* Holding needs MOVE: a copied-out page would leave its old contents in
+ * the slot, where a stale access would still find them. */
+static int aperture_locked(struct ub_dev *d, int dev, uint32_t op,
+			   uint64_t *freed)
+{
+	if (d->kind != HMM_DEV_MEM_PRIVATE || !d->pool)
+		return -ENXIO;
+	if (op == HMM_DEV_APERTURE_HOLD) {
+		if (!hx_ub.have_move || hx_ub.no_move_env)
+			return -EOPNOTSUPP;
+		if (!d->owner)
+			d->owner = hx_ub_arena_alloc(d->npages * 8);
+		if (!d->owner)
+			return -ENOMEM;
+		d->hold = 1;
+		return 0;
+	}
+	*freed = hx_ub_slot_release(dev);
+	if (op == HMM_DEV_APERTURE_UNHOLD)
+		d->hold = 0;
+	return 0;
+}
+
+static int do_aperture(struct hmm_dev_aperture *a)
+{
+	uint32_t dev = a->device, op = a->op;
+	uint64_t freed = 0;
+	int err = check_dev(dev);
+
+	if (!err && (a->flags || op < HMM_DEV_APERTURE_HOLD ||
+		     op > HMM_DEV_APERTURE_UNHOLD))
+		err = -EINVAL;
+	if (err)
+		return err;
+	hx_ub_lock();
+	err = aperture_locked(&hx_ub.dev[dev], dev, op, &freed);
+	a->nheld = hx_ub.dev[dev].nheld;
+	a->nfreed = freed;
+	hx_ub_check_locked("aperture");
+	hx_ub_unlock();
+	return err;
+}
+
 union ub_arg {
 	struct hmm_dev_info info;
 	struct hmm_dev_range range;
@@ -740,6 +784,7 @@ union ub_arg {
 	struct hmm_dev_rw rw;
 	struct hmm_dev_attrs attrs;
 	struct hmm_dev_stats stats;
+	struct hmm_dev_aperture ap;
 };
 
 static int dispatch(unsigned long req, union ub_arg *u)
@@ -767,6 +812,8 @@ static int dispatch(unsigned long req, union ub_arg *u)
 		return do_attrs(&u->attrs, 0);
 	case HMM_DEV_IOC_STATS:
 		return do_stats(&u->stats);
+	case HMM_DEV_IOC_APERTURE:
+		return do_aperture(&u->ap);
 	}
 	return -ENOTTY;
 }
@@ -775,7 +822,7 @@ static const unsigned long known[] = {
     HMM_DEV_IOC_INFO,	  HMM_DEV_IOC_REGISTER, HMM_DEV_IOC_UNREGISTER,
     HMM_DEV_IOC_FAULT,	  HMM_DEV_IOC_SNAPSHOT, HMM_DEV_IOC_MIGRATE,
     HMM_DEV_IOC_READ,	  HMM_DEV_IOC_WRITE,	HMM_DEV_IOC_SET_ATTR,
-    HMM_DEV_IOC_GET_ATTR, HMM_DEV_IOC_STATS,
+    HMM_DEV_IOC_GET_ATTR, HMM_DEV_IOC_STATS,	HMM_DEV_IOC_APERTURE,
 };
 
 /* Like the kernel: an unknown number is ENOTTY; a known number with the

@@ -333,6 +333,38 @@ void hx_ub_slot_free(int dev, uint64_t slot, int populated)
 	}
 }
 
+/* The page at ua moved out of slot (which is now empty). A holding device
+ * keeps the slot for it: cached aperture addresses of the page stay valid
+ * (an access brings the page back) and never reach another page. */
+void hx_ub_slot_leave(int dev, uint64_t slot, uint64_t ua)
+{
+	struct ub_dev *d = &hx_ub.dev[dev];
+
+	if (!d->hold || !d->owner || d->owner[slot]) {
+		hx_ub_slot_free(dev, slot, 0);
+		return;
+	}
+	d->owner[slot] = ua | 1;
+	d->nheld++;
+}
+
+/* Frees every held slot (all empty); returns how many. */
+uint64_t hx_ub_slot_release(int dev)
+{
+	struct ub_dev *d = &hx_ub.dev[dev];
+	uint64_t n = 0;
+
+	for (uint64_t s = 0; d->owner && d->nheld && s < d->npages; s++) {
+		if (!d->owner[s])
+			continue;
+		d->owner[s] = 0;
+		d->nheld--;
+		hx_ub_slot_free(dev, s, 0);
+		n++;
+	}
+	return n;
+}
+
 /* Empties free slots that still hold a page. Never called by the handler:
  * the madvise raises an event only the handler can read. */
 void hx_ub_clean_dirty(int dev)
@@ -482,7 +514,7 @@ void hx_ub_check_locked(const char *where)
 					abort();
 				}
 			}
-		if (n != hx_ub.dev[d].nused) {
+		if (n + hx_ub.dev[d].nheld != hx_ub.dev[d].nused) {
 			hx_ub_dbg("CHECK %s: device %d: %llu pages recorded, "
 				  "%llu slots used",
 				  where, d, (unsigned long long)n,

@@ -90,6 +90,7 @@
 #define HMM_DEV_FEATURE_EVENTS_FILE (1ULL << 5)
 #define HMM_DEV_FEATURE_FORK_MIGRATES_BACK (1ULL << 6)
 #define HMM_DEV_FEATURE_MIGRATE_THP (1ULL << 7)
+#define HMM_DEV_FEATURE_APERTURE_HOLD (1ULL << 8) /* HMM_DEV_IOC_APERTURE */
 
 struct hmm_dev_device_info {
 	__u64 mem_size; /* (out) bytes of device memory */
@@ -230,7 +231,27 @@ struct hmm_dev_stats {
 	__u64 invalidations;   /* (out) mirrored pages invalidated by events */
 	__u64 copy_fallback_pages; /* (out) pages copied where a zero-copy
 				      move was refused (user backend) */
-	__u64 reserved[7];	   /* (out) 0 */
+	__u64 aperture_faults; /* (out) stale aperture accesses that brought
+				  a held page back to its slot */
+	__u64 reserved[6];     /* (out) 0 */
+};
+
+/* HMM_DEV_IOC_APERTURE: revocation of aperture translations. While a
+ * device holds, a slot its page left (CPU fault, migration, another
+ * device) stays reserved for that page, and an access through the
+ * aperture to it brings the page back into that slot: a cached aperture
+ * address never reads an empty slot nor loses a write, and is never
+ * reused for another page until RELEASE. */
+#define HMM_DEV_APERTURE_HOLD 1	   /* start holding vacated slots */
+#define HMM_DEV_APERTURE_RELEASE 2 /* free held slots: no cached aperture
+				      address of them remains */
+#define HMM_DEV_APERTURE_UNHOLD 3  /* RELEASE, then stop holding */
+struct hmm_dev_aperture {
+	__u32 device; /* (in) device index (private kind) */
+	__u32 op;     /* (in) HMM_DEV_APERTURE_* */
+	__u64 nheld;  /* (out) slots held after the call */
+	__u64 nfreed; /* (out) slots this call freed */
+	__u64 flags;  /* (in) 0 */
 };
 
 /* read(2) returns whole events; EAGAIN when none is pending. */
@@ -271,5 +292,7 @@ struct hmm_dev_event {
 #define HMM_DEV_IOC_GET_ATTR                                                   \
 	_IOWR(HMM_DEV_IOC_MAGIC, 0x09, struct hmm_dev_attrs)
 #define HMM_DEV_IOC_STATS _IOWR(HMM_DEV_IOC_MAGIC, 0x0a, struct hmm_dev_stats)
+#define HMM_DEV_IOC_APERTURE                                                   \
+	_IOWR(HMM_DEV_IOC_MAGIC, 0x0b, struct hmm_dev_aperture)
 
 #endif /* _UAPI_LINUX_HMM_DEV_H */
