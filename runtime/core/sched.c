@@ -433,9 +433,10 @@ static int help_locked(void)
 	return 1;
 }
 
-static cl_int wait_list(cl_uint n, const cl_event *list, const char *what)
+/* t0: when the host thread started waiting, for the trace. */
+static cl_int wait_list(cl_uint n, const cl_event *list, const char *what,
+			cl_ulong t0)
 {
-	cl_ulong t0 = HX_TRACE_ON() ? hx_now_ns() : 0;
 	cl_int err = CL_SUCCESS;
 	cl_uint i;
 
@@ -455,7 +456,8 @@ static cl_int wait_list(cl_uint n, const cl_event *list, const char *what)
 
 cl_int hx_event_wait(cl_uint n, const cl_event *list)
 {
-	return wait_list(n, list, "clWaitForEvents");
+	return wait_list(n, list, "clWaitForEvents",
+			 HX_TRACE_ON() ? hx_now_ns() : 0);
 }
 
 cl_int hx_queue_finish(cl_command_queue q)
@@ -477,12 +479,13 @@ cl_int hx_queue_finish(cl_command_queue q)
 cl_int hx_submit(cl_event ev, cl_uint nwait, const cl_event *wait,
 		 cl_bool blocking, cl_event *event_out)
 {
+	cl_ulong t0 = HX_TRACE_ON() ? hx_now_ns() : 0;
 	cl_int err = CL_SUCCESS;
 
 	hx_retain(ev); /* ours, for the wait below */
 	hx_enqueue(ev, nwait, wait, 0, 0);
 	if (blocking)
-		err = wait_list(1, &ev, "blocking call");
+		err = wait_list(1, &ev, "blocking call", t0);
 	if (event_out)
 		*event_out = ev;
 	else
