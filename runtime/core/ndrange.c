@@ -9,6 +9,8 @@
 #include "event.h"
 #include "kernel.h"
 #include "mem.h"
+#include "platform.h"
+#include "svm/svm_mmu.h"
 #include "trace.h"
 
 #include <pthread.h>
@@ -92,29 +94,44 @@ static void report_failure(cl_event ev, struct ndrange_cmd *c,
 	hx_context_notify(ev->ctx, msg);
 }
 
+/* The variant: direct while no page of the process is device-resident
+ * (holding the gate against migrations to a device), else mirrored with
+ * the MMU of the queue's device. */
 static cl_int run_launch(cl_event ev, struct ndrange_cmd *c)
 {
 	struct hx_run_result res;
 	struct hx_launch launch;
 	hx_kernel_code code;
+	const struct hx_mmu *mmu = NULL;
+	int direct;
 	cl_int err;
 
 	/* A zero global size runs nothing and completes (OpenCL 2.1+). */
 	if (!c->nd.global_size[0] || !c->nd.global_size[1] ||
 	    !c->nd.global_size[2])
 		return CL_COMPLETE;
-	err = hx_compiler_get_code(c->cprog, c->kernel->index, 0, &code);
-	if (err)
-		return err;
-	memset(&launch, 0, sizeof(launch));
-	launch.code = &code;
-	launch.args = c->argv;
-	launch.nd = &c->nd;
-	launch.local_bytes = c->local_bytes;
-	hx_engine_run(hx_shared_engine(), &launch, &res);
-	if (res.status)
-		report_failure(ev, c, &res);
-	return res.status;
+	direct = hx_svm_direct_enter();
+	if (!direct)
+		mmu = hx_svm_mirrored_begin(ev->queue->dev->index);
+	err = hx_compiler_get_code(c->cprog, c->kernel->index,
+				   mmu ? HX_CODE_MIRRORED : 0, &code);
+	if (!err) {
+		memset(&launch, 0, sizeof(launch));
+		launch.code = &code;
+		launch.args = c->argv;
+		launch.nd = &c->nd;
+		launch.local_bytes = c->local_bytes;
+		launch.mmu = mmu;
+		hx_engine_run(hx_shared_engine(), &launch, &res);
+		if (res.status)
+			report_failure(ev, c, &res);
+		err = res.status;
+	}
+	if (direct)
+		hx_svm_direct_exit();
+	else if (mmu)
+		hx_svm_mirrored_end();
+	return err;
 }
 
 static cl_int ndrange_run(cl_event ev)

@@ -2,6 +2,7 @@
 #include "svm_mgr.h"
 
 #include "hmm_door.h"
+#include "svm_mmu.h"
 #include "svm_pool.h"
 
 #include <errno.h>
@@ -215,8 +216,13 @@ int hx_svm_mgr_migrate(uintptr_t start, size_t size, int dev, int undefined,
 	m.size = size;
 	m.target = dev == HX_SVM_TO_SYSTEM ? HMM_DEV_LOC_SYSTEM : (__u32)dev;
 	m.flags = undefined ? HMM_DEV_MIGRATE_CONTENT_UNDEFINED : 0;
+	/* A direct kernel never runs while a page goes to a device. */
+	if (dev != HX_SVM_TO_SYSTEM)
+		hx_svm_gate_migrate_lock();
 	if (hx_hmm_ioctl(mgr.h, HMM_DEV_IOC_MIGRATE, &m) < 0)
 		err = errno;
+	if (dev != HX_SVM_TO_SYSTEM)
+		hx_svm_gate_migrate_unlock(m.npages_moved > 0);
 	res->pages_moved = m.npages_moved;
 	res->pages_done = m.npages_done;
 	return err;

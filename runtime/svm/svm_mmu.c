@@ -1,0 +1,308 @@
+/* Device MMU (per-worker TLB, software page table fed by HMM_DEV_IOC_FAULT,
+ * invalidation events) and the direct-kernel gate. See svm_mmu.h. */
+#include "svm_mmu.h"
+
+#include "engine/engine.h"
+#include "hmm_door.h"
+#include "svm_mgr.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#define MAX_WORKERS 256 /* engine: worker index < 256 */
+#define TLB_N 64	/* per worker, direct mapped */
+#define PT_N 4096	/* per device, open addressing */
+#define PT_PROBE 8
+
+struct xl {
+	uint64_t page;
+	uintptr_t base; /* host address of the page's bytes */
+	uint32_t gen;	/* valid while equal to mmu_gen */
+	uint32_t write; /* writes may use it */
+};
+
+struct dev_mmu {
+	struct hx_mmu mmu;
+	unsigned dev;
+	char *ap;		   /* aperture of the device */
+	pthread_mutex_t lock;	   /* page table */
+	struct xl pt[PT_N];	   /* protected by lock */
+	struct xl (*tlb)[TLB_N]; /* [MAX_WORKERS]: each row its worker's */
+};
+
+static pthread_rwlock_t gate;
+static atomic_int maybe_resident; /* a migration to a device happened */
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+static int can_hold;		       /* APERTURE_HOLD available */
+static size_t page;
+static atomic_uint mmu_gen = 1;	       /* bumped: every translation is gone */
+static pthread_mutex_t run_lock = PTHREAD_MUTEX_INITIALIZER;
+static unsigned running;		       /* protected by run_lock */
+static struct dev_mmu *mmus[HMM_DEV_MAX_DEVICES]; /* protected by run_lock */
+static pthread_mutex_t ev_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static pthread_once_t probe_once = PTHREAD_ONCE_INIT;
+
+static void init(void)
+{
+	pthread_rwlockattr_t a;
+
+	/* Writers first: a stream of launches must not starve migrations. */
+	pthread_rwlockattr_init(&a);
+	pthread_rwlockattr_setkind_np(
+	    &a, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+	pthread_rwlock_init(&gate, &a);
+	pthread_rwlockattr_destroy(&a);
+}
+
+/* Only once something migrated (or a mirrored launch asks): a launch in a
+ * process that never used SVM must not open /dev/hmm, whose start-up maps
+ * memory. */
+static void probe(void)
+{
+	struct hmm_dev_info info;
+	int h = hx_svm_mgr_handle();
+
+	page = hx_svm_mgr_page_size();
+	memset(&info, 0, sizeof(info));
+	can_hold = h >= 0 && hx_svm_mgr_available() &&
+		   hx_hmm_ioctl(h, HMM_DEV_IOC_INFO, &info) == 0 &&
+		   (info.features & HMM_DEV_FEATURE_APERTURE_HOLD) &&
+		   getenv("HMMCL_SVM_NO_MIRROR") == NULL;
+}
+
+int hx_svm_direct_enter(void)
+{
+	pthread_once(&once, init);
+	pthread_rwlock_rdlock(&gate);
+	if (!atomic_load(&maybe_resident))
+		return 1;
+	pthread_once(&probe_once, probe);
+	if (!can_hold)
+		return 1;
+	/* Recount only while something may be resident: CPU faults bring
+	 * pages home without telling the runtime. */
+	if (hx_svm_mgr_device_pages() == 0) {
+		atomic_store(&maybe_resident, 0);
+		return 1;
+	}
+	pthread_rwlock_unlock(&gate);
+	return 0;
+}
+
+void hx_svm_direct_exit(void)
+{
+	pthread_rwlock_unlock(&gate);
+}
+
+void hx_svm_gate_migrate_lock(void)
+{
+	pthread_once(&once, init);
+	pthread_rwlock_wrlock(&gate);
+}
+
+void hx_svm_gate_migrate_unlock(int moved_to_device)
+{
+	if (moved_to_device)
+		atomic_store(&maybe_resident, 1);
+	pthread_rwlock_unlock(&gate);
+}
+
+/* Invalidation events (unmap, madvise, mremap, pages the CPU or another
+ * device took back): any of them drops every translation. Coarse but
+ * exact; translations are cheap to refill. */
+static void drain_events(void)
+{
+	struct hmm_dev_event ev[32];
+	int any = 0;
+
+	pthread_mutex_lock(&ev_lock);
+	while (hx_hmm_read(hx_svm_mgr_handle(), ev, sizeof(ev)) > 0)
+		any = 1;
+	pthread_mutex_unlock(&ev_lock);
+	if (any)
+		atomic_fetch_add(&mmu_gen, 1);
+}
+
+/* Mapped at all? (A kernel-mode read of one byte; never faults here.) */
+static int readable(uint64_t addr)
+{
+	char b;
+	struct iovec l = {&b, 1}, r = {(void *)(uintptr_t)addr, 1};
+
+	return process_vm_readv(getpid(), &l, 1, &r, 1, 0) == 1;
+}
+
+/* A page-table miss: /dev/hmm says where the page is (device fault).
+ * Returns 0 or an errno (a device page fault). */
+static int fault_in(struct dev_mmu *m, uint64_t pg, int write, struct xl *e,
+		    unsigned gen)
+{
+	struct hmm_dev_fault f;
+	uint64_t st = 0;
+
+	memset(&f, 0, sizeof(f));
+	f.start = pg;
+	f.size = page;
+	f.states = (uintptr_t)&st;
+	f.device = m->dev;
+	f.flags = write ? HMM_DEV_FAULT_WRITE : 0;
+	if (hx_hmm_ioctl(hx_svm_mgr_handle(), HMM_DEV_IOC_FAULT, &f) < 0) {
+		int err = errno;
+
+		/* Not mirrored (plain host memory handed to the kernel):
+		 * reached in place, if it is mapped at all. */
+		if (err != ENXIO || !readable(pg))
+			return err == ENXIO ? EFAULT : err;
+		*e = (struct xl){pg, (uintptr_t)pg, gen, 1};
+		return 0;
+	}
+	if (HMM_DEV_PAGE_STATE(st) == HMM_DEV_PAGE_DEVICE &&
+	    HMM_DEV_PAGE_DEV(st) == m->dev && m->ap &&
+	    HMM_DEV_PAGE_APERTURE(st) != HMM_DEV_PAGE_NO_APERTURE)
+		*e = (struct xl){
+		    pg, (uintptr_t)m->ap + HMM_DEV_PAGE_APERTURE(st) * page,
+		    gen, 1};
+	else
+		*e = (struct xl){pg, (uintptr_t)pg, gen,
+				 write || (st & HMM_DEV_PAGE_F_WRITE)};
+	return 0;
+}
+
+static struct xl *pt_find(struct dev_mmu *m, uint64_t pg, unsigned gen)
+{
+	unsigned h = (unsigned)((pg / page) * 2654435761u) % PT_N;
+	struct xl *victim = &m->pt[h];
+
+	for (int i = 0; i < PT_PROBE; i++) {
+		struct xl *e = &m->pt[(h + i) % PT_N];
+
+		if (e->gen == gen && e->page == pg)
+			return e;
+		if (e->gen != gen && victim->gen == gen)
+			victim = e;
+	}
+	return victim;
+}
+
+static int pt_lookup(struct dev_mmu *m, uint64_t pg, int write,
+		     struct xl *out)
+{
+	struct xl *e;
+	unsigned gen;
+	int err = 0;
+
+	drain_events();
+	pthread_mutex_lock(&m->lock);
+	gen = atomic_load(&mmu_gen);
+	e = pt_find(m, pg, gen);
+	if (e->gen != gen || e->page != pg || (write && !e->write))
+		err = fault_in(m, pg, write, e, gen);
+	if (!err)
+		*out = *e;
+	pthread_mutex_unlock(&m->lock);
+	return err;
+}
+
+/* struct hx_mmu translate: worker-private TLB, then the page table. */
+static void *translate(void *ctx, unsigned worker, uint64_t addr,
+		       uint64_t size, uint32_t access)
+{
+	struct dev_mmu *m = ctx;
+	uint64_t pg = addr & ~(uint64_t)(page - 1);
+	int write = access != 1;
+	unsigned gen = atomic_load_explicit(&mmu_gen, memory_order_acquire);
+	struct xl *t = &m->tlb[worker % MAX_WORKERS][(pg / page) % TLB_N];
+
+	(void)size; /* the compiler splits accesses at page boundaries */
+	if (t->gen != gen || t->page != pg || (write && !t->write))
+		if (pt_lookup(m, pg, write, t))
+			return NULL;
+	return (void *)(t->base + (addr - pg));
+}
+
+static struct dev_mmu *mmu_get(unsigned dev)
+{
+	struct hmm_dev_info info;
+	struct dev_mmu *m = mmus[dev];
+	int h = hx_svm_mgr_handle();
+	void *ap;
+
+	if (m)
+		return m;
+	m = calloc(1, sizeof(*m));
+	if (m)
+		m->tlb = calloc(MAX_WORKERS, sizeof(*m->tlb));
+	memset(&info, 0, sizeof(info));
+	if (!m || !m->tlb || hx_hmm_ioctl(h, HMM_DEV_IOC_INFO, &info) < 0) {
+		free(m ? m->tlb : NULL);
+		free(m);
+		return NULL;
+	}
+	m->dev = dev;
+	m->mmu = (struct hx_mmu){translate, m};
+	pthread_mutex_init(&m->lock, NULL);
+	/* Coherent devices have no aperture: their pages are in place. */
+	ap = hx_hmm_mmap(h, info.devices[dev].mem_size, PROT_READ | PROT_WRITE,
+			 HMM_DEV_APERTURE_OFFSET(dev));
+	m->ap = ap == MAP_FAILED ? NULL : ap;
+	mmus[dev] = m;
+	return m;
+}
+
+static int hold_all(uint32_t op)
+{
+	struct hmm_dev_aperture a;
+
+	for (unsigned d = 0; d < hx_svm_mgr_ndevices(); d++) {
+		memset(&a, 0, sizeof(a));
+		a.device = d;
+		a.op = op;
+		if (hx_hmm_ioctl(hx_svm_mgr_handle(), HMM_DEV_IOC_APERTURE,
+				 &a) < 0 &&
+		    errno != ENXIO)
+			return errno;
+	}
+	return 0;
+}
+
+const struct hx_mmu *hx_svm_mirrored_begin(unsigned dev)
+{
+	struct dev_mmu *m = NULL;
+
+	pthread_once(&probe_once, probe);
+	if (!can_hold || dev >= hx_svm_mgr_ndevices())
+		return NULL;
+	pthread_mutex_lock(&run_lock);
+	m = mmu_get(dev);
+	/* The first mirrored launch makes every device hold: from now on
+	 * no aperture address a worker caches can reach another page. */
+	if (m && running == 0 && hold_all(HMM_DEV_APERTURE_HOLD))
+		m = NULL;
+	if (m)
+		running++;
+	pthread_mutex_unlock(&run_lock);
+	if (m)
+		drain_events();
+	return m ? &m->mmu : NULL;
+}
+
+void hx_svm_mirrored_end(void)
+{
+	pthread_mutex_lock(&run_lock);
+	/* The last one out: no worker holds an aperture address any more,
+	 * so held slots may serve other pages; translations are dropped.
+	 * A held-slot fault may have put pages back on a device. */
+	if (--running == 0) {
+		hold_all(HMM_DEV_APERTURE_UNHOLD);
+		atomic_fetch_add(&mmu_gen, 1);
+		atomic_store(&maybe_resident, 1);
+	}
+	pthread_mutex_unlock(&run_lock);
+}

@@ -1,0 +1,36 @@
+/* The device MMU for the mirrored kernel variant and the gate between
+ * migrations to a device and direct kernels.
+ *
+ * Residency is a property of the process: a direct kernel dereferences
+ * raw host addresses, so it may run only while no page of the process is
+ * device-resident (it would still be correct, the CPU faulting pages home,
+ * but it would undo the placement). A launch asks hx_svm_direct_enter();
+ * on 1 it runs the direct variant holding the gate (a migration to a
+ * device waits for it), on 0 it runs the mirrored variant with the MMU of
+ * its device (hx_svm_mirrored_begin/end), which needs no gate: its
+ * aperture translations stay valid because every private device holds
+ * (HMM_DEV_IOC_APERTURE) while any mirrored launch runs.
+ */
+#ifndef HMMCL_SVM_MMU_H
+#define HMMCL_SVM_MMU_H
+
+#include <stdint.h>
+
+struct hx_mmu;
+
+/* 1: run direct, the gate is held until hx_svm_direct_exit(). 0: run
+ * mirrored (some page may be device-resident). */
+int hx_svm_direct_enter(void);
+void hx_svm_direct_exit(void);
+
+/* The MMU of device dev for one mirrored launch, or NULL when the device
+ * has no device memory or the backend cannot hold apertures (then run
+ * direct: correct, pages fault home). Every non-NULL begin needs an end. */
+const struct hx_mmu *hx_svm_mirrored_begin(unsigned dev);
+void hx_svm_mirrored_end(void);
+
+/* Migrations to a device take the gate exclusively (svm_mgr.c). */
+void hx_svm_gate_migrate_lock(void);
+void hx_svm_gate_migrate_unlock(int moved_to_device);
+
+#endif
