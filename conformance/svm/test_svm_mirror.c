@@ -238,8 +238,9 @@ TEST(direct_again_once_everything_went_home)
 	teardown(&f);
 }
 
-/* Many launches while the pages stay on the device: every one is exact
- * and none takes a CPU fault (held slots are released between them). */
+/* Many launches while the pages stay on the device: every one is exact,
+ * none takes a CPU fault, and only the first misses in the page table
+ * (translations outlive launches while nothing moves). */
 TEST(repeated_mirrored_launches)
 {
 	struct fix f = setup(8);
@@ -253,7 +254,7 @@ TEST(repeated_mirrored_launches)
 			 CL_COMPLETE);
 	b = svm_stats(&f.e, 0);
 	CHECK_DELTA(a, b, cpu_faults, 0);
-	CHECK_DELTA(a, b, device_faults, 20 * 16);
+	CHECK_DELTA(a, b, device_faults, 16);
 	check_out(&f, 19);
 	teardown(&f);
 }

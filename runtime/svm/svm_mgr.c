@@ -221,6 +221,8 @@ int hx_svm_mgr_migrate(uintptr_t start, size_t size, int dev, int undefined,
 		hx_svm_gate_migrate_lock();
 	if (hx_hmm_ioctl(mgr.h, HMM_DEV_IOC_MIGRATE, &m) < 0)
 		err = errno;
+	if (m.npages_moved)
+		hx_svm_mmu_migrated();
 	if (dev != HX_SVM_TO_SYSTEM)
 		hx_svm_gate_migrate_unlock(m.npages_moved > 0);
 	res->pages_moved = m.npages_moved;

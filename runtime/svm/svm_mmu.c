@@ -16,8 +16,8 @@
 #include <unistd.h>
 
 #define MAX_WORKERS 256 /* engine: worker index < 256 */
-#define TLB_N 64	/* per worker, direct mapped */
-#define PT_N 4096	/* per device, open addressing */
+#define TLB_N 256	/* per worker, direct mapped, hashed */
+#define PT_N 65536	/* per device, open addressing (256 MiB) */
 #define PT_PROBE 8
 
 struct xl {
@@ -27,12 +27,22 @@ struct xl {
 	uint32_t write; /* writes may use it */
 };
 
+/* A page-table entry, read without the lock (seqlock): the writer
+ * (holding the lock) clears key, writes gen and val, then publishes key,
+ * whose low bits count versions; a reader trusts what it read between
+ * two equal loads of key. */
+struct pte {
+	_Atomic uint64_t key; /* page | version << 1 | 1; 0 while written */
+	_Atomic uint64_t val; /* base | 1 when writes may use it */
+	_Atomic uint32_t gen; /* valid while equal to mmu_gen */
+};
+
 struct dev_mmu {
 	struct hx_mmu mmu;
 	unsigned dev;
 	char *ap;		   /* aperture of the device */
-	pthread_mutex_t lock;	   /* page table */
-	struct xl pt[PT_N];	   /* protected by lock */
+	pthread_mutex_t lock;	   /* page-table writers */
+	struct pte pt[PT_N];	   /* written under lock, read lock-free */
 	struct xl (*tlb)[TLB_N]; /* [MAX_WORKERS]: each row its worker's */
 };
 
@@ -114,9 +124,17 @@ void hx_svm_gate_migrate_unlock(int moved_to_device)
 	pthread_rwlock_unlock(&gate);
 }
 
+void hx_svm_mmu_migrated(void)
+{
+	atomic_fetch_add(&mmu_gen, 1);
+}
+
 /* Invalidation events (unmap, madvise, mremap, pages the CPU or another
  * device took back): any of them drops every translation. Coarse but
- * exact; translations are cheap to refill. */
+ * exact; translations are cheap to refill. Drained when a mirrored launch
+ * begins: a slot a page left between launches was freed (nothing held)
+ * and the event says so. During a launch every slot is held, so a stale
+ * translation still reaches its page and events only bring freshness. */
 static void drain_events(void)
 {
 	struct hmm_dev_event ev[32];
@@ -175,37 +193,84 @@ static int fault_in(struct dev_mmu *m, uint64_t pg, int write, struct xl *e,
 	return 0;
 }
 
-static struct xl *pt_find(struct dev_mmu *m, uint64_t pg, unsigned gen)
+static unsigned pt_hash(uint64_t pg)
 {
-	unsigned h = (unsigned)((pg / page) * 2654435761u) % PT_N;
-	struct xl *victim = &m->pt[h];
+	return (unsigned)((pg / page) * 2654435761u) % PT_N;
+}
+
+/* Lock-free lookup; 1 and *out on a hit. */
+static int pt_peek(struct dev_mmu *m, uint64_t pg, unsigned gen, int write,
+		   struct xl *out)
+{
+	unsigned h = pt_hash(pg);
 
 	for (int i = 0; i < PT_PROBE; i++) {
-		struct xl *e = &m->pt[(h + i) % PT_N];
+		struct pte *e = &m->pt[(h + i) % PT_N];
+		uint64_t k = atomic_load_explicit(&e->key, memory_order_acquire);
+		uint64_t v;
+		uint32_t g;
 
-		if (e->gen == gen && e->page == pg)
-			return e;
-		if (e->gen != gen && victim->gen == gen)
-			victim = e;
+		if (!(k & 1) || (k & ~(uint64_t)(page - 1)) != pg)
+			continue;
+		g = atomic_load_explicit(&e->gen, memory_order_relaxed);
+		v = atomic_load_explicit(&e->val, memory_order_relaxed);
+		atomic_thread_fence(memory_order_acquire);
+		if (atomic_load_explicit(&e->key, memory_order_relaxed) != k ||
+		    g != gen || (write && !(v & 1)))
+			return 0;
+		*out = (struct xl){pg, (uintptr_t)(v & ~1ull), gen, v & 1};
+		return 1;
 	}
-	return victim;
+	return 0;
+}
+
+/* Under m->lock: the entry for pg, a stale one, or the home slot. */
+static void pt_store(struct dev_mmu *m, const struct xl *x)
+{
+	unsigned h = pt_hash(x->page);
+	struct pte *e = &m->pt[h];
+	uint64_t ver;
+
+	for (int i = 0; i < PT_PROBE; i++) {
+		struct pte *c = &m->pt[(h + i) % PT_N];
+		uint64_t k = atomic_load_explicit(&c->key, memory_order_relaxed);
+
+		if ((k & ~(uint64_t)(page - 1)) == x->page ||
+		    atomic_load_explicit(&c->gen, memory_order_relaxed) !=
+			x->gen) {
+			e = c;
+			break;
+		}
+	}
+	ver = ((atomic_load_explicit(&e->key, memory_order_relaxed) >> 1) + 1) &
+	      ((page - 1) >> 1);
+	atomic_store_explicit(&e->key, 0, memory_order_relaxed);
+	atomic_thread_fence(memory_order_release);
+	atomic_store_explicit(&e->gen, x->gen, memory_order_relaxed);
+	atomic_store_explicit(&e->val, x->base | (x->write ? 1 : 0),
+			      memory_order_relaxed);
+	atomic_store_explicit(&e->key, x->page | ver << 1 | 1,
+			      memory_order_release);
 }
 
 static int pt_lookup(struct dev_mmu *m, uint64_t pg, int write,
 		     struct xl *out)
 {
-	struct xl *e;
-	unsigned gen;
+	unsigned gen = atomic_load(&mmu_gen);
+	struct xl x;
 	int err = 0;
 
-	drain_events();
+	if (pt_peek(m, pg, gen, write, out))
+		return 0;
 	pthread_mutex_lock(&m->lock);
 	gen = atomic_load(&mmu_gen);
-	e = pt_find(m, pg, gen);
-	if (e->gen != gen || e->page != pg || (write && !e->write))
-		err = fault_in(m, pg, write, e, gen);
-	if (!err)
-		*out = *e;
+	if (!pt_peek(m, pg, gen, write, out)) {
+		err = fault_in(m, pg, write, &x, gen);
+		if (!err) {
+			pt_store(m, &x);
+			*out = x;
+		}
+	}
 	pthread_mutex_unlock(&m->lock);
 	return err;
 }
@@ -218,7 +283,10 @@ static void *translate(void *ctx, unsigned worker, uint64_t addr,
 	uint64_t pg = addr & ~(uint64_t)(page - 1);
 	int write = access != 1;
 	unsigned gen = atomic_load_explicit(&mmu_gen, memory_order_acquire);
-	struct xl *t = &m->tlb[worker % MAX_WORKERS][(pg / page) % TLB_N];
+	/* Hashed: streams whose bases are a multiple of TLB_N pages apart
+	 * (a[i], b[i], c[i]) must not evict each other. */
+	unsigned h = (unsigned)(((pg / page) * 0x9E3779B97F4A7C15ull) >> 56);
+	struct xl *t = &m->tlb[worker % MAX_WORKERS][h % TLB_N];
 
 	(void)size; /* the compiler splits accesses at page boundaries */
 	if (t->gen != gen || t->page != pg || (write && !t->write))
@@ -256,7 +324,8 @@ static struct dev_mmu *mmu_get(unsigned dev)
 	return m;
 }
 
-static int hold_all(uint32_t op)
+/* Returns 0 or an errno; *freed counts the held slots UNHOLD freed. */
+static int hold_all(uint32_t op, uint64_t *freed)
 {
 	struct hmm_dev_aperture a;
 
@@ -268,6 +337,7 @@ static int hold_all(uint32_t op)
 				 &a) < 0 &&
 		    errno != ENXIO)
 			return errno;
+		*freed += a.nfreed;
 	}
 	return 0;
 }
@@ -275,6 +345,7 @@ static int hold_all(uint32_t op)
 const struct hx_mmu *hx_svm_mirrored_begin(unsigned dev)
 {
 	struct dev_mmu *m = NULL;
+	uint64_t freed = 0;
 
 	pthread_once(&probe_once, probe);
 	if (!can_hold || dev >= hx_svm_mgr_ndevices())
@@ -283,7 +354,7 @@ const struct hx_mmu *hx_svm_mirrored_begin(unsigned dev)
 	m = mmu_get(dev);
 	/* The first mirrored launch makes every device hold: from now on
 	 * no aperture address a worker caches can reach another page. */
-	if (m && running == 0 && hold_all(HMM_DEV_APERTURE_HOLD))
+	if (m && running == 0 && hold_all(HMM_DEV_APERTURE_HOLD, &freed))
 		m = NULL;
 	if (m)
 		running++;
@@ -295,13 +366,18 @@ const struct hx_mmu *hx_svm_mirrored_begin(unsigned dev)
 
 void hx_svm_mirrored_end(void)
 {
+	uint64_t freed = 0;
+
 	pthread_mutex_lock(&run_lock);
 	/* The last one out: no worker holds an aperture address any more,
-	 * so held slots may serve other pages; translations are dropped.
-	 * A held-slot fault may have put pages back on a device. */
+	 * so held slots may serve other pages, and translations to them are
+	 * dropped (the others stay: a slot is only ever freed while held,
+	 * by a migration, which drops everything, or with an event). A
+	 * held-slot fault may have put pages back on a device. */
 	if (--running == 0) {
-		hold_all(HMM_DEV_APERTURE_UNHOLD);
-		atomic_fetch_add(&mmu_gen, 1);
+		hold_all(HMM_DEV_APERTURE_UNHOLD, &freed);
+		if (freed)
+			atomic_fetch_add(&mmu_gen, 1);
 		atomic_store(&maybe_resident, 1);
 	}
 	pthread_mutex_unlock(&run_lock);

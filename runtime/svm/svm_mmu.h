@@ -32,5 +32,9 @@ void hx_svm_mirrored_end(void);
 /* Migrations to a device take the gate exclusively (svm_mgr.c). */
 void hx_svm_gate_migrate_lock(void);
 void hx_svm_gate_migrate_unlock(int moved_to_device);
+/* Any migration that moved pages: every cached translation is dropped
+ * (a slot a page left outside a mirrored launch may serve another page,
+ * and migrations raise no event). */
+void hx_svm_mmu_migrated(void);
 
 #endif
