@@ -11,12 +11,11 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
-static const char *src =
-    "kernel void trace_probe(global int *p)\n"
-    "{\n"
-    "	size_t i = get_global_id(0);\n"
-    "	p[i] = p[i] * 3 + 1;\n"
-    "}\n";
+static const char *src = "kernel void trace_probe(global int *p)\n"
+			 "{\n"
+			 "	size_t i = get_global_id(0);\n"
+			 "	p[i] = p[i] * 3 + 1;\n"
+			 "}\n";
 
 #define N (16 * PAGE)
 
@@ -67,8 +66,9 @@ static void write_expect(struct svm_env *e, cl_uint kd, cl_ulong to_dev,
 	snprintf(path, sizeof(path), "%s/expect.json", dir);
 	f = fopen(path, "w");
 	CHECK(f != NULL);
-	fprintf(f, "{\"ndev\":%u,\"kernel_dev\":%u,\"kernel\":\"trace_probe\","
-		   "\"to_host\":%llu,\"to_device\":[",
+	fprintf(f,
+		"{\"ndev\":%u,\"kernel_dev\":%u,\"kernel\":\"trace_probe\","
+		"\"to_host\":%llu,\"to_device\":[",
 		e->ndev, kd, (unsigned long long)to_host);
 	for (d = 0; d < e->ndev; d++)
 		fprintf(f, "%s%llu", d ? "," : "",

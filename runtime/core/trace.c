@@ -32,14 +32,14 @@
 int hx_trace_enabled;
 
 static pthread_mutex_t trace_lock = PTHREAD_MUTEX_INITIALIZER;
-static FILE *trace_fp;           /* protected by trace_lock; NULL: closed */
+static FILE *trace_fp; /* protected by trace_lock; NULL: closed */
 static int pid;
-static unsigned char named[2 * HX_MAX_DEVICES]; /* protected by trace_lock */
-static int cpu_lane_named;       /* protected by trace_lock */
-static int sampling;             /* protected by trace_lock */
-static cl_ulong last_sample;     /* protected by trace_lock */
+static unsigned char named[HX_MAX_DEVICES]; /* protected by trace_lock */
+static int cpu_lane_named;		    /* protected by trace_lock */
+static int sampling;			    /* protected by trace_lock */
+static cl_ulong last_sample;		    /* protected by trace_lock */
+/* Counters at the last sample, per device: protected by trace_lock. */
 static uint64_t last_cpu[HX_MAX_DEVICES], last_dev[HX_MAX_DEVICES];
-				 /* protected by trace_lock */
 static _Thread_local char label[128];
 static _Thread_local int host_lane_named;
 
@@ -50,7 +50,7 @@ static double us(cl_ulong ns)
 
 /* Writes one event (a JSON object) and its separator. trace_lock held. */
 static void put_locked(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2)));
+    __attribute__((format(printf, 1, 2)));
 static void put_locked(const char *fmt, ...)
 {
 	va_list ap;
@@ -67,12 +67,14 @@ static void put_locked(const char *fmt, ...)
 
 static void name_lane_locked(int tid, const char *name, int sort)
 {
-	put_locked("{\"ph\":\"M\",\"pid\":%d,\"tid\":%d,\"name\":\"thread_name\","
-		   "\"args\":{\"name\":\"%s\"}}",
-		   pid, tid, name);
-	put_locked("{\"ph\":\"M\",\"pid\":%d,\"tid\":%d,"
-		   "\"name\":\"thread_sort_index\",\"args\":{\"sort_index\":%d}}",
-		   pid, tid, sort);
+	put_locked(
+	    "{\"ph\":\"M\",\"pid\":%d,\"tid\":%d,\"name\":\"thread_name\","
+	    "\"args\":{\"name\":\"%s\"}}",
+	    pid, tid, name);
+	put_locked(
+	    "{\"ph\":\"M\",\"pid\":%d,\"tid\":%d,"
+	    "\"name\":\"thread_sort_index\",\"args\":{\"sort_index\":%d}}",
+	    pid, tid, sort);
 }
 
 static void name_device_lanes_locked(unsigned d)
