@@ -14,6 +14,16 @@ static const char *src =
     "	size_t i = get_global_id(0);\n"
     "	out[i] = in[i] * k + (int)i;\n"
     "}\n"
+    "kernel void evens(global int *buf, global uint *sink, int iters)\n"
+    "{\n"
+    "	size_t i = 2 * get_global_id(0);\n"
+    "	int x = buf[i];\n"
+    "	uint h = (uint)x;\n"
+    "	for (int r = 0; r < iters; r++)\n"
+    "		h = h * 1664525u + 1013904223u;\n"
+    "	sink[i / 2] = h;\n"
+    "	buf[i] = x + 1;\n"
+    "}\n"
     "kernel void poke(global int *out, ulong addr)\n"
     "{\n"
     "	out[get_global_id(0)] = *(global const int *)addr;\n"
@@ -256,5 +266,48 @@ TEST(repeated_mirrored_launches)
 	CHECK_DELTA(a, b, cpu_faults, 0);
 	CHECK_DELTA(a, b, device_faults, 16);
 	check_out(&f, 19);
+	teardown(&f);
+}
+
+/* The host writes the odd ints of device-resident pages while a mirrored
+ * kernel reads and writes the even ones: the host's writes take pages
+ * home under the kernel's cached aperture addresses, the kernel's next
+ * access brings them back. No write is lost on either side. */
+TEST(host_and_kernel_write_the_same_pages_at_once)
+{
+	struct fix f = setup(16);
+	cl_int err;
+	cl_kernel k = clCreateKernel(f.prog, "evens", &err);
+	volatile int *buf = f.in;
+	size_t half = f.n / 2;
+	int iters = 3000, last = 0;
+	cl_event ev;
+	cl_int st = CL_QUEUED;
+
+	CHECK_CL(err);
+	svm_migrate(&f.e, 0, f.in, 0, 0);
+	CHECK_CL(clSetKernelArgSVMPointer(k, 0, f.in));
+	CHECK_CL(clSetKernelArgSVMPointer(k, 1, f.out));
+	CHECK_CL(clSetKernelArg(k, 2, sizeof(iters), &iters));
+	CHECK_CL(clEnqueueNDRangeKernel(f.e.q[0], k, 1, NULL, &half, NULL, 0,
+					NULL, &ev));
+	CHECK_CL(clFlush(f.e.q[0]));
+	/* Whole passes until the kernel is done, then one more. */
+	for (int r = 1; st > CL_COMPLETE || r < 3; r++) {
+		for (size_t i = 1; i < f.n; i += 2)
+			buf[i] = -r;
+		last = r;
+		if (st > CL_COMPLETE)
+			CHECK_CL(clGetEventInfo(
+			    ev, CL_EVENT_COMMAND_EXECUTION_STATUS, sizeof(st),
+			    &st, NULL));
+	}
+	CHECK_EQ(st, CL_COMPLETE);
+	CHECK_CL(clReleaseEvent(ev));
+	fprintf(stderr, "%d host passes, %llu CPU faults\n", last,
+		(unsigned long long)svm_stats(&f.e, 0).cpu_faults);
+	for (size_t i = 0; i < f.n; i++)
+		CHECK_EQ(buf[i], i % 2 ? -last : (int)(i * 3 + 1) + 1);
+	CHECK_CL(clReleaseKernel(k));
 	teardown(&f);
 }
