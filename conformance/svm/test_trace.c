@@ -6,6 +6,7 @@
  * timestamps that move forward on every lane. */
 #include "svm_util.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -131,9 +132,59 @@ static void workload(cl_uint ndev)
 	svm_close(&e);
 }
 
+#define THREADS 3
+#define COPIES 200
+
+struct copier {
+	struct svm_env *e;
+	char *buf; /* SVM, 128 bytes */
+};
+
+static void *copier_main(void *arg)
+{
+	struct copier *c = arg;
+	cl_command_queue q = hx_test_queue(c->e->ctx, c->e->dev[0], 0);
+	int i;
+
+	for (i = 0; i < COPIES; i++)
+		CHECK_CL(clEnqueueSVMMemcpy(q, CL_TRUE, c->buf + 64, c->buf,
+					    64, 0, NULL, NULL));
+	CHECK_CL(clReleaseCommandQueue(q));
+	return NULL;
+}
+
+/* Host threads, each with its queue, making blocking copies at once. */
+static void threads_workload(cl_uint ndev)
+{
+	struct svm_env e = svm_open(ndev);
+	struct copier c[THREADS];
+	pthread_t t[THREADS];
+	char path[96];
+	FILE *f;
+	int i;
+
+	for (i = 0; i < THREADS; i++) {
+		c[i].e = &e;
+		c[i].buf = clSVMAlloc(e.ctx, 0, 128, 0);
+		CHECK(c[i].buf != NULL);
+		CHECK_EQ(pthread_create(&t[i], NULL, copier_main, &c[i]), 0);
+	}
+	for (i = 0; i < THREADS; i++) {
+		CHECK_EQ(pthread_join(t[i], NULL), 0);
+		clSVMFree(e.ctx, c[i].buf);
+	}
+	snprintf(path, sizeof(path), "%s/expect.json", dir);
+	f = fopen(path, "w");
+	CHECK(f != NULL);
+	fprintf(f, "{\"threads\":%d,\"copies\":%d}\n", THREADS, COPIES);
+	CHECK(fclose(f) == 0);
+	svm_close(&e);
+}
+
 /* Runs the workload in a child with HMMCL_TRACE=trace; cut: the child
  * ends with _exit, as a crashing process would, skipping atexit. */
-static void traced_child(const char *trace, const char *devices, int cut)
+static void traced_child(const char *trace, const char *devices, int cut,
+			 void (*fn)(cl_uint))
 {
 	pid_t pid;
 	int st;
@@ -144,7 +195,7 @@ static void traced_child(const char *trace, const char *devices, int cut)
 	if (pid == 0) {
 		setenv("HMMCL_TRACE", trace, 1);
 		setenv("HMMCL_DEVICES", devices, 1);
-		workload((cl_uint)atoi(devices));
+		fn((cl_uint)atoi(devices));
 		fflush(NULL);
 		if (cut)
 			_exit(0);
@@ -178,14 +229,19 @@ static void remove_dir(void)
 	CHECK_EQ(system(cmd), 0);
 }
 
-static void traced(const char *devices, int cut)
+static void traced_with(const char *devices, int cut, void (*fn)(cl_uint))
 {
 	char trace[96];
 
 	require_python();
 	make_dir();
 	snprintf(trace, sizeof(trace), "%s/trace.json", dir);
-	traced_child(trace, devices, cut);
+	traced_child(trace, devices, cut, fn);
+}
+
+static void traced(const char *devices, int cut)
+{
+	traced_with(devices, cut, workload);
 }
 
 TEST(one_device_events_and_counts)
@@ -238,7 +294,15 @@ TEST(unwritable_trace_file_is_ignored)
 	struct stat sb;
 
 	make_dir();
-	traced_child("/nonexistent-dir/trace.json", "1", 0);
+	traced_child("/nonexistent-dir/trace.json", "1", 0, workload);
 	CHECK(stat("/nonexistent-dir/trace.json", &sb) != 0);
+	remove_dir();
+}
+
+/* Events from several host threads are written whole, none lost. */
+TEST(threads_write_whole_events)
+{
+	traced_with("1", 0, threads_workload);
+	check_trace("");
 	remove_dir();
 }

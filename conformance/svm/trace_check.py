@@ -125,6 +125,24 @@ def check_waits(xs, lane):
         in_order([e for e in waits if e["tid"] == tid], "waits")
 
 
+def check_threads(xs, lane, exp):
+    """Host threads each made blocking copies on a queue of their own:
+    every command and wait is there, whole, on its thread's lane."""
+    n = exp["threads"] * exp["copies"]
+    copies = [e for e in xs if e["name"] == "SVMMemcpy"]
+    check(len(copies) == n, "%d copies in the trace, %d made"
+          % (len(copies), n))
+    check(all(e["args"]["status"] == 0 for e in copies), "copy status")
+    waits = [e for e in xs if e["name"] == "blocking call"]
+    check(len(waits) == n, "%d blocking waits, %d made" % (len(waits), n))
+    tids = set(e["tid"] for e in waits)
+    check(len(tids) == exp["threads"], "%d host lanes, %d threads"
+          % (len(tids), exp["threads"]))
+    for tid in tids:
+        check(lane.get(tid, "").endswith(": waits"), "wait lane")
+        in_order([e for e in waits if e["tid"] == tid], "waits")
+
+
 def check_svg(path, xs, lane):
     root = ET.parse(path).getroot()
     ns = "{http://www.w3.org/2000/svg}"
@@ -152,9 +170,12 @@ def main():
     for e in xs:
         check(e["tid"] in lane, "lane %s has a name" % e["tid"])
     if not failures:
-        check_devices(xs, lane, exp)
-        check_faults(xs, lane, exp)
-        check_waits(xs, lane)
+        if "threads" in exp:
+            check_threads(xs, lane, exp)
+        else:
+            check_devices(xs, lane, exp)
+            check_faults(xs, lane, exp)
+            check_waits(xs, lane)
         end = [e for e in events if e.get("name") == "trace_end"]
         check(truncated or len(end) == 1, "one trace_end")
         check(truncated or all(e["ts"] + e["dur"] <= end[0]["args"]["ts"] +
