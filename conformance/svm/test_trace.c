@@ -147,8 +147,8 @@ static void *copier_main(void *arg)
 	int i;
 
 	for (i = 0; i < COPIES; i++)
-		CHECK_CL(clEnqueueSVMMemcpy(q, CL_TRUE, c->buf + 64, c->buf,
-					    64, 0, NULL, NULL));
+		CHECK_CL(clEnqueueSVMMemcpy(q, CL_TRUE, c->buf + 64, c->buf, 64,
+					    0, NULL, NULL));
 	CHECK_CL(clReleaseCommandQueue(q));
 	return NULL;
 }
