@@ -210,3 +210,23 @@ TEST(held_slot_follows_the_address_after_remap)
 	CHECK_EQ((uint8_t)AP[idx[0] * PS + 10], pat(10, 6));
 	CHECK_EQ(verify(q, PS, 6), -1);
 }
+
+TEST(content_undefined_keeps_the_slot_held_with_old_data)
+{
+	char *p;
+	uint64_t idx[2], free0;
+	uint32_t d = setup(&p, 2, idx, 8);
+	struct hmm_dev_migrate m;
+	struct hmm_dev_aperture a;
+
+	free0 = mem_free(d);
+	CHECK_ERRNO(mig_full(p, 2 * PS, HMM_DEV_LOC_SYSTEM,
+			     HMM_DEV_MIGRATE_CONTENT_UNDEFINED, &m),
+		    0);
+	CHECK_EQ(mem_free(d), free0);
+	/* This page's old bytes (undefined allows them), nobody else's. */
+	CHECK_EQ((uint8_t)AP[idx[1] * PS + 10], pat(PS + 10, 8));
+	CHECK_ERRNO(ap_op(d, HMM_DEV_APERTURE_UNHOLD, &a), 0);
+	CHECK_EQ(a.nfreed, 2);
+	CHECK_EQ(mem_free(d), free0 + 2 * PS);
+}

@@ -62,7 +62,8 @@ struct ub_dev {
 	uint64_t *dirty; /* bitmap of free slots that still hold a page */
 	uint64_t nused, ndirty, hint; /* nused counts held slots too */
 	/* HMM_DEV_IOC_APERTURE: while hold is set, a slot a page left stays
-	 * used, owner[slot] = that page's address | 1, until RELEASE. */
+	 * used, owner[slot] = that page's address | 1 (| 2 when the slot
+	 * still holds dropped contents), until RELEASE. */
 	int hold;
 	uint64_t *owner; /* arena, npages words, allocated by the first HOLD */
 	uint64_t nheld;
@@ -163,7 +164,7 @@ void hx_ub_emit(uint32_t type, uint32_t dev, uint64_t start, uint64_t size,
 		uint64_t new_start);
 int hx_ub_slot_alloc(int dev, uint64_t *slot);
 void hx_ub_slot_free(int dev, uint64_t slot, int populated);
-void hx_ub_slot_leave(int dev, uint64_t slot, uint64_t ua);
+void hx_ub_slot_leave(int dev, uint64_t slot, uint64_t ua, int populated);
 uint64_t hx_ub_slot_release(int dev);
 void hx_ub_clean_dirty(int dev);
 uint64_t hx_ub_attr_get(uint64_t addr, int type);

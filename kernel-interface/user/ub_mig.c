@@ -153,8 +153,10 @@ static uint64_t run_out(int dev, uint64_t slot0, uint64_t ua, uint64_t n,
 	int err;
 
 	if (undefined) {
+		/* Held with the dropped contents: a stale access reads old
+		 * data of this page (undefined is allowed), never another's. */
 		for (i = 0; i < n; i++)
-			hx_ub_slot_free(dev, slot0 + i, 1);
+			hx_ub_slot_leave(dev, slot0 + i, ua + i * UB_PS, 1);
 		return n;
 	}
 	while (i < n) {
@@ -165,7 +167,7 @@ static uint64_t run_out(int dev, uint64_t slot0, uint64_t ua, uint64_t n,
 				      (n - i) * UB_PS, &done);
 			for (uint64_t k = 0; k < done / UB_PS; k++)
 				hx_ub_slot_leave(dev, slot0 + i + k,
-						 ua + (i + k) * UB_PS);
+						 ua + (i + k) * UB_PS, 0);
 			i += done / UB_PS;
 			if (i == n || err == -EAGAIN)
 				break;
@@ -383,7 +385,7 @@ static int dev_to_dev(int from, int dev, struct ub_rec *r, uint64_t a,
 	if (err)
 		hx_ub_slot_free(from, UB_PST_SLOT(w), 1);
 	else
-		hx_ub_slot_leave(from, UB_PST_SLOT(w), a);
+		hx_ub_slot_leave(from, UB_PST_SLOT(w), a, 0);
 	count_out(from, a, 1, undefined, 0);
 	PST(r, a) = UB_PST(dev, slot, 0);
 	*moved += 1;
@@ -485,7 +487,7 @@ static int held_move_in(int dev, uint64_t s, uint64_t ua, struct ub_rec *r)
 		hx_ub.dev[dev].owner[s] = 0;
 		hx_ub.dev[dev].nheld--;
 		PST(r, ua) = UB_PST(dev, s, 0);
-		hx_ub_slot_leave(dev, t, ua);
+		hx_ub_slot_leave(dev, t, ua, 0);
 		return 0;
 	}
 	err = uf_move(dst, ua, UB_PS, &done);

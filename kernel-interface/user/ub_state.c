@@ -333,22 +333,23 @@ void hx_ub_slot_free(int dev, uint64_t slot, int populated)
 	}
 }
 
-/* The page at ua moved out of slot (which is now empty). A holding device
- * keeps the slot for it: cached aperture addresses of the page stay valid
- * (an access brings the page back) and never reach another page. */
-void hx_ub_slot_leave(int dev, uint64_t slot, uint64_t ua)
+/* The page at ua left slot (populated: its dropped contents are still
+ * there). A holding device keeps the slot for it: cached aperture
+ * addresses of the page stay valid (an access to an empty held slot
+ * brings the page back) and never reach another page. */
+void hx_ub_slot_leave(int dev, uint64_t slot, uint64_t ua, int populated)
 {
 	struct ub_dev *d = &hx_ub.dev[dev];
 
 	if (!d->hold || !d->owner || d->owner[slot]) {
-		hx_ub_slot_free(dev, slot, 0);
+		hx_ub_slot_free(dev, slot, populated);
 		return;
 	}
-	d->owner[slot] = ua | 1;
+	d->owner[slot] = ua | 1 | (populated ? 2 : 0);
 	d->nheld++;
 }
 
-/* Frees every held slot (all empty); returns how many. */
+/* Frees every held slot; returns how many. */
 uint64_t hx_ub_slot_release(int dev)
 {
 	struct ub_dev *d = &hx_ub.dev[dev];
@@ -357,9 +358,9 @@ uint64_t hx_ub_slot_release(int dev)
 	for (uint64_t s = 0; d->owner && d->nheld && s < d->npages; s++) {
 		if (!d->owner[s])
 			continue;
+		hx_ub_slot_free(dev, s, !!(d->owner[s] & 2));
 		d->owner[s] = 0;
 		d->nheld--;
-		hx_ub_slot_free(dev, s, 0);
 		n++;
 	}
 	return n;
