@@ -40,6 +40,19 @@ static struct {
 	unsigned char def[ABYTES];  /* 1: byte defined */
 } area[AREAS];
 static int slot_used[SLOTS];
+/* HMMCL_FUZZ_HOLD=1: every private device holds its aperture; the fuzzer
+ * remembers the aperture address of pages it saw on a device (as a device
+ * MMU caches translations) and later reads and writes through it, however
+ * the page moved since. Entries are dropped when the area is unmapped or
+ * moved (an MMU drops them on the event) and on RELEASE. */
+static int hold;
+static char *aperture[HMM_DEV_MAX_DEVICES];
+static char *stale[AREAS][APAGES]; /* remembered aperture page, or NULL */
+
+static void forget_stale(int a)
+{
+	memset(stale[a], 0, sizeof(stale[a]));
+}
 static uint64_t rng_state, op_no, seed;
 static char oplog[LOG][96];
 
@@ -141,6 +154,7 @@ static int free_slot(void)
 
 static void map_area(int a)
 {
+	forget_stale(a);
 	int s = free_slot();
 
 	if (s < 0)
@@ -171,6 +185,7 @@ static void placeholder(int s)
 
 static void unmap_area(int a)
 {
+	forget_stale(a);
 	if (munmap(base(a), ABYTES))
 		die("munmap: %s", strerror(errno));
 	placeholder(area[a].slot);
@@ -239,11 +254,16 @@ static void op_migrate(int a)
 		memset(area[a].def + off, 0,
 		       n); /* moved or failed, any page may drop */
 	for (size_t i = 0; i < m.npages_done && target != HMM_DEV_LOC_SYSTEM;
-	     i++)
+	     i++) {
 		if (HMM_DEV_PAGE_STATE(st[i]) != HMM_DEV_PAGE_DEVICE ||
 		    HMM_DEV_PAGE_DEV(st[i]) != target)
 			die("migrate: page %zu state 0x%llx", i,
 			    (unsigned long long)st[i]);
+		if (hold && aperture[target] && !stale[a][off / PS + i])
+			stale[a][off / PS + i] =
+			    aperture[target] +
+			    (size_t)HMM_DEV_PAGE_APERTURE(st[i]) * PS;
+	}
 }
 
 static void op_dev_rw(int a, int write)
@@ -290,6 +310,7 @@ static void op_fault(int a)
 
 static void op_dontneed(int a)
 {
+	forget_stale(a);
 	size_t off, n;
 
 	range(&off, &n, 1);
@@ -302,6 +323,7 @@ static void op_dontneed(int a)
 
 static void op_mremap(int a)
 {
+	forget_stale(a);
 	int s = free_slot(), from = area[a].slot;
 	char *to;
 
@@ -371,6 +393,62 @@ static void paranoid(void)
 	}
 }
 
+/* A read or write through a remembered aperture address. */
+static void op_stale(int a)
+{
+	size_t p = (size_t)below(APAGES), off, n;
+	unsigned char v = (unsigned char)rnd();
+
+	if (!stale[a][p])
+		return;
+	off = (size_t)below(PS);
+	n = 1 + (size_t)below(PS - off);
+	if (below(2)) {
+		logop("stale aperture write area %d page %zu [0x%zx,+0x%zx) = "
+		      "0x%02x",
+		      a, p, off, n, v);
+		memset(stale[a][p] + off, v, n);
+		memset(area[a].data + p * PS + off, v, n);
+		memset(area[a].def + p * PS + off, 1, n);
+	} else {
+		logop("stale aperture read area %d page %zu [0x%zx,+0x%zx)", a,
+		      p, off, n);
+		check_bytes(a, p * PS + off,
+			    (unsigned char *)stale[a][p] + off, n,
+			    "stale aperture read");
+	}
+}
+
+/* No remembered address remains: held slots may go. */
+static void release_all(void)
+{
+	memset(stale, 0, sizeof(stale));
+	for (uint32_t d = 0; d < info.ndevices; d++) {
+		struct hmm_dev_aperture ap = {.device = d,
+					      .op = HMM_DEV_APERTURE_RELEASE};
+
+		if (aperture[d] && hx_hmm_ioctl(H, HMM_DEV_IOC_APERTURE, &ap))
+			die("release: %s", strerror(errno));
+	}
+}
+
+static void hold_setup(void)
+{
+	for (uint32_t d = 0; d < info.ndevices; d++) {
+		struct hmm_dev_aperture ap = {.device = d,
+					      .op = HMM_DEV_APERTURE_HOLD};
+		void *m;
+
+		if (info.devices[d].kind != HMM_DEV_MEM_PRIVATE ||
+		    hx_hmm_ioctl(H, HMM_DEV_IOC_APERTURE, &ap))
+			continue;
+		m = hx_hmm_mmap(H, info.devices[d].mem_size,
+				PROT_READ | PROT_WRITE,
+				HMM_DEV_APERTURE_OFFSET(d));
+		aperture[d] = m == MAP_FAILED ? NULL : m;
+	}
+}
+
 static void drain_events(void)
 {
 	struct hmm_dev_event ev[16];
@@ -414,6 +492,8 @@ static void step(void)
 		op_dev_rw(a, 0);
 	else if (r < 850)
 		op_dev_rw(a, 1);
+	else if (r < 900 && hold && below(2))
+		op_stale(a);
 	else if (r < 900)
 		op_fault(a);
 	else if (r < 930)
@@ -450,6 +530,7 @@ int main(int argc, char **argv)
 		skip = e;
 	if ((e = getenv("HMMCL_FUZZ_OPS")))
 		ops = strtoull(e, NULL, 0);
+	hold = getenv("HMMCL_FUZZ_HOLD") && *getenv("HMMCL_FUZZ_HOLD") == '1';
 	for (int i = 1; i + 1 < argc; i += 2) {
 		if (!strcmp(argv[i], "--seed"))
 			seed = strtoull(argv[i + 1], NULL, 0);
@@ -485,6 +566,8 @@ int main(int argc, char **argv)
 	}
 	for (int a = 0; a < AREAS; a++)
 		area[a].slot = -1;
+	if (hold)
+		hold_setup();
 	for (int a = 0; a < AREAS; a++)
 		map_area(a);
 	for (op_no = 0; op_no < ops; op_no++) {
@@ -493,6 +576,8 @@ int main(int argc, char **argv)
 			paranoid();
 		if ((op_no & 255) == 0)
 			drain_events();
+		if (hold && (op_no & 1023) == 1023)
+			release_all();
 	}
 	verify_all("final check");
 	printf("fuzz_hmm: seed %llu: %llu operations, every byte checked\n",

@@ -152,11 +152,12 @@ static uint64_t run_out(int dev, uint64_t slot0, uint64_t ua, uint64_t n,
 	uint64_t done = 0, i = 0;
 	int err;
 
-	if (undefined) {
-		/* Held with the dropped contents: a stale access reads old
-		 * data of this page (undefined is allowed), never another's. */
+	/* Dropping leaves the bytes in the slot. A holding device moves
+	 * them instead (old contents are allowed): the slot is then empty
+	 * and held, so a stale access finds the page and no write is lost. */
+	if (undefined && !hx_ub.dev[dev].hold) {
 		for (i = 0; i < n; i++)
-			hx_ub_slot_leave(dev, slot0 + i, ua + i * UB_PS, 1);
+			hx_ub_slot_free(dev, slot0 + i, 1);
 		return n;
 	}
 	while (i < n) {
@@ -491,6 +492,12 @@ static int held_move_in(int dev, uint64_t s, uint64_t ua, struct ub_rec *r)
 		return 0;
 	}
 	err = uf_move(dst, ua, UB_PS, &done);
+	if (err == -EBUSY && hx_ub_mincore_page(ua) == 1) {
+		/* Shared with a child since fork(): break COW as migration
+		 * does (present page: the write cannot fault into us). */
+		__atomic_fetch_add((volatile int *)ua, 0, __ATOMIC_SEQ_CST);
+		err = uf_move(dst, ua, UB_PS, &done);
+	}
 	if (err)
 		return err;
 	hx_ub.dev[dev].owner[s] = 0;

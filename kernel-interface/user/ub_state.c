@@ -158,8 +158,8 @@ int hx_ub_rec_ensure(uint64_t start, uint64_t end, int do_register)
 }
 
 /* Forgets residency in [start, end): device slots are freed (they may
- * still hold a page, so they become dirty); records wholly inside an
- * unmapped range go away. */
+ * still hold a page, so they become dirty) or held; records wholly inside
+ * an unmapped range go away. */
 void hx_ub_rec_drop_range_locked(uint64_t start, uint64_t end, int unmapped)
 {
 	int i = rec_index(start);
@@ -173,8 +173,11 @@ void hx_ub_rec_drop_range_locked(uint64_t start, uint64_t end, int unmapped)
 			uint64_t *w = &r->pst[(p - r->start) / UB_PS];
 			int d = UB_PST_DEV(*w);
 
+			/* Held (with the dropped bytes) while holding: a
+			 * cached aperture address never reaches another
+			 * page. */
 			if (*w && !(*w & UB_PST_COH))
-				hx_ub_slot_free(d, UB_PST_SLOT(*w), 1);
+				hx_ub_slot_leave(d, UB_PST_SLOT(*w), p, 1);
 			else if (*w)
 				hx_ub.dev[d].nused--;
 			*w = 0;
