@@ -413,9 +413,8 @@ static void op_stale(int a)
 	} else {
 		logop("stale aperture read area %d page %zu [0x%zx,+0x%zx)", a,
 		      p, off, n);
-		check_bytes(a, p * PS + off,
-			    (unsigned char *)stale[a][p] + off, n,
-			    "stale aperture read");
+		check_bytes(a, p * PS + off, (unsigned char *)stale[a][p] + off,
+			    n, "stale aperture read");
 	}
 }
 

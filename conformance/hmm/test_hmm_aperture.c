@@ -175,9 +175,8 @@ TEST(aperture_errors)
 	fx_open();
 	CHECK_ERRNO(ap_op(0, 0, &a), EINVAL);
 	CHECK_ERRNO(ap_op(0, 4, &a), EINVAL);
-	a = (struct hmm_dev_aperture){.device = 0,
-				      .op = HMM_DEV_APERTURE_RELEASE,
-				      .flags = 1};
+	a = (struct hmm_dev_aperture){
+	    .device = 0, .op = HMM_DEV_APERTURE_RELEASE, .flags = 1};
 	CHECK_ERRNO(io(HMM_DEV_IOC_APERTURE, &a), EINVAL);
 	CHECK_ERRNO(ap_op(INFO.ndevices, HMM_DEV_APERTURE_RELEASE, &a), ENODEV);
 	for (uint32_t d = 0; d < INFO.ndevices; d++) {

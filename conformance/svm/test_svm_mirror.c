@@ -68,8 +68,8 @@ static cl_kernel build(struct svm_env *e, cl_program *prog)
 }
 
 /* Returns the event's final status. */
-static cl_int run_scale(struct svm_env *e, cl_kernel k, const int *in,
-			int *out, size_t n, int factor)
+static cl_int run_scale(struct svm_env *e, cl_kernel k, const int *in, int *out,
+			size_t n, int factor)
 {
 	cl_event ev;
 	cl_int st;
@@ -194,8 +194,8 @@ TEST(host_write_between_launches_is_seen)
 TEST(wild_pointer_is_a_reported_device_fault)
 {
 	struct fix f = setup(2);
-	char *hole = mmap(NULL, PAGE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
-			  -1, 0);
+	char *hole =
+	    mmap(NULL, PAGE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	cl_ulong addr = (uintptr_t)hole + 8;
 	cl_int err;
 	cl_kernel poke = clCreateKernel(f.prog, "poke", &err);
@@ -210,8 +210,8 @@ TEST(wild_pointer_is_a_reported_device_fault)
 	notified[0] = 0;
 	CHECK_CL(clSetKernelArgSVMPointer(poke, 0, f.out));
 	CHECK_CL(clSetKernelArg(poke, 1, sizeof(addr), &addr));
-	CHECK_CL(clEnqueueNDRangeKernel(f.e.q[0], poke, 1, NULL, &one, NULL,
-					0, NULL, &ev));
+	CHECK_CL(clEnqueueNDRangeKernel(f.e.q[0], poke, 1, NULL, &one, NULL, 0,
+					NULL, &ev));
 	clWaitForEvents(1, &ev);
 	CHECK_CL(clGetEventInfo(ev, CL_EVENT_COMMAND_EXECUTION_STATUS,
 				sizeof(st), &st, NULL));

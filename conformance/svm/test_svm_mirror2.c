@@ -73,11 +73,10 @@ TEST(kernel_on_device_1_with_pages_on_both_devices)
 #include <pthread.h>
 #include <stdatomic.h>
 
-static const char *inc_src =
-    "kernel void inc(global int *buf)\n"
-    "{\n"
-    "	buf[2 * get_global_id(0)] += 1;\n"
-    "}\n";
+static const char *inc_src = "kernel void inc(global int *buf)\n"
+			     "{\n"
+			     "	buf[2 * get_global_id(0)] += 1;\n"
+			     "}\n";
 
 struct writer {
 	volatile int *buf;
@@ -105,8 +104,8 @@ TEST(stress_kernels_migrations_and_host_writers)
 {
 	struct svm_env e = svm_open(2);
 	const size_t n = 32 * PAGE / sizeof(int), half = n / 2;
-	int *buf = clSVMAlloc(e.ctx, CL_MEM_SVM_FINE_GRAIN_BUFFER,
-			      n * sizeof(int), 0);
+	int *buf =
+	    clSVMAlloc(e.ctx, CL_MEM_SVM_FINE_GRAIN_BUFFER, n * sizeof(int), 0);
 	const char *rs = getenv("HMMCL_SVM_STRESS_ROUNDS");
 	int rounds = rs ? atoi(rs) : 200;
 	struct writer w = {(volatile int *)buf, n, 0, 0, 0};
@@ -133,8 +132,8 @@ TEST(stress_kernels_migrations_and_host_writers)
 		cl_mem_migration_flags fl =
 		    r % 5 == 4 ? CL_MIGRATE_MEM_OBJECT_HOST : 0;
 
-		CHECK_CL(clEnqueueSVMMigrateMem(q, 1, &p, &sz, fl, 0, NULL,
-						NULL));
+		CHECK_CL(
+		    clEnqueueSVMMigrateMem(q, 1, &p, &sz, fl, 0, NULL, NULL));
 		CHECK_CL(clEnqueueNDRangeKernel(q, k, 1, NULL, &half, NULL, 0,
 						NULL, NULL));
 		/* Rounds on the two queues are ordered: each kernel's

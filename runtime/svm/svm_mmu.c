@@ -40,20 +40,20 @@ struct pte {
 struct dev_mmu {
 	struct hx_mmu mmu;
 	unsigned dev;
-	char *ap;		   /* aperture of the device */
-	pthread_mutex_t lock;	   /* page-table writers */
-	struct pte pt[PT_N];	   /* written under lock, read lock-free */
+	char *ap;		 /* aperture of the device */
+	pthread_mutex_t lock;	 /* page-table writers */
+	struct pte pt[PT_N];	 /* written under lock, read lock-free */
 	struct xl (*tlb)[TLB_N]; /* [MAX_WORKERS]: each row its worker's */
 };
 
 static pthread_rwlock_t gate;
 static atomic_int maybe_resident; /* a migration to a device happened */
 static pthread_once_t once = PTHREAD_ONCE_INIT;
-static int can_hold;		       /* APERTURE_HOLD available */
+static int can_hold; /* APERTURE_HOLD available */
 static size_t page;
-static atomic_uint mmu_gen = 1;	       /* bumped: every translation is gone */
+static atomic_uint mmu_gen = 1; /* bumped: every translation is gone */
 static pthread_mutex_t run_lock = PTHREAD_MUTEX_INITIALIZER;
-static unsigned running;		       /* protected by run_lock */
+static unsigned running;			  /* protected by run_lock */
 static struct dev_mmu *mmus[HMM_DEV_MAX_DEVICES]; /* protected by run_lock */
 static pthread_mutex_t ev_lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -206,7 +206,8 @@ static int pt_peek(struct dev_mmu *m, uint64_t pg, unsigned gen, int write,
 
 	for (int i = 0; i < PT_PROBE; i++) {
 		struct pte *e = &m->pt[(h + i) % PT_N];
-		uint64_t k = atomic_load_explicit(&e->key, memory_order_acquire);
+		uint64_t k =
+		    atomic_load_explicit(&e->key, memory_order_acquire);
 		uint64_t v;
 		uint32_t g;
 
@@ -233,7 +234,8 @@ static void pt_store(struct dev_mmu *m, const struct xl *x)
 
 	for (int i = 0; i < PT_PROBE; i++) {
 		struct pte *c = &m->pt[(h + i) % PT_N];
-		uint64_t k = atomic_load_explicit(&c->key, memory_order_relaxed);
+		uint64_t k =
+		    atomic_load_explicit(&c->key, memory_order_relaxed);
 
 		if ((k & ~(uint64_t)(page - 1)) == x->page ||
 		    atomic_load_explicit(&c->gen, memory_order_relaxed) !=
@@ -253,8 +255,7 @@ static void pt_store(struct dev_mmu *m, const struct xl *x)
 			      memory_order_release);
 }
 
-static int pt_lookup(struct dev_mmu *m, uint64_t pg, int write,
-		     struct xl *out)
+static int pt_lookup(struct dev_mmu *m, uint64_t pg, int write, struct xl *out)
 {
 	unsigned gen = atomic_load(&mmu_gen);
 	struct xl x;
@@ -276,8 +277,8 @@ static int pt_lookup(struct dev_mmu *m, uint64_t pg, int write,
 }
 
 /* struct hx_mmu translate: worker-private TLB, then the page table. */
-static void *translate(void *ctx, unsigned worker, uint64_t addr,
-		       uint64_t size, uint32_t access)
+static void *translate(void *ctx, unsigned worker, uint64_t addr, uint64_t size,
+		       uint32_t access)
 {
 	struct dev_mmu *m = ctx;
 	uint64_t pg = addr & ~(uint64_t)(page - 1);

@@ -231,9 +231,9 @@ struct hmm_dev_stats {
 	__u64 invalidations;   /* (out) mirrored pages invalidated by events */
 	__u64 copy_fallback_pages; /* (out) pages copied where a zero-copy
 				      move was refused (user backend) */
-	__u64 aperture_faults; /* (out) stale aperture accesses that brought
-				  a held page back to its slot */
-	__u64 reserved[6];     /* (out) 0 */
+	__u64 aperture_faults;	   /* (out) stale aperture accesses that brought
+				      a held page back to its slot */
+	__u64 reserved[6];	   /* (out) 0 */
 };
 
 /* HMM_DEV_IOC_APERTURE: revocation of aperture translations. While a
@@ -242,10 +242,11 @@ struct hmm_dev_stats {
  * aperture to it brings the page back into that slot: a cached aperture
  * address never reads an empty slot nor loses a write, and is never
  * reused for another page until RELEASE. */
-#define HMM_DEV_APERTURE_HOLD 1	   /* start holding vacated slots */
-#define HMM_DEV_APERTURE_RELEASE 2 /* free held slots: no cached aperture
-				      address of them remains */
-#define HMM_DEV_APERTURE_UNHOLD 3  /* RELEASE, then stop holding */
+/* HOLD: start holding vacated slots. RELEASE: free held slots (no cached
+ * aperture address of them remains). UNHOLD: RELEASE, then stop. */
+#define HMM_DEV_APERTURE_HOLD 1
+#define HMM_DEV_APERTURE_RELEASE 2
+#define HMM_DEV_APERTURE_UNHOLD 3
 struct hmm_dev_aperture {
 	__u32 device; /* (in) device index (private kind) */
 	__u32 op;     /* (in) HMM_DEV_APERTURE_* */
