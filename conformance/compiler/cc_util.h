@@ -26,6 +26,15 @@ static inline hx_cprog *cc_build(const char *src, const char *opts)
 	return p;
 }
 
+/* Kernels with barriers run as work-item loops unless HMMCL_FISSION=0
+ * (or their context is too large: test_fission.c). */
+static inline int cc_fission_on(void)
+{
+	const char *e = getenv("HMMCL_FISSION");
+
+	return !e || strcmp(e, "0") != 0;
+}
+
 static inline hx_kernel_code cc_code(hx_cprog *p, const char *name,
 				     uint32_t variant)
 {

@@ -63,7 +63,7 @@ TEST(barrier_tree_reduction)
 	hx_cprog *p = cc_build(reduce_src, "");
 	hx_kernel_code kc = cc_code(p, "reduce", 0);
 
-	CHECK(kc.flags & HX_CODE_PER_ITEM);
+	CHECK_EQ(!(kc.flags & HX_CODE_PER_ITEM), cc_fission_on());
 	for (int i = 0; i < N; i++)
 		in[i] = i % 97;
 	run(&kc, args, N, WG, WG * sizeof(int), NULL);
@@ -112,7 +112,7 @@ TEST(cl30_features_together)
 	hx_kernel_code kc = cc_code(p, "k", 0);
 	long all = 0;
 
-	CHECK(kc.flags & HX_CODE_PER_ITEM);
+	CHECK_EQ(!(kc.flags & HX_CODE_PER_ITEM), cc_fission_on());
 	CHECK_EQ(hx_compiler_globals_size(p), 8);
 	for (int i = 0; i < N; i++)
 		in[i] = i - 1000, all += 2 * (i - 1000);

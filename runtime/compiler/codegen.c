@@ -18,6 +18,7 @@ typedef struct entry_info {
 	LLVMValueRef entry;
 	LLVMValueRef kernel;
 	bool per_item;
+	bool fission;		/* barriers: work-item loops (fission.c) */
 	LLVMValueRef g;		/* hx_group * */
 	LLVMValueRef lid[3];	/* loop induction values (loop mode) */
 	LLVMValueRef local_mem; /* g->local_mem, loaded in the entry block */
@@ -41,6 +42,14 @@ typedef struct cg {
 void hx_entry_name(const char *kernel, int variant, char *out, size_t size)
 {
 	snprintf(out, size, "__hx_entry_%c.%s",
+		 variant == HX_VARIANT_MIRRORED ? 'm' : 'd', kernel);
+}
+
+/* An i32 next to each entry: nonzero when a kernel with barriers was
+ * compiled as work-item loops (no HX_CODE_PER_ITEM for the engine). */
+void hx_mode_name(const char *kernel, int variant, char *out, size_t size)
+{
+	snprintf(out, size, "__hx_mode_%c.%s",
 		 variant == HX_VARIANT_MIRRORED ? 'm' : 'd', kernel);
 }
 
@@ -684,6 +693,113 @@ static void extern_globals(cg *c)
 		}
 }
 
+static bool fission_wanted(void)
+{
+	const char *e = getenv("HMMCL_FISSION");
+
+	return !e || strcmp(e, "0") != 0;
+}
+
+static void add_mode(cg *c, entry_info *e)
+{
+	char name[512];
+	size_t len;
+	LLVMValueRef gv;
+
+	/* The kernel function itself is gone (inlined): use the entry's
+	 * name, "__hx_entry_d." + kernel. */
+	hx_mode_name(LLVMGetValueName2(e->entry, &len) + 13, c->variant, name,
+		     sizeof(name));
+	gv = LLVMAddGlobal(c->m, c->i32, name);
+	LLVMSetInitializer(gv, LLVMConstInt(c->i32, e->fission, 0));
+	LLVMSetGlobalConstant(gv, 1);
+}
+
+/* optnone (which needs noinline) keeps function passes off f. */
+static void set_optnone(cg *c, LLVMValueRef f, bool on)
+{
+	static const char *const names[] = {"optnone", "noinline"};
+
+	for (int i = 0; i < 2; i++) {
+		unsigned k = LLVMGetEnumAttributeKindForName(
+		    names[i], strlen(names[i]));
+		if (on)
+			LLVMAddAttributeAtIndex(
+			    f, LLVMAttributeFunctionIndex,
+			    LLVMCreateEnumAttribute(c->ctx, k, 0));
+		else
+			LLVMRemoveEnumAttributeAtIndex(
+			    f, LLVMAttributeFunctionIndex, k);
+	}
+}
+
+/* Private scalars to SSA values; the work-item functions' dimension
+ * tests fold so that __hx_local_id calls can be recomputed after a
+ * barrier instead of kept per item. Only the entries with barriers: the
+ * others keep their loops (e->lid) untouched. A barrier must never be
+ * duplicated onto paths some items take and others do not. */
+static int pre_fission(cg *c)
+{
+	LLVMValueRef bar = LLVMGetNamedFunction(c->m, "__hx_barrier");
+	int ret;
+
+	for (int i = 0; bar && i < 2; i++) {
+		const char *a = i ? "noduplicate" : "convergent";
+		LLVMAddAttributeAtIndex(
+		    bar, LLVMAttributeFunctionIndex,
+		    LLVMCreateEnumAttribute(
+			c->ctx, LLVMGetEnumAttributeKindForName(a, strlen(a)),
+			0));
+	}
+	for (size_t i = 0; i < c->ne; i++)
+		if (!c->e[i].per_item)
+			set_optnone(c, c->e[i].entry, true);
+	ret = run_passes(c, "function(sroa,early-cse,instcombine,simplifycfg)",
+			 NULL);
+	for (size_t i = 0; i < c->ne; i++) {
+		entry_info *e = &c->e[i];
+		if (!e->per_item) {
+			set_optnone(c, e->entry, false);
+			continue;
+		}
+		/* The passes may have merged or removed the first load. */
+		LLVMPositionBuilderBefore(
+		    c->b, LLVMGetFirstInstruction(LLVMGetEntryBasicBlock(e->entry)));
+		e->local_mem = load_field(c, c->ptr, e->g,
+					  offsetof(hx_group, local_mem));
+	}
+	return ret;
+}
+
+/* Kernels with barriers: work-item loops where fission.c can prove them
+ * right, one fiber per item otherwise (HMMCL_FISSION=0: always). */
+static int fission_all(cg *c)
+{
+	bool any = false;
+
+	for (size_t i = 0; i < c->ne; i++)
+		any |= c->e[i].per_item;
+	if (any && fission_wanted() && pre_fission(c))
+		return -1;
+	for (size_t i = 0; i < c->ne && any && fission_wanted(); i++) {
+		entry_info *e = &c->e[i];
+		int r = e->per_item
+			    ? hx_fission(c->m, e->entry, e->g, e->lid)
+			    : 0;
+		if (r < 0) {
+			hx_buf_printf(c->log, "error: work-item loops failed\n");
+			return -1;
+		}
+		if (r) {
+			e->per_item = false;
+			e->fission = true;
+		}
+	}
+	for (size_t i = 0; i < c->ne; i++)
+		add_mode(c, &c->e[i]);
+	return 0;
+}
+
 static int lower_all(cg *c)
 {
 	for (size_t i = 0; i < c->ne; i++)
@@ -743,7 +859,8 @@ int hx_codegen(const hx_cprog *p, int variant, void **obj, size_t *obj_size,
 	if (make_entries(&c, p))
 		goto out;
 	set_fn_attrs(&c);
-	if (run_passes(&c, "always-inline,globaldce", NULL) || lower_all(&c))
+	if (run_passes(&c, "always-inline,globaldce", NULL) ||
+	    fission_all(&c) || lower_all(&c))
 		goto out;
 	hx_guard_division(c.m);
 	if (verify(&c))

@@ -172,9 +172,16 @@ int hx_codegen_globals(const hx_cprog *p, void **obj, size_t *obj_size,
 		       hx_buf *log);
 /* Entry symbol of a kernel in the object files. */
 void hx_entry_name(const char *kernel, int variant, char *out, size_t size);
+void hx_mode_name(const char *kernel, int variant, char *out, size_t size);
 /* Mirrored variant: routes global/constant/generic accesses of the entry
  * functions through g->rt->translate. Runs after O3. */
 int hx_mirror_module(LLVMModuleRef m);
+/* Turns entry fn (kernel inlined, g its hx_group parameter) into
+ * work-item loops split at its barriers (fission.c). Returns 1 done (lid:
+ * the loops' ids for __hx_local_id), 0 when the kernel must keep one
+ * fiber per item (fn still valid), -1 on error. */
+int hx_fission(LLVMModuleRef m, LLVMValueRef fn, LLVMValueRef g,
+	       LLVMValueRef lid[3]);
 /* Makes integer division and remainder unable to trap (divguard.c). */
 void hx_guard_division(LLVMModuleRef m);
 /* Runtime helpers the mirrored code calls (absolute symbols in the JIT). */

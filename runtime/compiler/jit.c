@@ -127,7 +127,8 @@ static void code_key(const hx_cprog *p, const char *what, uint8_t key[32])
 	hx_sha256_str(&s, what);
 	hx_sha256_field(&s, p->bc_hash, 32);
 	hx_sha256_field(&s, &p->opt_disable, sizeof(p->opt_disable));
-	hx_sha256_str(&s, getenv("HMMCL_JAM")); /* codegen override */
+	hx_sha256_str(&s, getenv("HMMCL_JAM")); /* codegen overrides */
+	hx_sha256_str(&s, getenv("HMMCL_FISSION"));
 	hx_sha256_final(&s, key);
 }
 
@@ -192,7 +193,15 @@ static int load_variant_locked(hx_cprog *p, int v, hx_buf *log)
 			free(code);
 			return CL_OUT_OF_RESOURCES;
 		}
+		hx_mode_name(k->name, v, name, sizeof(name));
+		const uint32_t *loops = hx_jit_lookup(p->jit, name, log);
+		if (!loops) {
+			free(code);
+			return CL_OUT_OF_RESOURCES;
+		}
 		code[i].flags = k->flags | (v ? HX_CODE_MIRRORED : 0);
+		if (*loops) /* barriers compiled as work-item loops */
+			code[i].flags &= ~(uint32_t)HX_CODE_PER_ITEM;
 		code[i].local_static = k->local_static;
 		code[i].private_size = k->private_size;
 	}

@@ -1,0 +1,922 @@
+/* Work-item loops for kernels with barriers (docs/compiler.md,
+ * "Barriers: work-item loops").
+ *
+ * The entry (kernel inlined, barriers still __hx_barrier calls) becomes a
+ * state machine run by one call per group: the code between barriers is a
+ * region; a sweep runs the current region for every work-item in turn
+ * (z/y/x loops), each item until it reaches a barrier, which records the
+ * barrier as the next region, or returns. OpenCL requires every item of a
+ * group to reach the same barriers in the same order, so the items of one
+ * sweep agree on the next region. SSA values used across a region
+ * boundary, and every private variable left after SROA, live in
+ * per-work-item context arrays allocated on the stack per group. */
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <llvm-c/Core.h>
+#include <llvm-c/Target.h>
+
+#include "compiler_internal.h"
+
+/* Context bytes per work-item above which a kernel keeps fibers: the
+ * arrays are allocas of up to 1024 items (256 KiB) on the stack of the
+ * thread that runs the group, which may be the application's. */
+#define MAX_CTX_BYTES 256
+
+typedef struct bkey {
+	LLVMBasicBlockRef bb;
+	int idx;
+} bkey;
+
+typedef struct slot {
+	LLVMValueRef v;	 /* value or private alloca */
+	uint64_t stride; /* bytes per work-item */
+	unsigned align;
+	LLVMValueRef ptr; /* this item's address (in the dispatch block) */
+} slot;
+
+typedef struct fis {
+	LLVMContextRef ctx;
+	LLVMBuilderRef b;
+	LLVMTargetDataRef td;
+	LLVMTypeRef i8, i32, i64, ptr;
+	LLVMValueRef fn, g;
+	LLVMBasicBlockRef kstart; /* first block of the inlined kernel */
+	LLVMBasicBlockRef *bb;	  /* blocks; [0] the entry */
+	bkey *keys;		  /* sorted by bb */
+	int nb;
+	LLVMBasicBlockRef *heads; /* heads[k]: block ending in barrier k+1 */
+	int nbar;
+	int *succ, *soff, *pred, *poff; /* graph of nb + 2 nodes: D, L */
+	int *po, *idom;
+	slot *slots;
+	size_t nslots, cap;
+} fis;
+
+static int cmp_key(const void *a, const void *b)
+{
+	uintptr_t x = (uintptr_t)((const bkey *)a)->bb;
+	uintptr_t y = (uintptr_t)((const bkey *)b)->bb;
+
+	return x < y ? -1 : x > y;
+}
+
+static int bidx(const fis *f, LLVMBasicBlockRef bb)
+{
+	bkey k = {bb, 0}, *r;
+
+	r = bsearch(&k, f->keys, (size_t)f->nb, sizeof(k), cmp_key);
+	return r ? r->idx : -1;
+}
+
+static bool is_call_to(LLVMValueRef in, const char *name)
+{
+	LLVMValueRef callee;
+	size_t len;
+
+	if (!LLVMIsACallInst(in))
+		return false;
+	callee = LLVMGetCalledValue(in);
+	return callee && LLVMIsAFunction(callee) &&
+	       !strcmp(LLVMGetValueName2(callee, &len), name);
+}
+
+/* Moves everything from the start of x's block through x (nothing if x
+ * is NULL) into a new block placed before it, which falls through to the
+ * rest. The rest then has a single predecessor. */
+static LLVMBasicBlockRef split_after(fis *f, LLVMBasicBlockRef tail,
+				     LLVMValueRef x)
+{
+	LLVMBasicBlockRef head =
+	    LLVMInsertBasicBlockInContext(f->ctx, tail, "");
+	LLVMValueRef in, next;
+	bool last = x == NULL;
+
+	LLVMPositionBuilderAtEnd(f->b, head);
+	for (in = LLVMGetFirstInstruction(tail); !last; in = next) {
+		next = LLVMGetNextInstruction(in);
+		last = in == x;
+		LLVMInstructionRemoveFromParent(in);
+		LLVMInsertIntoBuilder(f->b, in);
+	}
+	for (LLVMBasicBlockRef p = LLVMGetFirstBasicBlock(f->fn); p;
+	     p = LLVMGetNextBasicBlock(p)) {
+		LLVMValueRef t = LLVMGetBasicBlockTerminator(p);
+		if (!t || p == head)
+			continue;
+		for (unsigned i = 0; i < LLVMGetNumSuccessors(t); i++)
+			if (LLVMGetSuccessor(t, i) == tail)
+				LLVMSetSuccessor(t, i, head);
+	}
+	LLVMPositionBuilderAtEnd(f->b, head);
+	LLVMBuildBr(f->b, tail);
+	return head;
+}
+
+static bool is_param_of(LLVMValueRef v, LLVMValueRef fn)
+{
+	for (unsigned i = 0; i < LLVMCountParams(fn); i++)
+		if (LLVMGetParam(fn, i) == v)
+			return true;
+	return false;
+}
+
+/* The same for every item of a group, computed once: allocas and the
+ * argument loads (from args[] and the hx_group, never from memory the
+ * kernel can write) that start the entry. */
+static bool group_setup(fis *f, LLVMValueRef in, LLVMBasicBlockRef bb)
+{
+	LLVMOpcode op = LLVMGetInstructionOpcode(in);
+
+	if (op == LLVMAlloca)
+		return true;
+	if (op != LLVMLoad && op != LLVMGetElementPtr &&
+	    op != LLVMAddrSpaceCast && op != LLVMBitCast)
+		return false;
+	if (op == LLVMLoad &&
+	    LLVMGetPointerAddressSpace(LLVMTypeOf(LLVMGetOperand(in, 0))) != 0)
+		return false;
+	for (int i = 0; i < LLVMGetNumOperands(in); i++) {
+		LLVMValueRef o = LLVMGetOperand(in, (unsigned)i);
+		if (!LLVMIsAConstant(o) && !is_param_of(o, f->fn) &&
+		    !(LLVMIsAInstruction(o) &&
+		      LLVMGetInstructionParent(o) == bb))
+			return false;
+	}
+	return true;
+}
+
+/* The entry block keeps the group set-up; the kernel proper starts in a
+ * block of its own (region 0). */
+static void split_entry(fis *f)
+{
+	LLVMBasicBlockRef bb = LLVMGetEntryBasicBlock(f->fn);
+	LLVMValueRef last = NULL;
+
+	for (LLVMValueRef in = LLVMGetFirstInstruction(bb);
+	     in && group_setup(f, in, bb); in = LLVMGetNextInstruction(in))
+		last = in;
+	f->bb[0] = split_after(f, bb, last);
+}
+
+static bool is_ret(LLVMBasicBlockRef bb)
+{
+	LLVMValueRef t = LLVMGetBasicBlockTerminator(bb);
+
+	return t && LLVMGetInstructionOpcode(t) == LLVMRet;
+}
+
+static int head_index(const fis *f, LLVMBasicBlockRef bb)
+{
+	for (int k = 0; k < f->nbar; k++)
+		if (f->heads[k] == bb)
+			return k;
+	return -1;
+}
+
+/* Successors of node i in the transformed graph: D (= nb) dispatches to
+ * the kernel start and every barrier's continuation, or skips to L
+ * (= nb + 1), the work-item latch, which goes back to D. */
+static int node_succs(const fis *f, int i, int *out)
+{
+	int n = 0, D = f->nb, L = f->nb + 1;
+
+	if (i == 0) {
+		out[n++] = D;
+	} else if (i == D) {
+		out[n++] = bidx(f, f->kstart);
+		for (int k = 0; k < f->nbar; k++)
+			out[n++] = bidx(f, LLVMGetNextBasicBlock(f->heads[k]));
+		out[n++] = L;
+	} else if (i == L) {
+		out[n++] = D;
+	} else if (head_index(f, f->bb[i]) >= 0 || is_ret(f->bb[i])) {
+		out[n++] = L;
+	} else {
+		LLVMValueRef t = LLVMGetBasicBlockTerminator(f->bb[i]);
+		for (unsigned s = 0; t && s < LLVMGetNumSuccessors(t); s++)
+			out[n++] = bidx(f, LLVMGetSuccessor(t, s));
+	}
+	return n;
+}
+
+static int build_preds(fis *f)
+{
+	int N = f->nb + 2, E = f->soff[N], *fill;
+
+	f->poff = calloc((size_t)N + 1, sizeof(int));
+	f->pred = malloc(((size_t)E + 1) * sizeof(int));
+	fill = calloc((size_t)N + 1, sizeof(int));
+	if (!f->poff || !f->pred || !fill) {
+		free(fill);
+		return -1;
+	}
+	for (int e = 0; e < E; e++)
+		f->poff[f->succ[e] + 1]++;
+	for (int i = 0; i < N; i++)
+		f->poff[i + 1] += f->poff[i];
+	for (int i = 0; i < N; i++)
+		for (int e = f->soff[i]; e < f->soff[i + 1]; e++) {
+			int s = f->succ[e];
+			f->pred[f->poff[s] + fill[s]++] = i;
+		}
+	free(fill);
+	return 0;
+}
+
+static int build_graph(fis *f)
+{
+	int N = f->nb + 2, total = 0, *tmp;
+	size_t maxs = (size_t)f->nbar + 3;
+
+	for (int i = 0; i < f->nb; i++) {
+		LLVMValueRef t = LLVMGetBasicBlockTerminator(f->bb[i]);
+		if (t && LLVMGetNumSuccessors(t) + 1 > maxs)
+			maxs = LLVMGetNumSuccessors(t) + 1;
+	}
+	f->soff = calloc((size_t)N + 1, sizeof(int));
+	tmp = malloc(maxs * sizeof(int));
+	f->succ = malloc(((size_t)N * maxs + 1) * sizeof(int));
+	if (!f->soff || !tmp || !f->succ) {
+		free(tmp);
+		return -1;
+	}
+	for (int i = 0; i < N; i++) {
+		int n = node_succs(f, i, tmp);
+		f->soff[i] = total;
+		for (int s = 0; s < n; s++) {
+			if (tmp[s] < 0) {
+				free(tmp);
+				return -1;
+			}
+			f->succ[total++] = tmp[s];
+		}
+	}
+	f->soff[N] = total;
+	free(tmp);
+	return build_preds(f);
+}
+
+static int intersect(const fis *f, int a, int b)
+{
+	while (a != b) {
+		while (f->po[a] < f->po[b])
+			a = f->idom[a];
+		while (f->po[b] < f->po[a])
+			b = f->idom[b];
+	}
+	return a;
+}
+
+/* Post-order numbers (iterative DFS from the entry), then the
+ * Cooper-Harvey-Kennedy iteration in reverse post-order. */
+static int dominators(fis *f)
+{
+	int N = f->nb + 2, *stk = malloc(2 * (size_t)N * sizeof(int));
+	int *order = malloc((size_t)N * sizeof(int)), sp = 0, np = 0;
+	bool changed = true;
+
+	f->po = malloc((size_t)N * sizeof(int));
+	f->idom = malloc((size_t)N * sizeof(int));
+	if (!stk || !order || !f->po || !f->idom) {
+		free(stk);
+		free(order);
+		return -1;
+	}
+	for (int i = 0; i < N; i++)
+		f->po[i] = f->idom[i] = -1;
+	f->po[0] = -2; /* on the stack */
+	stk[sp++] = 0;
+	stk[sp++] = f->soff[0];
+	while (sp) {
+		int n = stk[sp - 2], *e = &stk[sp - 1];
+		if (*e < f->soff[n + 1]) {
+			int s = f->succ[(*e)++];
+			if (f->po[s] == -1) {
+				f->po[s] = -2;
+				stk[sp++] = s;
+				stk[sp++] = f->soff[s];
+			}
+			continue;
+		}
+		f->po[n] = np;
+		order[np++] = n;
+		sp -= 2;
+	}
+	f->idom[0] = 0;
+	while (changed) {
+		changed = false;
+		for (int r = np - 2; r >= 0; r--) {
+			int n = order[r], nd = -1;
+			for (int e = f->poff[n]; e < f->poff[n + 1]; e++) {
+				int p = f->pred[e];
+				if (f->idom[p] >= 0)
+					nd = nd < 0 ? p : intersect(f, p, nd);
+			}
+			if (nd >= 0 && f->idom[n] != nd) {
+				f->idom[n] = nd;
+				changed = true;
+			}
+		}
+	}
+	free(stk);
+	free(order);
+	return 0;
+}
+
+static bool dominates(const fis *f, int a, int b)
+{
+	if (b < 0 || f->po[b] < 0)
+		return true; /* unreachable use */
+	while (b != a && b != 0)
+		b = f->idom[b];
+	return b == a;
+}
+
+static int add_slot(fis *f, LLVMValueRef v, LLVMTypeRef t, unsigned align)
+{
+	LLVMTypeKind k = LLVMGetTypeKind(t);
+	uint64_t size;
+	unsigned a;
+
+	if (k == LLVMTokenTypeKind || k == LLVMLabelTypeKind ||
+	    k == LLVMMetadataTypeKind || k == LLVMVoidTypeKind ||
+	    k == LLVMFunctionTypeKind || k == LLVMScalableVectorTypeKind)
+		return 1;
+	size = LLVMABISizeOfType(f->td, t);
+	a = LLVMABIAlignmentOfType(f->td, t);
+	if (align > a)
+		a = align;
+	if (f->nslots == f->cap) {
+		size_t nc = f->cap ? 2 * f->cap : 32;
+		slot *ns = realloc(f->slots, nc * sizeof(*ns));
+		if (!ns)
+			return -1;
+		f->slots = ns;
+		f->cap = nc;
+	}
+	f->slots[f->nslots++] = (slot){v, (size + a - 1) / a * a, a, NULL};
+	if (!f->slots[f->nslots - 1].stride)
+		f->slots[f->nslots - 1].stride = a;
+	return 0;
+}
+
+/* Available everywhere without a slot: constants, parameters, the
+ * entry block's group set-up. */
+static bool available(const fis *f, LLVMValueRef v)
+{
+	return !LLVMIsAInstruction(v) ||
+	       LLVMGetInstructionParent(v) == f->bb[0];
+}
+
+/* Cheaper to recompute at a use than to keep per item: work-item ids,
+ * the group pointer, loads of the (read-only) hx_group and hx_ndrange
+ * fields through it, and address or integer arithmetic on those. */
+static bool remat_ok(const fis *f, LLVMValueRef v, int depth, bool *grp)
+{
+	LLVMOpcode op;
+	bool g = false;
+
+	if (available(f, v))
+		return true;
+	if (depth > 6)
+		return false;
+	if (is_call_to(v, "__hx_local_id") || is_call_to(v, "__hx_group")) {
+		for (unsigned i = 0; i < LLVMGetNumArgOperands(v); i++)
+			if (!LLVMIsAConstant(LLVMGetOperand(v, i)))
+				return false;
+		*grp = is_call_to(v, "__hx_group");
+		return true;
+	}
+	op = LLVMGetInstructionOpcode(v);
+	if (op == LLVMLoad) {
+		if (LLVMGetVolatile(v) ||
+		    LLVMGetOrdering(v) != LLVMAtomicOrderingNotAtomic ||
+		    !remat_ok(f, LLVMGetOperand(v, 0), depth + 1, &g) || !g)
+			return false;
+		*grp = true;
+		return true;
+	}
+	if (!LLVMIsAGetElementPtrInst(v) && !LLVMIsACastInst(v) &&
+	    !LLVMIsAICmpInst(v) && op != LLVMAdd && op != LLVMSub &&
+	    op != LLVMMul && op != LLVMShl && op != LLVMLShr &&
+	    op != LLVMAShr && op != LLVMAnd && op != LLVMOr && op != LLVMXor)
+		return false;
+	for (int i = 0; i < LLVMGetNumOperands(v); i++) {
+		bool og = false;
+		if (!remat_ok(f, LLVMGetOperand(v, (unsigned)i), depth + 1,
+			      &og))
+			return false;
+		g |= og;
+	}
+	*grp = g;
+	return true;
+}
+
+static bool rematerializable(const fis *f, LLVMValueRef v)
+{
+	bool g = false;
+
+	return remat_ok(f, v, 0, &g);
+}
+
+/* A copy of v's computation before the builder's position. */
+static LLVMValueRef remat_build(fis *f, LLVMValueRef v)
+{
+	LLVMValueRef c;
+
+	if (available(f, v))
+		return v;
+	c = LLVMInstructionClone(v);
+	for (int i = 0; i < LLVMGetNumOperands(v); i++) {
+		LLVMValueRef o = LLVMGetOperand(v, (unsigned)i);
+		if (LLVMIsAFunction(o) || available(f, o))
+			continue;
+		LLVMSetOperand(c, (unsigned)i, remat_build(f, o));
+	}
+	LLVMInsertIntoBuilder(f->b, c);
+	return c;
+}
+
+/* Block where operand op of user u is used (a PHI's incoming block). */
+static LLVMBasicBlockRef use_block(LLVMValueRef u, unsigned op)
+{
+	if (LLVMIsAPHINode(u))
+		return LLVMGetIncomingBlock(u, op);
+	return LLVMGetInstructionParent(u);
+}
+
+static bool use_ok(const fis *f, int def, LLVMValueRef u, unsigned op)
+{
+	LLVMBasicBlockRef ub = use_block(u, op);
+
+	if (!LLVMIsAPHINode(u) && ub == f->bb[def])
+		return true;
+	return dominates(f, def, bidx(f, ub));
+}
+
+/* Calls fn(f, v, user, operand) for every use of v that the transformed
+ * CFG no longer dominates; stops at the first nonzero return. */
+static int bad_uses(fis *f, int def, LLVMValueRef v,
+		    int (*fn)(fis *, LLVMValueRef, LLVMValueRef, unsigned))
+{
+	LLVMValueRef *users = NULL;
+	size_t n = 0, cap = 0;
+	int r = 0;
+
+	/* Users first: fn may add uses of v. */
+	for (LLVMUseRef u = LLVMGetFirstUse(v); u; u = LLVMGetNextUse(u)) {
+		LLVMValueRef us = LLVMGetUser(u);
+		if (n && users[n - 1] == us)
+			continue; /* several operands of one user */
+		if (!LLVMIsAInstruction(us)) {
+			free(users);
+			return -1;
+		}
+		if (n == cap) {
+			cap = cap ? 2 * cap : 16;
+			LLVMValueRef *nu = realloc(users, cap * sizeof(*nu));
+			if (!nu) {
+				free(users);
+				return -1;
+			}
+			users = nu;
+		}
+		users[n++] = us;
+	}
+	for (size_t i = 0; i < n && !r; i++) {
+		unsigned nops = (unsigned)LLVMGetNumOperands(users[i]);
+		for (unsigned op = 0; op < nops && !r; op++)
+			if (LLVMGetOperand(users[i], op) == v &&
+			    !use_ok(f, def, users[i], op))
+				r = fn(f, v, users[i], op);
+	}
+	free(users);
+	return r;
+}
+
+static int count_bad(fis *f, LLVMValueRef v, LLVMValueRef u, unsigned op)
+{
+	(void)f, (void)v, (void)u, (void)op;
+	return 1;
+}
+
+static void position_for_use(fis *f, LLVMValueRef u, unsigned op)
+{
+	if (LLVMIsAPHINode(u))
+		LLVMPositionBuilderBefore(
+		    f->b, LLVMGetBasicBlockTerminator(use_block(u, op)));
+	else
+		LLVMPositionBuilderBefore(f->b, u);
+}
+
+static int remat_use(fis *f, LLVMValueRef v, LLVMValueRef u, unsigned op)
+{
+	position_for_use(f, u, op);
+	LLVMSetOperand(u, op, remat_build(f, v));
+	return 0;
+}
+
+static bool unsupported(LLVMValueRef in)
+{
+	LLVMOpcode op = LLVMGetInstructionOpcode(in);
+	LLVMValueRef callee;
+	size_t len;
+
+	if (op == LLVMInvoke || op == LLVMCallBr || op == LLVMIndirectBr ||
+	    op == LLVMLandingPad)
+		return true;
+	if (op != LLVMCall)
+		return false;
+	callee = LLVMGetCalledValue(in);
+	if (!callee || !LLVMIsAFunction(callee))
+		return true; /* indirect: OpenCL C has none */
+	return !strncmp(LLVMGetValueName2(callee, &len), "llvm.stacksave", 14);
+}
+
+/* Which values need a context slot; 1 when the kernel must keep fibers. */
+static int analyse(fis *f)
+{
+	uint64_t bytes = 1; /* the done flag */
+	int r;
+
+	for (int i = 0; i < f->nb; i++)
+		for (LLVMValueRef in = LLVMGetFirstInstruction(f->bb[i]); in;
+		     in = LLVMGetNextInstruction(in)) {
+			if (unsupported(in))
+				return 1;
+			if (LLVMIsAAllocaInst(in)) {
+				LLVMValueRef n = LLVMGetOperand(in, 0);
+				if (i != 0 || !LLVMIsAConstantInt(n) ||
+				    LLVMConstIntGetZExtValue(n) != 1)
+					return 1;
+				for (LLVMUseRef u = LLVMGetFirstUse(in); u;
+				     u = LLVMGetNextUse(u))
+					if (LLVMGetInstructionParent(
+						LLVMGetUser(u)) == f->bb[0])
+						return 1;
+				if ((r = add_slot(f, in,
+						  LLVMGetAllocatedType(in),
+						  LLVMGetAlignment(in))))
+					return r;
+				continue;
+			}
+			if (i == 0 ||
+			    LLVMGetTypeKind(LLVMTypeOf(in)) == LLVMVoidTypeKind)
+				continue;
+			if (rematerializable(f, in)) {
+				if (bad_uses(f, i, in, remat_use) < 0)
+					return 1;
+				continue;
+			}
+			r = bad_uses(f, i, in, count_bad);
+			if (r < 0)
+				return 1;
+			if (r && (r = add_slot(f, in, LLVMTypeOf(in), 0)))
+				return r;
+		}
+	for (size_t s = 0; s < f->nslots; s++)
+		bytes += f->slots[s].stride;
+	return bytes > MAX_CTX_BYTES;
+}
+
+static int demote_use(fis *f, LLVMValueRef v, LLVMValueRef u, unsigned op)
+{
+	slot *s = NULL;
+	LLVMValueRef ld;
+
+	for (size_t i = 0; i < f->nslots && !s; i++)
+		if (f->slots[i].v == v)
+			s = &f->slots[i];
+	if (!s)
+		return -1;
+	position_for_use(f, u, op);
+	ld = LLVMBuildLoad2(f->b, LLVMTypeOf(v), s->ptr, "");
+	LLVMSetAlignment(ld, s->align);
+	LLVMSetOperand(u, op, ld);
+	return 0;
+}
+
+/* Slot s gets the item's value right after its definition, uses that
+ * the new CFG does not dominate load it; private allocas become the
+ * item's part of the context array. */
+static int place_slot(fis *f, slot *s)
+{
+	LLVMValueRef v = s->v, st, at;
+	int def = bidx(f, LLVMGetInstructionParent(v));
+
+	if (LLVMIsAAllocaInst(v)) {
+		LLVMReplaceAllUsesWith(v, s->ptr);
+		LLVMInstructionEraseFromParent(v);
+		return 0;
+	}
+	if (bad_uses(f, def, v, demote_use))
+		return -1;
+	at = LLVMGetNextInstruction(v);
+	if (LLVMIsAPHINode(v))
+		while (LLVMIsAPHINode(at))
+			at = LLVMGetNextInstruction(at);
+	LLVMPositionBuilderBefore(f->b, at);
+	st = LLVMBuildStore(f->b, v, s->ptr);
+	LLVMSetAlignment(st, s->align);
+	return 0;
+}
+
+static LLVMValueRef gep8(fis *f, LLVMValueRef base, LLVMValueRef off)
+{
+	return LLVMBuildInBoundsGEP2(f->b, f->i8, base, &off, 1, "");
+}
+
+static LLVMBasicBlockRef block(fis *f, const char *name)
+{
+	return LLVMAppendBasicBlockInContext(f->ctx, f->fn, name);
+}
+
+typedef struct loops {
+	LLVMBasicBlockRef sweep, hdr[3], disp, latch[3], done;
+	LLVMValueRef ls[3], id[3], cur, next, doneflags, nwi;
+} loops;
+
+/* entry: context arrays; sweep: run region cur for every item
+ * (z, y, x loops), then continue with the region the items' barrier
+ * named, or return when every item returned. */
+static void build_frame(fis *f, loops *l)
+{
+	static const char *const nm[3] = {"x", "y", "z"};
+	LLVMValueRef zero = LLVMConstInt(f->i64, 0, 0), wi, flag, t;
+	LLVMValueRef m1 = LLVMConstInt(f->i32, (unsigned long long)-1, 1);
+	LLVMBasicBlockRef entry = f->bb[0], prev;
+
+	t = LLVMGetBasicBlockTerminator(entry);
+	LLVMPositionBuilderBefore(f->b, LLVMGetFirstInstruction(entry));
+	l->next = LLVMBuildAlloca(f->b, f->i32, "next");
+	LLVMInstructionEraseFromParent(t);
+	LLVMPositionBuilderAtEnd(f->b, entry);
+	for (int d = 0; d < 3; d++)
+		l->ls[d] = LLVMBuildLoad2(
+		    f->b, f->i64,
+		    gep8(f, f->g,
+			 LLVMConstInt(f->i64,
+				      offsetof(hx_group, local_size) + 8 * d,
+				      0)),
+		    "");
+	l->nwi = LLVMBuildNUWMul(
+	    f->b, LLVMBuildNUWMul(f->b, l->ls[0], l->ls[1], ""), l->ls[2], "");
+	for (size_t i = 0; i < f->nslots; i++) {
+		LLVMValueRef a = LLVMBuildArrayAlloca(
+		    f->b, f->i8,
+		    LLVMBuildNUWMul(f->b, l->nwi,
+				    LLVMConstInt(f->i64, f->slots[i].stride, 0),
+				    ""),
+		    "ctx");
+		LLVMSetAlignment(a, f->slots[i].align);
+		f->slots[i].ptr = a; /* the base until the dispatch */
+	}
+	l->doneflags = LLVMBuildArrayAlloca(f->b, f->i8, l->nwi, "done");
+	LLVMBuildMemSet(f->b, l->doneflags, LLVMConstInt(f->i8, 0, 0), l->nwi,
+			1);
+	l->sweep = block(f, "sweep");
+	LLVMBuildBr(f->b, l->sweep);
+	LLVMPositionBuilderAtEnd(f->b, l->sweep);
+	l->cur = LLVMBuildPhi(f->b, f->i32, "region");
+	t = LLVMConstInt(f->i32, 0, 0);
+	LLVMAddIncoming(l->cur, &t, &entry, 1);
+	LLVMBuildStore(f->b, m1, l->next);
+	prev = l->sweep;
+	for (int d = 2; d >= 0; d--) {
+		l->hdr[d] = block(f, nm[d]);
+		LLVMBuildBr(f->b, l->hdr[d]);
+		LLVMPositionBuilderAtEnd(f->b, l->hdr[d]);
+		l->id[d] = LLVMBuildPhi(f->b, f->i64, nm[d]);
+		LLVMAddIncoming(l->id[d], &zero, &prev, 1);
+		prev = l->hdr[d];
+	}
+	wi = LLVMBuildNUWAdd(
+	    f->b,
+	    LLVMBuildNUWMul(
+		f->b,
+		LLVMBuildNUWAdd(f->b,
+				LLVMBuildNUWMul(f->b, l->id[2], l->ls[1], ""),
+				l->id[1], ""),
+		l->ls[0], ""),
+	    l->id[0], "wi");
+	for (size_t i = 0; i < f->nslots; i++)
+		f->slots[i].ptr =
+		    gep8(f, f->slots[i].ptr,
+			 LLVMBuildNUWMul(
+			     f->b, wi,
+			     LLVMConstInt(f->i64, f->slots[i].stride, 0), ""));
+	l->doneflags = gep8(f, l->doneflags, wi);
+	flag = LLVMBuildLoad2(f->b, f->i8, l->doneflags, "");
+	l->disp = block(f, "dispatch");
+	l->latch[0] = block(f, "latch.x");
+	LLVMBuildCondBr(
+	    f->b,
+	    LLVMBuildICmp(f->b, LLVMIntNE, flag, LLVMConstInt(f->i8, 0, 0), ""),
+	    l->latch[0], l->disp);
+}
+
+/* Closes the z/y/x loops after the latch and ends the sweep. */
+static void close_frame(fis *f, loops *l)
+{
+	LLVMValueRef one = LLVMConstInt(f->i64, 1, 0), nv;
+	LLVMValueRef m1 = LLVMConstInt(f->i32, (unsigned long long)-1, 1);
+	LLVMBasicBlockRef end = block(f, "sweep.end"), exit = block(f, "exit");
+
+	for (int d = 0; d < 3; d++) {
+		LLVMBasicBlockRef out = d < 2 ? block(f, "latch") : end;
+		LLVMPositionBuilderAtEnd(f->b, l->latch[d]);
+		LLVMValueRef n = LLVMBuildNUWAdd(f->b, l->id[d], one, "");
+		LLVMBuildCondBr(
+		    f->b, LLVMBuildICmp(f->b, LLVMIntULT, n, l->ls[d], ""),
+		    l->hdr[d], out);
+		LLVMAddIncoming(l->id[d], &n, &l->latch[d], 1);
+		if (d < 2)
+			l->latch[d + 1] = out;
+	}
+	LLVMPositionBuilderAtEnd(f->b, end);
+	nv = LLVMBuildLoad2(f->b, f->i32, l->next, "");
+	LLVMBuildCondBr(f->b, LLVMBuildICmp(f->b, LLVMIntEQ, nv, m1, ""), exit,
+			l->sweep);
+	LLVMAddIncoming(l->cur, &nv, &end, 1);
+	LLVMPositionBuilderAtEnd(f->b, exit);
+	LLVMBuildRetVoid(f->b);
+}
+
+/* Barriers end their region with "next = k; continue with the next
+ * item"; returns mark the item done. */
+static void build_exits(fis *f, loops *l)
+{
+	LLVMValueRef sw, t, x;
+
+	LLVMPositionBuilderAtEnd(f->b, l->disp);
+	sw = LLVMBuildSwitch(f->b, l->cur, f->kstart, (unsigned)f->nbar);
+	for (int k = 0; k < f->nbar; k++) {
+		LLVMValueRef id = LLVMConstInt(f->i32, (unsigned)k + 1, 0);
+		t = LLVMGetBasicBlockTerminator(f->heads[k]);
+		LLVMAddCase(sw, id, LLVMGetSuccessor(t, 0));
+		x = LLVMGetPreviousInstruction(t);
+		LLVMInstructionEraseFromParent(t);
+		LLVMInstructionEraseFromParent(x);
+		LLVMPositionBuilderAtEnd(f->b, f->heads[k]);
+		LLVMBuildStore(f->b, id, l->next);
+		LLVMBuildBr(f->b, l->latch[0]);
+	}
+	for (int i = 1; i < f->nb; i++) {
+		if (!is_ret(f->bb[i]))
+			continue;
+		LLVMInstructionEraseFromParent(
+		    LLVMGetBasicBlockTerminator(f->bb[i]));
+		LLVMPositionBuilderAtEnd(f->b, f->bb[i]);
+		LLVMBuildStore(f->b, LLVMConstInt(f->i8, 1, 0), l->doneflags);
+		LLVMBuildBr(f->b, l->latch[0]);
+	}
+}
+
+/* Lifetime markers would tell O3 that an item's context is dead
+ * between two regions. */
+static void drop_lifetimes(fis *f)
+{
+	for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(f->fn); bb;
+	     bb = LLVMGetNextBasicBlock(bb)) {
+		LLVMValueRef in = LLVMGetFirstInstruction(bb), next;
+		for (; in; in = next) {
+			next = LLVMGetNextInstruction(in);
+			if (is_call_to(in, "llvm.lifetime.start.p0") ||
+			    is_call_to(in, "llvm.lifetime.end.p0"))
+				LLVMInstructionEraseFromParent(in);
+		}
+	}
+}
+
+/* Splits after every barrier; 1 when one sits where regions cannot
+ * start (the entry block). */
+static int split_barriers(fis *f)
+{
+	LLVMValueRef *x = NULL;
+	int n = 0, cap = 0;
+
+	for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(f->fn); bb;
+	     bb = LLVMGetNextBasicBlock(bb))
+		for (LLVMValueRef in = LLVMGetFirstInstruction(bb); in;
+		     in = LLVMGetNextInstruction(in)) {
+			if (!is_call_to(in, "__hx_barrier"))
+				continue;
+			if (bb == f->bb[0]) {
+				free(x);
+				return 1;
+			}
+			if (n == cap) {
+				cap = cap ? 2 * cap : 8;
+				LLVMValueRef *nx = realloc(x, cap * sizeof(*x));
+				if (!nx) {
+					free(x);
+					return -1;
+				}
+				x = nx;
+			}
+			x[n++] = in;
+		}
+	f->heads = malloc(((size_t)n + 1) * sizeof(*f->heads));
+	if (!f->heads) {
+		free(x);
+		return -1;
+	}
+	for (int i = 0; i < n; i++)
+		f->heads[i] =
+		    split_after(f, LLVMGetInstructionParent(x[i]), x[i]);
+	f->nbar = n;
+	free(x);
+	/* The kernel's first block may have been split. */
+	f->kstart = LLVMGetSuccessor(LLVMGetBasicBlockTerminator(f->bb[0]), 0);
+	return 0;
+}
+
+static int index_blocks(fis *f)
+{
+	unsigned n = LLVMCountBasicBlocks(f->fn);
+
+	f->bb = malloc((n + 1) * sizeof(*f->bb));
+	f->keys = malloc((n + 1) * sizeof(*f->keys));
+	if (!f->bb || !f->keys)
+		return -1;
+	LLVMGetBasicBlocks(f->fn, f->bb);
+	for (unsigned i = 0; i < n; i++)
+		f->keys[i] = (bkey){f->bb[i], (int)i};
+	f->nb = (int)n;
+	qsort(f->keys, n, sizeof(*f->keys), cmp_key);
+	return 0;
+}
+
+static int prepare(fis *f)
+{
+	LLVMValueRef t;
+	int r;
+
+	f->bb = malloc(sizeof(*f->bb));
+	if (!f->bb)
+		return -1;
+	split_entry(f);
+	t = LLVMGetBasicBlockTerminator(f->bb[0]);
+	if (!t || LLVMGetInstructionOpcode(t) != LLVMBr || LLVMIsConditional(t))
+		return 1;
+	drop_lifetimes(f);
+	if ((r = split_barriers(f)))
+		return r;
+	free(f->bb);
+	f->bb = NULL;
+	if (index_blocks(f) || build_graph(f) || dominators(f))
+		return -1;
+	return analyse(f);
+}
+
+static void fis_free(fis *f)
+{
+	free(f->bb);
+	free(f->keys);
+	free(f->heads);
+	free(f->succ);
+	free(f->soff);
+	free(f->pred);
+	free(f->poff);
+	free(f->po);
+	free(f->idom);
+	free(f->slots);
+	if (f->b)
+		LLVMDisposeBuilder(f->b);
+	if (f->td)
+		LLVMDisposeTargetData(f->td);
+}
+
+int hx_fission(LLVMModuleRef m, LLVMValueRef fn, LLVMValueRef g,
+	       LLVMValueRef lid[3])
+{
+	fis f = {0};
+	loops l = {0};
+	int r;
+
+	f.ctx = LLVMGetModuleContext(m);
+	f.b = LLVMCreateBuilderInContext(f.ctx);
+	f.td = hx_llvm_target_data(m);
+	f.i8 = LLVMInt8TypeInContext(f.ctx);
+	f.i32 = LLVMInt32TypeInContext(f.ctx);
+	f.i64 = LLVMInt64TypeInContext(f.ctx);
+	f.ptr = LLVMPointerTypeInContext(f.ctx, 0);
+	f.fn = fn;
+	f.g = g;
+	r = prepare(&f);
+	if (r == 0) {
+		build_frame(&f, &l);
+		for (size_t i = 0; i < f.nslots && !r; i++)
+			r = place_slot(&f, &f.slots[i]);
+		if (!r) {
+			build_exits(&f, &l);
+			close_frame(&f, &l);
+			for (int d = 0; d < 3; d++)
+				lid[d] = l.id[d];
+		}
+	}
+	fis_free(&f);
+	return r < 0 ? -1 : r ? 0 : 1;
+}
