@@ -21,7 +21,9 @@ static hx_engine *engine(void)
 	return e;
 }
 
-/* Runs an NDRange of up to 2 dimensions on the engine. */
+/* Runs an NDRange of 2 dimensions (3 with dims3) on the engine. */
+static uint64_t dims3[2];
+
 static void run(const hx_kernel_code *kc, void *const *args,
 		const uint64_t global[2], const uint64_t local[2],
 		uint64_t local_args)
@@ -30,12 +32,16 @@ static void run(const hx_kernel_code *kc, void *const *args,
 	struct hx_launch l = {0};
 	struct hx_run_result res;
 
-	nd.work_dim = global[1] > 1 ? 2 : 1;
+	nd.work_dim = dims3[0] ? 3 : global[1] > 1 ? 2 : 1;
 	for (int d = 0; d < 3; d++)
 		nd.global_size[d] = nd.local_size[d] = 1;
 	for (int d = 0; d < 2; d++) {
 		nd.global_size[d] = global[d];
 		nd.local_size[d] = local[d];
+	}
+	if (dims3[0]) {
+		nd.global_size[2] = dims3[0];
+		nd.local_size[2] = dims3[1];
 	}
 	CHECK_CL(hx_ndrange_finish(&nd));
 	l.code = kc;
@@ -249,6 +255,44 @@ TEST(barriers_in_nested_uniform_ifs_and_loops)
 	}
 }
 
+/* A uniform early return and a loop left by a uniform break. */
+static const char *brk_src =
+    "kernel void brk(global int *out, local int *sh, int stop) {\n"
+    "  int l = (int)get_local_id(0), n = (int)get_local_size(0), acc = l;\n"
+    "  if (stop < 0) return;\n"
+    "  for (int i = 0;; i++) {\n"
+    "    sh[l] = acc;\n"
+    "    barrier(CLK_LOCAL_MEM_FENCE);\n"
+    "    acc += sh[(l + 1) % n];\n"
+    "    barrier(CLK_LOCAL_MEM_FENCE);\n"
+    "    if (i == stop) break;\n"
+    "  }\n"
+    "  out[get_global_id(0)] = acc;\n"
+    "}\n";
+
+TEST(uniform_return_and_break)
+{
+	enum { N = 64, WG = 16 };
+	int out[N], *po = out, stop;
+	uint64_t off = 0, g[2] = {N, 1}, l[2] = {WG, 1};
+	void *args[3] = {&po, &off, &stop};
+
+	for (stop = -1; stop < 4; stop++) {
+		int acc[WG], sh[WG];
+		both(brk_src, "", "brk", args, out, sizeof(out), g, l,
+		     WG * sizeof(int), 1);
+		for (int i = 0; i < WG; i++)
+			acc[i] = i;
+		for (int it = 0; it <= stop; it++) {
+			memcpy(sh, acc, sizeof(sh));
+			for (int i = 0; i < WG; i++)
+				acc[i] += sh[(i + 1) % WG];
+		}
+		for (int i = 0; i < N; i++)
+			CHECK_EQ(out[i], stop < 0 ? 0 : acc[i % WG]);
+	}
+}
+
 /* 2-D tile transpose through a static __local array. */
 static const char *transpose_src =
     "kernel void transpose(global const int *in, global int *out, int w) {\n"
@@ -274,6 +318,46 @@ TEST(two_dimensional_groups_and_static_local)
 	for (int y = 0; y < W; y++)
 		for (int x = 0; x < W; x++)
 			CHECK_EQ(out[x * W + y], in[y * W + x]);
+}
+
+/* 3-D groups: every item's linear id goes around the group. */
+static const char *rot_src =
+    "kernel void rot(global int *out, local int *sh) {\n"
+    "  size_t x = get_local_id(0), y = get_local_id(1), z = get_local_id(2);\n"
+    "  size_t nx = get_local_size(0), ny = get_local_size(1);\n"
+    "  size_t n = nx * ny * get_local_size(2), i = (z * ny + y) * nx + x;\n"
+    "  sh[i] = (int)(get_global_id(0) + 100 * get_global_id(1)\n"
+    "                + 10000 * get_global_id(2));\n"
+    "  barrier(CLK_LOCAL_MEM_FENCE);\n"
+    "  int v = sh[(i + 1) % n];\n"
+    "  size_t gx = get_global_size(0), gy = get_global_size(1);\n"
+    "  out[(get_global_id(2) * gy + get_global_id(1)) * gx +\n"
+    "      get_global_id(0)] = v;\n"
+    "}\n";
+
+TEST(three_dimensional_groups)
+{
+	enum { X = 8, Y = 6, Z = 4, LX = 4, LY = 3, LZ = 2 };
+	int out[X * Y * Z], *po = out;
+	uint64_t off = 0, g[2] = {X, Y}, l[2] = {LX, LY};
+	void *args[2] = {&po, &off};
+
+	dims3[0] = Z, dims3[1] = LZ;
+	both(rot_src, "", "rot", args, out, sizeof(out), g, l,
+	     LX * LY * LZ * sizeof(int), 1);
+	dims3[0] = 0;
+	for (int z = 0; z < Z; z++)
+		for (int y = 0; y < Y; y++)
+			for (int x = 0; x < X; x++) {
+				int lx = x % LX, ly = y % LY, lz = z % LZ;
+				int i = (lz * LY + ly) * LX + lx;
+				int j = (i + 1) % (LX * LY * LZ);
+				int jx = j % LX, jy = j / LX % LY,
+				    jz = j / (LX * LY);
+				int want = (x - lx + jx) + 100 * (y - ly + jy) +
+					   10000 * (z - lz + jz);
+				CHECK_EQ(out[(z * Y + y) * X + x], want);
+			}
 }
 
 /* hmmcl-bench's tiled matmul (static __local tiles, barriers in a loop)
