@@ -516,3 +516,35 @@ TEST(large_private_context_keeps_fibers)
 	for (int i = 0; i < N; i++)
 		CHECK_EQ(out[i], (i % WG) * (((i % WG) * 7) % 300));
 }
+
+/* Breaks the barrier rule on purpose: items returning while others go
+ * on to a barrier count as arrived and are skipped afterwards (the
+ * slow nest with done flags; the per-region loops have no done test). */
+static const char *early_src = "kernel void early(global int *out, int n) {\n"
+			       "  int l = (int)get_global_id(0);\n"
+			       "  out[l] = 1;\n"
+			       "  barrier(CLK_GLOBAL_MEM_FENCE);\n"
+			       "  if (get_local_id(0) >= n) return;\n"
+			       "  out[l] += 10;\n"
+			       "  barrier(CLK_GLOBAL_MEM_FENCE);\n"
+			       "  out[l] += 100;\n"
+			       "}\n";
+
+TEST(items_returned_before_a_barrier_are_skipped)
+{
+	enum { N = 32, WG = 8 };
+	int out[N], *po = out, n;
+	uint64_t g[2] = {N, 1}, l[2] = {WG, 1};
+	void *args[2] = {&po, &n};
+	hx_cprog *p;
+	hx_kernel_code kc = code_in(&p, early_src, "", "early", 1);
+
+	CHECK_EQ(kc.flags & HX_CODE_PER_ITEM, 0u);
+	for (n = 0; n <= WG; n += 4) {
+		memset(out, 0, sizeof(out));
+		run(&kc, args, g, l, 0);
+		for (int i = 0; i < N; i++)
+			CHECK_EQ(out[i], i % WG < n ? 111 : 1);
+	}
+	hx_compiler_release(p);
+}

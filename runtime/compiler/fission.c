@@ -634,8 +634,8 @@ static LLVMBasicBlockRef block(fis *f, const char *name)
 }
 
 typedef struct loops {
-	LLVMBasicBlockRef sweep, hdr[3], disp, latch[3], done;
-	LLVMValueRef ls[3], id[3], cur, next, doneflags, nwi;
+	LLVMBasicBlockRef sweep, hdr[3], disp, latch[3], end, cont;
+	LLVMValueRef ls[3], id[3], cur, next, doneflags, donebase, nwi;
 } loops;
 
 /* entry: context arrays; sweep: run region cur for every item
@@ -674,6 +674,7 @@ static void build_frame(fis *f, loops *l)
 		f->slots[i].ptr = a; /* the base until the dispatch */
 	}
 	l->doneflags = LLVMBuildArrayAlloca(f->b, f->i8, l->nwi, "done");
+	l->donebase = l->doneflags;
 	LLVMBuildMemSet(f->b, l->doneflags, LLVMConstInt(f->i8, 0, 0), l->nwi,
 			1);
 	l->sweep = block(f, "sweep");
@@ -724,6 +725,9 @@ static void close_frame(fis *f, loops *l)
 	LLVMValueRef m1 = LLVMConstInt(f->i32, (unsigned long long)-1, 1);
 	LLVMBasicBlockRef end = block(f, "sweep.end"), exit = block(f, "exit");
 
+	l->cont = block(f, "sweep.next");
+	l->end = end;
+
 	for (int d = 0; d < 3; d++) {
 		LLVMBasicBlockRef out = d < 2 ? block(f, "latch") : end;
 		LLVMPositionBuilderAtEnd(f->b, l->latch[d]);
@@ -738,8 +742,10 @@ static void close_frame(fis *f, loops *l)
 	LLVMPositionBuilderAtEnd(f->b, end);
 	nv = LLVMBuildLoad2(f->b, f->i32, l->next, "");
 	LLVMBuildCondBr(f->b, LLVMBuildICmp(f->b, LLVMIntEQ, nv, m1, ""), exit,
-			l->sweep);
-	LLVMAddIncoming(l->cur, &nv, &end, 1);
+			l->cont);
+	LLVMPositionBuilderAtEnd(f->b, l->cont);
+	LLVMBuildBr(f->b, l->sweep);
+	LLVMAddIncoming(l->cur, &nv, &l->cont, 1);
 	LLVMPositionBuilderAtEnd(f->b, exit);
 	LLVMBuildRetVoid(f->b);
 }
@@ -772,6 +778,348 @@ static void build_exits(fis *f, loops *l)
 		LLVMBuildStore(f->b, LLVMConstInt(f->i8, 1, 0), l->doneflags);
 		LLVMBuildBr(f->b, l->latch[0]);
 	}
+}
+
+/* __hx_local_id(d) becomes the loop ids before the nest is cloned per
+ * region (each clone has its own ids). Out-of-range dims give 0. */
+static void lower_local_ids(fis *f, const loops *l)
+{
+	for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(f->fn); bb;
+	     bb = LLVMGetNextBasicBlock(bb)) {
+		LLVMValueRef in = LLVMGetFirstInstruction(bb), next;
+		for (; in; in = next) {
+			LLVMValueRef dim, r = LLVMConstInt(f->i64, 0, 0);
+			next = LLVMGetNextInstruction(in);
+			if (!is_call_to(in, "__hx_local_id"))
+				continue;
+			dim = LLVMGetOperand(in, 0);
+			LLVMPositionBuilderBefore(f->b, in);
+			for (int d = 2; d >= 0; d--)
+				r = LLVMBuildSelect(
+				    f->b,
+				    LLVMBuildICmp(f->b, LLVMIntEQ, dim,
+						  LLVMConstInt(LLVMTypeOf(dim),
+							       (unsigned)d, 0),
+						  ""),
+				    l->id[d], r, "");
+			if (LLVMTypeOf(r) != LLVMTypeOf(in))
+				r = LLVMBuildIntCast2(f->b, r, LLVMTypeOf(in),
+						      0, "");
+			LLVMReplaceAllUsesWith(in, r);
+			LLVMInstructionEraseFromParent(in);
+		}
+	}
+}
+
+typedef struct vpair {
+	LLVMValueRef from, to;
+} vpair;
+
+typedef struct cmap {
+	vpair *p;
+	size_t n, cap;
+	LLVMBasicBlockRef *blocks; /* the blocks to clone */
+	size_t nblocks, bcap;
+} cmap;
+
+static int cmp_pair(const void *a, const void *b)
+{
+	uintptr_t x = (uintptr_t)((const vpair *)a)->from;
+	uintptr_t y = (uintptr_t)((const vpair *)b)->from;
+
+	return x < y ? -1 : x > y;
+}
+
+static int map_add(cmap *m, LLVMValueRef from, LLVMValueRef to)
+{
+	if (m->n == m->cap) {
+		size_t nc = m->cap ? 2 * m->cap : 256;
+		vpair *np = realloc(m->p, nc * sizeof(*np));
+		if (!np)
+			return -1;
+		m->p = np;
+		m->cap = nc;
+	}
+	m->p[m->n++] = (vpair){from, to};
+	return 0;
+}
+
+static LLVMValueRef map_get(const cmap *m, LLVMValueRef v)
+{
+	vpair k = {v, NULL}, *r;
+
+	r = bsearch(&k, m->p, m->n, sizeof(k), cmp_pair);
+	return r ? r->to : NULL;
+}
+
+static bool in_set(const cmap *m, LLVMBasicBlockRef bb)
+{
+	for (size_t i = 0; i < m->nblocks; i++)
+		if (m->blocks[i] == bb)
+			return true;
+	return false;
+}
+
+static int set_add(cmap *m, LLVMBasicBlockRef bb)
+{
+	if (in_set(m, bb))
+		return 0;
+	if (m->nblocks == m->bcap) {
+		size_t nc = m->bcap ? 2 * m->bcap : 64;
+		LLVMBasicBlockRef *nb = realloc(m->blocks, nc * sizeof(*nb));
+		if (!nb)
+			return -1;
+		m->blocks = nb;
+		m->bcap = nc;
+	}
+	m->blocks[m->nblocks++] = bb;
+	return 0;
+}
+
+/* Region r's item loop nest: the z/y/x headers and latches, and every
+ * block reachable from the region's start before the item latch. */
+static int region_set(const loops *l, LLVMBasicBlockRef start, cmap *m)
+{
+	m->nblocks = 0;
+	for (int d = 2; d >= 0; d--)
+		if (set_add(m, l->hdr[d]))
+			return -1;
+	for (int d = 0; d < 3; d++)
+		if (set_add(m, l->latch[d]))
+			return -1;
+	if (set_add(m, start))
+		return -1;
+	for (size_t i = 6; i < m->nblocks; i++) {
+		LLVMValueRef t = LLVMGetBasicBlockTerminator(m->blocks[i]);
+		for (unsigned s = 0; t && s < LLVMGetNumSuccessors(t); s++)
+			if (set_add(m, LLVMGetSuccessor(t, s)))
+				return -1;
+	}
+	return 0;
+}
+
+/* A clone's PHIs name the original predecessors (LLVM-C cannot change
+ * an incoming block): rebuilt with mapped ones, dropping predecessors
+ * outside the clone. */
+static void rebuild_phi(fis *f, const cmap *m, LLVMValueRef phi)
+{
+	LLVMValueRef np;
+
+	LLVMPositionBuilderBefore(f->b, phi);
+	np = LLVMBuildPhi(f->b, LLVMTypeOf(phi), "");
+	for (unsigned i = 0; i < LLVMCountIncoming(phi); i++) {
+		LLVMValueRef bv = LLVMBasicBlockAsValue(
+				 LLVMGetIncomingBlock(phi, i)),
+			     v = LLVMGetIncomingValue(phi, i);
+		LLVMValueRef nb = map_get(m, bv);
+		LLVMBasicBlockRef b;
+		if (!nb)
+			continue;
+		b = LLVMValueAsBasicBlock(nb);
+		LLVMAddIncoming(np, &v, &b, 1);
+	}
+	LLVMReplaceAllUsesWith(phi, np);
+	LLVMInstructionEraseFromParent(phi);
+}
+
+static void remap_block(const cmap *m, LLVMBasicBlockRef nb)
+{
+	LLVMValueRef in = LLVMGetFirstInstruction(nb), t;
+
+	for (; in; in = LLVMGetNextInstruction(in))
+		for (int i = 0; i < LLVMGetNumOperands(in); i++) {
+			LLVMValueRef o = LLVMGetOperand(in, (unsigned)i), c;
+			if (LLVMValueIsBasicBlock(o) || !(c = map_get(m, o)))
+				continue;
+			LLVMSetOperand(in, (unsigned)i, c);
+		}
+	t = LLVMGetBasicBlockTerminator(nb);
+	for (unsigned s = 0; s < LLVMGetNumSuccessors(t); s++) {
+		LLVMValueRef c =
+		    map_get(m, LLVMBasicBlockAsValue(LLVMGetSuccessor(t, s)));
+		if (c)
+			LLVMSetSuccessor(t, s, LLVMValueAsBasicBlock(c));
+	}
+}
+
+static void rebuild_phis(fis *f, const cmap *m, LLVMBasicBlockRef nb)
+{
+	LLVMValueRef in = LLVMGetFirstInstruction(nb), next;
+
+	for (; in && LLVMIsAPHINode(in); in = next) {
+		next = LLVMGetNextInstruction(in);
+		rebuild_phi(f, m, in);
+	}
+}
+
+/* Clones region r's loop nest; entered from `from` (the fast dispatch),
+ * the x header goes straight to the region's start, no done test. */
+static LLVMBasicBlockRef clone_region(fis *f, const loops *l, cmap *m,
+				      LLVMBasicBlockRef start,
+				      LLVMBasicBlockRef from)
+{
+	LLVMBasicBlockRef *nbs;
+	LLVMValueRef t;
+
+	if (region_set(l, start, m))
+		return NULL;
+	nbs = malloc(m->nblocks * sizeof(*nbs));
+	if (!nbs)
+		return NULL;
+	m->n = 0;
+	for (size_t i = 0;
+	     i < m->nblocks &&
+	     !map_add(m, LLVMBasicBlockAsValue(m->blocks[i]),
+		      LLVMBasicBlockAsValue(nbs[i] = block(f, "region")));
+	     i++) {
+		LLVMPositionBuilderAtEnd(f->b, nbs[i]);
+		for (LLVMValueRef in = LLVMGetFirstInstruction(m->blocks[i]);
+		     in; in = LLVMGetNextInstruction(in)) {
+			LLVMValueRef c = LLVMInstructionClone(in);
+			LLVMInsertIntoBuilder(f->b, c);
+			if (map_add(m, in, c)) {
+				free(nbs);
+				return NULL;
+			}
+		}
+	}
+	if (map_add(m, LLVMBasicBlockAsValue(l->sweep),
+		    LLVMBasicBlockAsValue(from)) ||
+	    map_add(m, LLVMBasicBlockAsValue(l->disp),
+		    LLVMBasicBlockAsValue(nbs[2]))) {
+		free(nbs);
+		return NULL;
+	}
+	qsort(m->p, m->n, sizeof(*m->p), cmp_pair);
+	/* The x header: no done test, straight to the region. */
+	t = LLVMGetBasicBlockTerminator(nbs[2]);
+	LLVMInstructionEraseFromParent(t);
+	LLVMPositionBuilderAtEnd(f->b, nbs[2]);
+	LLVMBuildBr(f->b, start);
+	for (size_t i = 0; i < m->nblocks; i++)
+		remap_block(m, nbs[i]);
+	/* After every operand: the map names the clones rebuild_phi
+	 * replaces. */
+	for (size_t i = 0; i < m->nblocks; i++)
+		rebuild_phis(f, m, nbs[i]);
+	start = nbs[0];
+	free(nbs);
+	return start;
+}
+
+/* The last store of a block that ends a region: to the done flag (a
+ * return) or to next (a barrier). */
+static LLVMValueRef exit_store(LLVMBasicBlockRef bb)
+{
+	LLVMValueRef t = LLVMGetBasicBlockTerminator(bb);
+	LLVMValueRef s = t ? LLVMGetPreviousInstruction(t) : NULL;
+
+	return s && LLVMIsAStoreInst(s) ? LLVMGetOperand(s, 1) : NULL;
+}
+
+/* Whether region set m both returns and reaches a barrier: items may
+ * then have returned while others wait (a kernel breaking the barrier
+ * rule), which only the done flags of the slow nest handle. */
+static bool mixed_exits(const cmap *m, const loops *l)
+{
+	bool ret = false, bar = false;
+
+	for (size_t i = 6; i < m->nblocks; i++) {
+		LLVMValueRef p = exit_store(m->blocks[i]);
+		ret |= p == l->doneflags;
+		bar |= p == l->next;
+	}
+	return ret && bar;
+}
+
+/* After a sweep in which some item returned and another reached a
+ * barrier: any done flag set sends later sweeps to the slow nest. */
+static void build_scan(fis *f, const loops *l, LLVMValueRef slow)
+{
+	LLVMBasicBlockRef pre, loop, out;
+	LLVMValueRef t = LLVMGetBasicBlockTerminator(l->end), i, acc, n, a, z;
+
+	pre = LLVMInsertBasicBlockInContext(f->ctx, l->cont, "scan.pre");
+	loop = LLVMInsertBasicBlockInContext(f->ctx, l->cont, "scan");
+	out = LLVMInsertBasicBlockInContext(f->ctx, l->cont, "scan.end");
+	LLVMSetSuccessor(t, 1, pre);
+	LLVMPositionBuilderAtEnd(f->b, pre);
+	LLVMBuildBr(f->b, loop);
+	LLVMPositionBuilderAtEnd(f->b, loop);
+	z = LLVMConstInt(f->i64, 0, 0);
+	i = LLVMBuildPhi(f->b, f->i64, "");
+	acc = LLVMBuildPhi(f->b, f->i8, "");
+	LLVMAddIncoming(i, &z, &pre, 1);
+	z = LLVMConstInt(f->i8, 0, 0);
+	LLVMAddIncoming(acc, &z, &pre, 1);
+	a = LLVMBuildOr(
+	    f->b, acc, LLVMBuildLoad2(f->b, f->i8, gep8(f, l->donebase, i), ""),
+	    "");
+	n = LLVMBuildNUWAdd(f->b, i, LLVMConstInt(f->i64, 1, 0), "");
+	LLVMAddIncoming(i, &n, &loop, 1);
+	LLVMAddIncoming(acc, &a, &loop, 1);
+	LLVMBuildCondBr(f->b, LLVMBuildICmp(f->b, LLVMIntULT, n, l->nwi, ""),
+			loop, out);
+	LLVMPositionBuilderAtEnd(f->b, out);
+	LLVMBuildStore(
+	    f->b,
+	    LLVMBuildOr(f->b, a, LLVMBuildLoad2(f->b, f->i8, slow, ""), ""),
+	    slow);
+	LLVMBuildBr(f->b, l->cont);
+}
+
+/* One loop nest per region, without the done test and the region
+ * switch, so that O3 can vectorise each region across items. The
+ * original nest stays as the slow path for kernels whose items may
+ * have returned while others wait at a barrier. */
+static int split_regions(fis *f, const loops *l)
+{
+	LLVMValueRef sw = LLVMGetBasicBlockTerminator(l->disp), fsw, slow;
+	LLVMBasicBlockRef fast = block(f, "fast"), c;
+	unsigned ns = LLVMGetNumSuccessors(sw);
+	cmap m = {0};
+	bool mixed = false;
+	int r = -1;
+
+	LLVMPositionBuilderAtEnd(f->b, fast);
+	fsw = LLVMBuildSwitch(f->b, l->cur, fast, ns - 1);
+	for (unsigned i = 0; i < ns; i++) {
+		if (!(c = clone_region(f, l, &m, LLVMGetSuccessor(sw, i),
+				       fast)))
+			goto out;
+		mixed |= mixed_exits(&m, l);
+		if (i == 0)
+			LLVMSetSuccessor(fsw, 0, c);
+		else
+			LLVMAddCase(fsw, LLVMConstInt(f->i32, i, 0), c);
+	}
+	LLVMInstructionEraseFromParent(LLVMGetBasicBlockTerminator(l->sweep));
+	LLVMPositionBuilderAtEnd(f->b, l->sweep);
+	if (!mixed) {
+		/* The slow nest stays valid IR (its PHIs name the sweep)
+		 * until O3 drops it. */
+		LLVMBuildCondBr(
+		    f->b, LLVMConstInt(LLVMInt1TypeInContext(f->ctx), 0, 0),
+		    l->hdr[2], fast);
+		r = 0;
+		goto out;
+	}
+	LLVMPositionBuilderBefore(f->b, LLVMGetFirstInstruction(f->bb[0]));
+	slow = LLVMBuildAlloca(f->b, f->i8, "slow");
+	LLVMPositionBuilderBefore(f->b, LLVMGetBasicBlockTerminator(f->bb[0]));
+	LLVMBuildStore(f->b, LLVMConstInt(f->i8, 0, 0), slow);
+	LLVMPositionBuilderAtEnd(f->b, l->sweep);
+	LLVMBuildCondBr(f->b,
+			LLVMBuildICmp(f->b, LLVMIntNE,
+				      LLVMBuildLoad2(f->b, f->i8, slow, ""),
+				      LLVMConstInt(f->i8, 0, 0), ""),
+			l->hdr[2], fast);
+	build_scan(f, l, slow);
+	r = 0;
+out:
+	free(m.p);
+	free(m.blocks);
+	return r;
 }
 
 /* Lifetime markers would tell O3 that an item's context is dead
@@ -913,6 +1261,10 @@ int hx_fission(LLVMModuleRef m, LLVMValueRef fn, LLVMValueRef g,
 		if (!r) {
 			build_exits(&f, &l);
 			close_frame(&f, &l);
+			lower_local_ids(&f, &l);
+			r = split_regions(&f, &l);
+		}
+		if (!r) {
 			for (int d = 0; d < 3; d++)
 				lid[d] = l.id[d];
 		}
