@@ -2,13 +2,11 @@
 
 #include "debug.h"
 
-#include <hwloc.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 static struct _cl_platform_id platform;
 static pthread_once_t platform_once = PTHREAD_ONCE_INIT;
@@ -38,68 +36,16 @@ static unsigned long long parse_size(const char *s, unsigned long long dflt)
 	return v ? v : dflt;
 }
 
-struct topology {
-	unsigned cores;
-	unsigned numa;
-	unsigned long long cache_size;
-	unsigned cacheline;
-	char cpu_name[96];
-};
-
-/* Cores inside the process's CPU binding (else the allowed set), as the
- * engine counts them (engine/topology.c): its workers run on those. */
-static unsigned bound_cores(hwloc_topology_t topo)
+/* The largest data cache and its line size (CL_DEVICE_GLOBAL_MEM_CACHE_*). */
+static uint64_t largest_cache(const struct hx_topology *t)
 {
-	hwloc_cpuset_t set = hwloc_bitmap_alloc();
-	int n;
+	uint64_t c = t->l3_size;
 
-	if (!set)
-		return 0;
-	if (hwloc_get_cpubind(topo, set, HWLOC_CPUBIND_PROCESS) ||
-	    hwloc_bitmap_iszero(set))
-		hwloc_bitmap_copy(set, hwloc_topology_get_allowed_cpuset(topo));
-	n = hwloc_get_nbobjs_inside_cpuset_by_type(topo, set, HWLOC_OBJ_CORE);
-	if (n <= 0)
-		n = hwloc_bitmap_weight(set);
-	hwloc_bitmap_free(set);
-	return n > 0 ? (unsigned)n : 0;
-}
-
-/* Cores we may run on (the process's allowed set), last-level cache. */
-static void read_topology(struct topology *t)
-{
-	hwloc_topology_t topo;
-	hwloc_obj_t obj;
-	const char *model;
-	int depth;
-
-	memset(t, 0, sizeof(*t));
-	t->cores = (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
-	t->numa = 1;
-	t->cacheline = 64;
-	snprintf(t->cpu_name, sizeof(t->cpu_name), "host CPU");
-	if (hwloc_topology_init(&topo) || hwloc_topology_load(topo))
-		return;
-	t->cores = bound_cores(topo);
-	t->numa = (unsigned)hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_NUMANODE);
-	for (depth = hwloc_topology_get_depth(topo) - 1; depth >= 0; depth--) {
-		obj = hwloc_get_obj_by_depth(topo, depth, 0);
-		if (obj && hwloc_obj_type_is_dcache(obj->type) &&
-		    obj->attr->cache.size > t->cache_size) {
-			t->cache_size = obj->attr->cache.size;
-			if (obj->attr->cache.linesize)
-				t->cacheline = obj->attr->cache.linesize;
-		}
-	}
-	obj = hwloc_get_obj_by_type(topo, HWLOC_OBJ_PACKAGE, 0);
-	model = obj ? hwloc_obj_get_info_by_name(obj, "CPUModel") : NULL;
-	if (model)
-		snprintf(t->cpu_name, sizeof(t->cpu_name), "%s", model);
-	hwloc_topology_destroy(topo);
-	if (!t->numa)
-		t->numa = 1;
-	if (!t->cores)
-		t->cores = 1;
+	if (t->l2_size > c)
+		c = t->l2_size;
+	if (t->l1d_size > c)
+		c = t->l1d_size;
+	return c;
 }
 
 static cl_device_type device_type(void)
@@ -114,15 +60,16 @@ static cl_device_type device_type(void)
 }
 
 static void init_device(struct _cl_device_id *dev, cl_uint index,
-			const struct topology *t)
+			const struct hx_topology *t)
 {
 	hx_object_init(&dev->obj, HX_TYPE_DEVICE, NULL);
 	dev->platform = &platform;
 	dev->index = index;
 	dev->type = device_type();
 	snprintf(dev->name, sizeof(dev->name), "hmmcl HMM device %u (%s)",
-		 index, t->cpu_name);
-	dev->compute_units = t->cores;
+		 index, t->cpu_model[0] ? t->cpu_model : "host CPU");
+	/* The engine runs one worker per core of the process's binding. */
+	dev->compute_units = t->compute_units ? t->compute_units : 1;
 	dev->clock_mhz = 0;
 	dev->global_mem_size =
 		parse_size(getenv("HMMCL_DEVICE_MEMORY"), 4ull << 30);
@@ -131,10 +78,10 @@ static void init_device(struct _cl_device_id *dev, cl_uint index,
 		dev->max_alloc_size = 128ull << 20;
 	if (dev->max_alloc_size > dev->global_mem_size)
 		dev->max_alloc_size = dev->global_mem_size;
-	dev->cache_size = t->cache_size;
-	dev->cacheline_size = t->cacheline;
+	dev->cache_size = largest_cache(t);
+	dev->cacheline_size = t->cache_line ? t->cache_line : 64;
 	dev->local_mem_size = HX_DEVICE_LOCAL_MEM_SIZE;
-	dev->numa_nodes = t->numa;
+	dev->numa_nodes = t->numa_nodes ? t->numa_nodes : 1;
 	dev->compiler_available = CL_TRUE;
 	/* Fine-grain buffers hold on the host side: SVM memory is host
 	 * memory the host uses in place, without map/unmap. Fine-grain
@@ -160,7 +107,7 @@ static cl_uint clock_mhz(void)
 
 static void init_platform(void)
 {
-	struct topology t;
+	struct hx_topology t = {0};
 	const char *env = getenv("HMMCL_DEVICES");
 	long n = env ? strtol(env, NULL, 10) : 1;
 	cl_uint i, mhz;
@@ -170,7 +117,8 @@ static void init_platform(void)
 		n = 1;
 	if (n > HX_MAX_DEVICES)
 		n = HX_MAX_DEVICES;
-	read_topology(&t);
+	/* The engine's hwloc reading: devices report the cores it uses. */
+	hx_topology_get(&t);
 	mhz = clock_mhz();
 	hx_object_init(&platform.obj, HX_TYPE_PLATFORM, NULL);
 	platform.ndevices = (cl_uint)n;
@@ -179,7 +127,7 @@ static void init_platform(void)
 		platform.devices[i].clock_mhz = mhz;
 	}
 	HX_DEBUG(HX_DBG_API, "api", "platform: %u device(s), %u cores each",
-		 platform.ndevices, t.cores);
+		 platform.ndevices, t.compute_units);
 }
 
 cl_platform_id hx_platform_get(void)

@@ -21,7 +21,7 @@ struct _cl_device_id {
 	cl_platform_id platform;
 	cl_uint index;
 	cl_device_type type;
-	char name[128];
+	char name[192];
 	cl_uint compute_units;
 	cl_uint clock_mhz;
 	cl_ulong global_mem_size;
