@@ -6,8 +6,6 @@
 
 #include <string.h>
 
-#define HX_EXPORT __attribute__((visibility("default")))
-
 CL_API_ENTRY cl_int CL_API_CALL clIcdGetPlatformIDsKHR(cl_uint, cl_platform_id *,
 						       cl_uint *);
 

@@ -1,7 +1,5 @@
 #include "api.h"
 
-#define HX_EXPORT __attribute__((visibility("default")))
-
 CL_API_ENTRY cl_int CL_API_CALL clGetPlatformIDs(cl_uint num_entries,
 						 cl_platform_id *platforms,
 						 cl_uint *num_platforms)

@@ -2,8 +2,6 @@
 
 #include "../core/extensions.h"
 
-#define HX_EXPORT __attribute__((visibility("default")))
-
 static cl_int platform_info(cl_platform_info param, size_t size, void *value,
 			    size_t *size_ret)
 {
