@@ -2,6 +2,7 @@
  * multi-device contexts, queues per device, and command chains that
  * cross devices. */
 #include "cl_util.h"
+#include "event_util.h"
 #include "harness.h"
 
 #include <pthread.h>
@@ -46,88 +47,6 @@ static cl_command_queue make(cl_context ctx, cl_device_id dev,
 			     const cl_queue_properties *props, cl_int *err)
 {
 	return clCreateCommandQueueWithProperties(ctx, dev, props, err);
-}
-
-static cl_int status_of(cl_event ev)
-{
-	cl_int st = 99;
-
-	CHECK_CL(clGetEventInfo(ev, CL_EVENT_COMMAND_EXECUTION_STATUS,
-				sizeof(st), &st, NULL));
-	return st;
-}
-
-static cl_event user_event(cl_context ctx)
-{
-	cl_int err = 1;
-	cl_event ev = clCreateUserEvent(ctx, &err);
-
-	CHECK_CL(err);
-	return ev;
-}
-
-static cl_event marker(cl_command_queue q, cl_uint n, const cl_event *w)
-{
-	cl_event ev = NULL;
-
-	CHECK_CL(clEnqueueMarkerWithWaitList(q, n, w, &ev));
-	return ev;
-}
-
-static cl_event barrier(cl_command_queue q, cl_uint n, const cl_event *w)
-{
-	cl_event ev = NULL;
-
-	CHECK_CL(clEnqueueBarrierWithWaitList(q, n, w, &ev));
-	return ev;
-}
-
-static pthread_mutex_t order_lock = PTHREAD_MUTEX_INITIALIZER;
-static int norder;
-
-static void CL_CALLBACK record(cl_event ev, cl_int st, void *ud)
-{
-	(void)ev, (void)st, (void)ud;
-	pthread_mutex_lock(&order_lock);
-	norder++;
-	pthread_mutex_unlock(&order_lock);
-}
-
-static void on_complete(cl_event ev, int tag)
-{
-	CHECK_CL(
-	    clSetEventCallback(ev, CL_COMPLETE, record, (void *)(intptr_t)tag));
-}
-
-static void wait_order(int n)
-{
-	int i, got = 0;
-
-	for (i = 0; i < 2000; i++) {
-		pthread_mutex_lock(&order_lock);
-		got = norder;
-		pthread_mutex_unlock(&order_lock);
-		if (got >= n)
-			break;
-		usleep(1000);
-	}
-	CHECK_EQ(got, n);
-}
-
-static cl_ulong prof(cl_event ev, cl_profiling_info p)
-{
-	cl_ulong t = 0;
-
-	CHECK_CL(clGetEventProfilingInfo(ev, p, sizeof(t), &t, NULL));
-	return t;
-}
-
-static void release_all(cl_event *evs, int n)
-{
-	int i;
-
-	for (i = 0; i < n; i++)
-		CHECK_CL(clReleaseEvent(evs[i]));
 }
 
 TEST(ids_two_devices)
@@ -243,31 +162,31 @@ TEST(chain_across_two_devices)
 	q[1] = hx_test_queue(ctx, devs[1],
 			     CL_QUEUE_OUT_OF_ORDER_EXEC_MODE_ENABLE |
 				 CL_QUEUE_PROFILING_ENABLE);
-	u = user_event(ctx);
+	u = hx_ev_user(ctx);
 	for (i = 0; i < 6; i++) {
-		ev[i] = marker(q[i % 2], 1, i ? &ev[i - 1] : &u);
-		on_complete(ev[i], i);
+		ev[i] = hx_ev_marker(q[i % 2], 1, i ? &ev[i - 1] : &u);
+		hx_ev_on_complete(ev[i]);
 	}
 	CHECK_CL(clSetUserEventStatus(u, CL_COMPLETE));
 	CHECK_CL(clWaitForEvents(1, &ev[5]));
-	wait_order(6);
+	hx_ev_wait_completions(6);
 	for (i = 1; i < 6; i++)
-		CHECK(prof(ev[i - 1], CL_PROFILING_COMMAND_END) <=
-		      prof(ev[i], CL_PROFILING_COMMAND_START));
-	fail = user_event(ctx);
-	f[0] = barrier(q[1], 1, &fail);
-	f[1] = marker(q[0], 1, &f[0]);
+		CHECK(hx_ev_prof(ev[i - 1], CL_PROFILING_COMMAND_END) <=
+		      hx_ev_prof(ev[i], CL_PROFILING_COMMAND_START));
+	fail = hx_ev_user(ctx);
+	f[0] = hx_ev_barrier(q[1], 1, &fail);
+	f[1] = hx_ev_marker(q[0], 1, &f[0]);
 	CHECK_CL(clSetUserEventStatus(fail, -3));
 	CHECK_ERR(clWaitForEvents(2, f),
 		  CL_EXEC_STATUS_ERROR_FOR_EVENTS_IN_WAIT_LIST);
-	CHECK(status_of(f[1]) < 0);
+	CHECK(hx_ev_status(f[1]) < 0);
 	for (i = 0; i < 2; i++) {
 		CHECK_CL(clFinish(q[i]));
 		CHECK_CL(clReleaseCommandQueue(q[i]));
 	}
-	release_all(ev, 6);
-	release_all(f, 2);
-	release_all((cl_event[]){u, fail}, 2);
+	hx_ev_release(ev, 6);
+	hx_ev_release(f, 2);
+	hx_ev_release((cl_event[]){u, fail}, 2);
 	CHECK_CL(clReleaseContext(ctx));
 }
 

@@ -3,116 +3,11 @@
  * callbacks at every status, profiling timestamps, clFinish, many host
  * threads, and chains across queues and devices. */
 #include "cl_util.h"
+#include "event_util.h"
 #include "harness.h"
 
 #include <pthread.h>
 #include <unistd.h>
-
-static cl_int status_of(cl_event ev)
-{
-	cl_int st = 99;
-
-	CHECK_CL(clGetEventInfo(ev, CL_EVENT_COMMAND_EXECUTION_STATUS,
-				sizeof(st), &st, NULL));
-	return st;
-}
-
-static cl_event user_event(cl_context ctx)
-{
-	cl_int err = 1;
-	cl_event ev = clCreateUserEvent(ctx, &err);
-
-	CHECK_CL(err);
-	return ev;
-}
-
-static cl_event marker(cl_command_queue q, cl_uint n, const cl_event *w)
-{
-	cl_event ev = NULL;
-
-	CHECK_CL(clEnqueueMarkerWithWaitList(q, n, w, &ev));
-	CHECK(ev != NULL);
-	return ev;
-}
-
-static cl_event barrier(cl_command_queue q, cl_uint n, const cl_event *w)
-{
-	cl_event ev = NULL;
-
-	CHECK_CL(clEnqueueBarrierWithWaitList(q, n, w, &ev));
-	CHECK(ev != NULL);
-	return ev;
-}
-
-/* Polls until ev reaches a final status or 2 s pass; returns it. */
-static cl_int settle(cl_event ev)
-{
-	int i;
-	cl_int st = status_of(ev);
-
-	for (i = 0; i < 2000 && st > CL_COMPLETE; i++) {
-		usleep(1000);
-		st = status_of(ev);
-	}
-	return st;
-}
-
-/* Gives the executors time to run anything that is (wrongly) ready. */
-static void pause_ms(int ms)
-{
-	usleep((useconds_t)ms * 1000);
-}
-
-/* Completion order, recorded by CL_COMPLETE callbacks. */
-static pthread_mutex_t order_lock = PTHREAD_MUTEX_INITIALIZER;
-static int order[256], norder;
-
-static void CL_CALLBACK record(cl_event ev, cl_int st, void *ud)
-{
-	(void)ev, (void)st;
-	pthread_mutex_lock(&order_lock);
-	if (norder < 256)
-		order[norder++] = (int)(intptr_t)ud;
-	pthread_mutex_unlock(&order_lock);
-}
-
-static void on_complete(cl_event ev, int tag)
-{
-	CHECK_CL(
-	    clSetEventCallback(ev, CL_COMPLETE, record, (void *)(intptr_t)tag));
-}
-
-/* Callbacks run after the status change is visible: wait for them. */
-static void wait_order(int n)
-{
-	int i, got = 0;
-
-	for (i = 0; i < 2000; i++) {
-		pthread_mutex_lock(&order_lock);
-		got = norder;
-		pthread_mutex_unlock(&order_lock);
-		if (got >= n)
-			break;
-		usleep(1000);
-	}
-	CHECK_EQ(got, n);
-}
-
-static cl_ulong prof(cl_event ev, cl_profiling_info p)
-{
-	cl_ulong t = 0;
-
-	CHECK_CL(clGetEventProfilingInfo(ev, p, sizeof(t), &t, NULL));
-	return t;
-}
-
-static void release_all(cl_event *evs, int n)
-{
-	int i;
-
-	for (i = 0; i < n; i++)
-		CHECK_CL(clReleaseEvent(evs[i]));
-}
 
 struct env {
 	cl_device_id dev;
@@ -140,26 +35,26 @@ static void teardown(struct env *e)
 TEST(in_order_queue_order)
 {
 	struct env e = setup(CL_QUEUE_PROFILING_ENABLE);
-	cl_event u = user_event(e.ctx), ev[4];
+	cl_event u = hx_ev_user(e.ctx), ev[4];
 	int i;
 
-	ev[0] = marker(e.q, 1, &u);
+	ev[0] = hx_ev_marker(e.q, 1, &u);
 	for (i = 1; i < 4; i++)
-		ev[i] = marker(e.q, 0, NULL);
+		ev[i] = hx_ev_marker(e.q, 0, NULL);
 	for (i = 0; i < 4; i++)
-		on_complete(ev[i], i);
-	pause_ms(20);
+		hx_ev_on_complete(ev[i]);
+	hx_ev_pause_ms(20);
 	for (i = 0; i < 4; i++)
-		CHECK(status_of(ev[i]) > CL_COMPLETE);
+		CHECK(hx_ev_status(ev[i]) > CL_COMPLETE);
 	CHECK_CL(clSetUserEventStatus(u, CL_COMPLETE));
 	CHECK_CL(clFinish(e.q));
-	wait_order(4);
+	hx_ev_wait_completions(4);
 	for (i = 0; i < 4; i++)
-		CHECK_EQ(status_of(ev[i]), CL_COMPLETE);
+		CHECK_EQ(hx_ev_status(ev[i]), CL_COMPLETE);
 	for (i = 1; i < 4; i++)
-		CHECK(prof(ev[i - 1], CL_PROFILING_COMMAND_END) <=
-		      prof(ev[i], CL_PROFILING_COMMAND_START));
-	release_all(ev, 4);
+		CHECK(hx_ev_prof(ev[i - 1], CL_PROFILING_COMMAND_END) <=
+		      hx_ev_prof(ev[i], CL_PROFILING_COMMAND_START));
+	hx_ev_release(ev, 4);
 	CHECK_CL(clReleaseEvent(u));
 	teardown(&e);
 }
@@ -168,16 +63,16 @@ TEST(in_order_queue_order)
 TEST(wait_list_dependency)
 {
 	struct env e = setup(0);
-	cl_event u1 = user_event(e.ctx), u2 = user_event(e.ctx);
-	cl_event w[2] = {u1, u2}, m = marker(e.q, 2, w);
+	cl_event u1 = hx_ev_user(e.ctx), u2 = hx_ev_user(e.ctx);
+	cl_event w[2] = {u1, u2}, m = hx_ev_marker(e.q, 2, w);
 
-	pause_ms(10);
-	CHECK_EQ(status_of(m), CL_QUEUED);
+	hx_ev_pause_ms(10);
+	CHECK_EQ(hx_ev_status(m), CL_QUEUED);
 	CHECK_CL(clSetUserEventStatus(u2, CL_COMPLETE));
-	pause_ms(10);
-	CHECK_EQ(status_of(m), CL_QUEUED);
+	hx_ev_pause_ms(10);
+	CHECK_EQ(hx_ev_status(m), CL_QUEUED);
 	CHECK_CL(clSetUserEventStatus(u1, CL_COMPLETE));
-	CHECK_EQ(settle(m), CL_COMPLETE);
+	CHECK_EQ(hx_ev_settle(m), CL_COMPLETE);
 	CHECK_CL(clReleaseEvent(m));
 	CHECK_CL(clReleaseEvent(u1));
 	CHECK_CL(clReleaseEvent(u2));
@@ -188,12 +83,12 @@ TEST(wait_list_dependency)
 TEST(wait_list_already_complete)
 {
 	struct env e = setup(0);
-	cl_event u = user_event(e.ctx), m;
+	cl_event u = hx_ev_user(e.ctx), m;
 
 	CHECK_CL(clSetUserEventStatus(u, CL_COMPLETE));
-	m = marker(e.q, 1, &u);
+	m = hx_ev_marker(e.q, 1, &u);
 	CHECK_CL(clWaitForEvents(1, &m));
-	CHECK_EQ(status_of(m), CL_COMPLETE);
+	CHECK_EQ(hx_ev_status(m), CL_COMPLETE);
 	CHECK_CL(clReleaseEvent(m));
 	CHECK_CL(clReleaseEvent(u));
 	teardown(&e);
@@ -204,15 +99,15 @@ TEST(wait_list_already_complete)
 TEST(out_of_order_independent)
 {
 	struct env e = setup(CL_QUEUE_OUT_OF_ORDER_EXEC_MODE_ENABLE);
-	cl_event ua = user_event(e.ctx), ub = user_event(e.ctx);
-	cl_event a = marker(e.q, 1, &ua), b = marker(e.q, 1, &ub);
+	cl_event ua = hx_ev_user(e.ctx), ub = hx_ev_user(e.ctx);
+	cl_event a = hx_ev_marker(e.q, 1, &ua), b = hx_ev_marker(e.q, 1, &ub);
 
 	CHECK_CL(clSetUserEventStatus(ub, CL_COMPLETE));
-	CHECK_EQ(settle(b), CL_COMPLETE);
-	CHECK(status_of(a) > CL_COMPLETE);
+	CHECK_EQ(hx_ev_settle(b), CL_COMPLETE);
+	CHECK(hx_ev_status(a) > CL_COMPLETE);
 	CHECK_CL(clSetUserEventStatus(ua, CL_COMPLETE));
-	CHECK_EQ(settle(a), CL_COMPLETE);
-	release_all((cl_event[]){a, b, ua, ub}, 4);
+	CHECK_EQ(hx_ev_settle(a), CL_COMPLETE);
+	hx_ev_release((cl_event[]){a, b, ua, ub}, 4);
 	teardown(&e);
 }
 
@@ -220,16 +115,16 @@ TEST(out_of_order_independent)
 TEST(in_order_not_reordered)
 {
 	struct env e = setup(0);
-	cl_event ua = user_event(e.ctx), ub = user_event(e.ctx);
-	cl_event a = marker(e.q, 1, &ua), b = marker(e.q, 1, &ub);
+	cl_event ua = hx_ev_user(e.ctx), ub = hx_ev_user(e.ctx);
+	cl_event a = hx_ev_marker(e.q, 1, &ua), b = hx_ev_marker(e.q, 1, &ub);
 
 	CHECK_CL(clSetUserEventStatus(ub, CL_COMPLETE));
-	pause_ms(20);
-	CHECK(status_of(b) > CL_COMPLETE);
+	hx_ev_pause_ms(20);
+	CHECK(hx_ev_status(b) > CL_COMPLETE);
 	CHECK_CL(clSetUserEventStatus(ua, CL_COMPLETE));
-	CHECK_EQ(settle(b), CL_COMPLETE);
-	CHECK_EQ(status_of(a), CL_COMPLETE);
-	release_all((cl_event[]){a, b, ua, ub}, 4);
+	CHECK_EQ(hx_ev_settle(b), CL_COMPLETE);
+	CHECK_EQ(hx_ev_status(a), CL_COMPLETE);
+	hx_ev_release((cl_event[]){a, b, ua, ub}, 4);
 	teardown(&e);
 }
 
@@ -238,17 +133,17 @@ TEST(in_order_not_reordered)
 TEST(out_of_order_marker_waits_for_all)
 {
 	struct env e = setup(CL_QUEUE_OUT_OF_ORDER_EXEC_MODE_ENABLE);
-	cl_event ua = user_event(e.ctx), ub = user_event(e.ctx);
-	cl_event a = marker(e.q, 1, &ua), b = marker(e.q, 1, &ub);
-	cl_event m = marker(e.q, 0, NULL);
+	cl_event ua = hx_ev_user(e.ctx), ub = hx_ev_user(e.ctx);
+	cl_event a = hx_ev_marker(e.q, 1, &ua), b = hx_ev_marker(e.q, 1, &ub);
+	cl_event m = hx_ev_marker(e.q, 0, NULL);
 
 	CHECK_CL(clSetUserEventStatus(ua, CL_COMPLETE));
-	CHECK_EQ(settle(a), CL_COMPLETE);
-	pause_ms(10);
-	CHECK(status_of(m) > CL_COMPLETE);
+	CHECK_EQ(hx_ev_settle(a), CL_COMPLETE);
+	hx_ev_pause_ms(10);
+	CHECK(hx_ev_status(m) > CL_COMPLETE);
 	CHECK_CL(clSetUserEventStatus(ub, CL_COMPLETE));
-	CHECK_EQ(settle(m), CL_COMPLETE);
-	release_all((cl_event[]){a, b, m, ua, ub}, 5);
+	CHECK_EQ(hx_ev_settle(m), CL_COMPLETE);
+	hx_ev_release((cl_event[]){a, b, m, ua, ub}, 5);
 	teardown(&e);
 }
 
@@ -256,15 +151,15 @@ TEST(out_of_order_marker_waits_for_all)
 TEST(out_of_order_marker_with_wait_list)
 {
 	struct env e = setup(CL_QUEUE_OUT_OF_ORDER_EXEC_MODE_ENABLE);
-	cl_event ua = user_event(e.ctx), ub = user_event(e.ctx);
-	cl_event a = marker(e.q, 1, &ua), b = marker(e.q, 1, &ub);
-	cl_event m = marker(e.q, 1, &a);
+	cl_event ua = hx_ev_user(e.ctx), ub = hx_ev_user(e.ctx);
+	cl_event a = hx_ev_marker(e.q, 1, &ua), b = hx_ev_marker(e.q, 1, &ub);
+	cl_event m = hx_ev_marker(e.q, 1, &a);
 
 	CHECK_CL(clSetUserEventStatus(ua, CL_COMPLETE));
-	CHECK_EQ(settle(m), CL_COMPLETE);
-	CHECK(status_of(b) > CL_COMPLETE);
+	CHECK_EQ(hx_ev_settle(m), CL_COMPLETE);
+	CHECK(hx_ev_status(b) > CL_COMPLETE);
 	CHECK_CL(clSetUserEventStatus(ub, CL_COMPLETE));
-	release_all((cl_event[]){a, b, m, ua, ub}, 5);
+	hx_ev_release((cl_event[]){a, b, m, ua, ub}, 5);
 	teardown(&e);
 }
 
@@ -273,23 +168,23 @@ TEST(out_of_order_marker_with_wait_list)
 TEST(out_of_order_barrier_with_wait_list)
 {
 	struct env e = setup(CL_QUEUE_OUT_OF_ORDER_EXEC_MODE_ENABLE);
-	cl_event ua = user_event(e.ctx), ub = user_event(e.ctx);
-	cl_event uc = user_event(e.ctx);
-	cl_event a = marker(e.q, 1, &ua), b = marker(e.q, 1, &ub);
-	cl_event bar = barrier(e.q, 1, &ua), c = marker(e.q, 1, &uc);
+	cl_event ua = hx_ev_user(e.ctx), ub = hx_ev_user(e.ctx);
+	cl_event uc = hx_ev_user(e.ctx);
+	cl_event a = hx_ev_marker(e.q, 1, &ua), b = hx_ev_marker(e.q, 1, &ub);
+	cl_event bar = hx_ev_barrier(e.q, 1, &ua), c = hx_ev_marker(e.q, 1, &uc);
 
 	CHECK_CL(clSetUserEventStatus(uc, CL_COMPLETE));
-	pause_ms(20);
-	CHECK(status_of(c) > CL_COMPLETE);
+	hx_ev_pause_ms(20);
+	CHECK(hx_ev_status(c) > CL_COMPLETE);
 	CHECK_CL(clSetUserEventStatus(ua, CL_COMPLETE));
-	CHECK_EQ(settle(c), CL_COMPLETE);
-	CHECK_EQ(status_of(bar), CL_COMPLETE);
+	CHECK_EQ(hx_ev_settle(c), CL_COMPLETE);
+	CHECK_EQ(hx_ev_status(bar), CL_COMPLETE);
 	/* a waited for ua only: it runs unordered with bar and c. */
-	CHECK_EQ(settle(a), CL_COMPLETE);
+	CHECK_EQ(hx_ev_settle(a), CL_COMPLETE);
 	/* Not in the barrier's list: still waiting. */
-	CHECK(status_of(b) > CL_COMPLETE);
+	CHECK(hx_ev_status(b) > CL_COMPLETE);
 	CHECK_CL(clSetUserEventStatus(ub, CL_COMPLETE));
-	release_all((cl_event[]){a, b, bar, c, ua, ub, uc}, 7);
+	hx_ev_release((cl_event[]){a, b, bar, c, ua, ub, uc}, 7);
 	teardown(&e);
 }
 
@@ -297,24 +192,24 @@ TEST(out_of_order_barrier_with_wait_list)
 TEST(out_of_order_barrier_waits_for_all)
 {
 	struct env e = setup(CL_QUEUE_OUT_OF_ORDER_EXEC_MODE_ENABLE);
-	cl_event ua = user_event(e.ctx), ub = user_event(e.ctx);
-	cl_event a = marker(e.q, 1, &ua), b = marker(e.q, 1, &ub);
-	cl_event bar = barrier(e.q, 0, NULL), c = marker(e.q, 0, NULL);
+	cl_event ua = hx_ev_user(e.ctx), ub = hx_ev_user(e.ctx);
+	cl_event a = hx_ev_marker(e.q, 1, &ua), b = hx_ev_marker(e.q, 1, &ub);
+	cl_event bar = hx_ev_barrier(e.q, 0, NULL), c = hx_ev_marker(e.q, 0, NULL);
 	cl_event d;
 
 	CHECK_CL(clSetUserEventStatus(ua, CL_COMPLETE));
-	pause_ms(20);
-	CHECK(status_of(bar) > CL_COMPLETE);
-	CHECK(status_of(c) > CL_COMPLETE);
+	hx_ev_pause_ms(20);
+	CHECK(hx_ev_status(bar) > CL_COMPLETE);
+	CHECK(hx_ev_status(c) > CL_COMPLETE);
 	/* Even a command whose own wait list is complete waits. */
-	d = marker(e.q, 1, &a);
-	pause_ms(10);
-	CHECK(status_of(d) > CL_COMPLETE);
+	d = hx_ev_marker(e.q, 1, &a);
+	hx_ev_pause_ms(10);
+	CHECK(hx_ev_status(d) > CL_COMPLETE);
 	CHECK_CL(clSetUserEventStatus(ub, CL_COMPLETE));
-	CHECK_EQ(settle(d), CL_COMPLETE);
-	CHECK_EQ(settle(c), CL_COMPLETE);
-	CHECK_EQ(status_of(bar), CL_COMPLETE);
-	release_all((cl_event[]){a, b, bar, c, d, ua, ub}, 7);
+	CHECK_EQ(hx_ev_settle(d), CL_COMPLETE);
+	CHECK_EQ(hx_ev_settle(c), CL_COMPLETE);
+	CHECK_EQ(hx_ev_status(bar), CL_COMPLETE);
+	hx_ev_release((cl_event[]){a, b, bar, c, d, ua, ub}, 7);
 	teardown(&e);
 }
 
@@ -322,14 +217,14 @@ TEST(out_of_order_barrier_waits_for_all)
 TEST(legacy_marker_barrier_wait_for_events)
 {
 	struct env e = setup(CL_QUEUE_OUT_OF_ORDER_EXEC_MODE_ENABLE);
-	cl_event u = user_event(e.ctx), m, after;
+	cl_event u = hx_ev_user(e.ctx), m, after;
 
 	CHECK_CL(clEnqueueWaitForEvents(e.q, 1, &u));
-	after = marker(e.q, 0, NULL);
-	pause_ms(10);
-	CHECK(status_of(after) > CL_COMPLETE);
+	after = hx_ev_marker(e.q, 0, NULL);
+	hx_ev_pause_ms(10);
+	CHECK(hx_ev_status(after) > CL_COMPLETE);
 	CHECK_CL(clSetUserEventStatus(u, CL_COMPLETE));
-	CHECK_EQ(settle(after), CL_COMPLETE);
+	CHECK_EQ(hx_ev_settle(after), CL_COMPLETE);
 	CHECK_CL(clEnqueueBarrier(e.q));
 	CHECK_CL(clEnqueueMarker(e.q, &m));
 	CHECK_CL(clWaitForEvents(1, &m));
@@ -340,7 +235,7 @@ TEST(legacy_marker_barrier_wait_for_events)
 		  CL_INVALID_EVENT);
 	CHECK_ERR(clEnqueueBarrier((cl_command_queue)e.ctx),
 		  CL_INVALID_COMMAND_QUEUE);
-	release_all((cl_event[]){u, m, after}, 3);
+	hx_ev_release((cl_event[]){u, m, after}, 3);
 	teardown(&e);
 }
 
@@ -348,7 +243,7 @@ TEST(enqueue_errors)
 {
 	struct env e = setup(0);
 	cl_context other = hx_test_context(NULL);
-	cl_event u = user_event(e.ctx), foreign = user_event(other);
+	cl_event u = hx_ev_user(e.ctx), foreign = hx_ev_user(other);
 	cl_event bad[2] = {u, (cl_event)e.q}, ev = NULL;
 
 	CHECK_ERR(clEnqueueMarkerWithWaitList(e.q, 1, NULL, &ev),
@@ -370,7 +265,7 @@ TEST(enqueue_errors)
 	CHECK(ev == NULL);
 	CHECK_CL(clSetUserEventStatus(u, CL_COMPLETE));
 	CHECK_CL(clSetUserEventStatus(foreign, CL_COMPLETE));
-	release_all((cl_event[]){u, foreign}, 2);
+	hx_ev_release((cl_event[]){u, foreign}, 2);
 	CHECK_CL(clReleaseContext(other));
 	teardown(&e);
 }
@@ -380,22 +275,22 @@ TEST(enqueue_errors)
 TEST(error_propagates_through_wait_lists)
 {
 	struct env e = setup(CL_QUEUE_OUT_OF_ORDER_EXEC_MODE_ENABLE);
-	cl_event u = user_event(e.ctx), ok = user_event(e.ctx);
-	cl_event a = marker(e.q, 1, &u), w[2] = {ok, a};
-	cl_event b = marker(e.q, 2, w), c = barrier(e.q, 1, &b);
+	cl_event u = hx_ev_user(e.ctx), ok = hx_ev_user(e.ctx);
+	cl_event a = hx_ev_marker(e.q, 1, &u), w[2] = {ok, a};
+	cl_event b = hx_ev_marker(e.q, 2, w), c = hx_ev_barrier(e.q, 1, &b);
 
 	CHECK_CL(clSetUserEventStatus(ok, CL_COMPLETE));
 	CHECK_CL(clSetUserEventStatus(u, -42));
-	CHECK_EQ(settle(c), CL_EXEC_STATUS_ERROR_FOR_EVENTS_IN_WAIT_LIST);
-	CHECK_EQ(status_of(a), CL_EXEC_STATUS_ERROR_FOR_EVENTS_IN_WAIT_LIST);
-	CHECK_EQ(status_of(b), CL_EXEC_STATUS_ERROR_FOR_EVENTS_IN_WAIT_LIST);
+	CHECK_EQ(hx_ev_settle(c), CL_EXEC_STATUS_ERROR_FOR_EVENTS_IN_WAIT_LIST);
+	CHECK_EQ(hx_ev_status(a), CL_EXEC_STATUS_ERROR_FOR_EVENTS_IN_WAIT_LIST);
+	CHECK_EQ(hx_ev_status(b), CL_EXEC_STATUS_ERROR_FOR_EVENTS_IN_WAIT_LIST);
 	CHECK_ERR(clWaitForEvents(1, &c),
 		  CL_EXEC_STATUS_ERROR_FOR_EVENTS_IN_WAIT_LIST);
 	/* Listing an event that already failed. */
-	release_all(&b, 1);
-	b = marker(e.q, 1, &a);
-	CHECK_EQ(settle(b), CL_EXEC_STATUS_ERROR_FOR_EVENTS_IN_WAIT_LIST);
-	release_all((cl_event[]){u, ok, a, b, c}, 5);
+	hx_ev_release(&b, 1);
+	b = hx_ev_marker(e.q, 1, &a);
+	CHECK_EQ(hx_ev_settle(b), CL_EXEC_STATUS_ERROR_FOR_EVENTS_IN_WAIT_LIST);
+	hx_ev_release((cl_event[]){u, ok, a, b, c}, 5);
 	teardown(&e);
 }
 
@@ -404,18 +299,18 @@ TEST(error_propagates_through_wait_lists)
 TEST(out_of_order_failed_barrier_fails_waiting_commands)
 {
 	struct env e = setup(CL_QUEUE_OUT_OF_ORDER_EXEC_MODE_ENABLE);
-	cl_event u = user_event(e.ctx), ok = user_event(e.ctx);
-	cl_event bar = barrier(e.q, 1, &u), a = marker(e.q, 1, &ok);
-	cl_event b = barrier(e.q, 0, NULL);
+	cl_event u = hx_ev_user(e.ctx), ok = hx_ev_user(e.ctx);
+	cl_event bar = hx_ev_barrier(e.q, 1, &u), a = hx_ev_marker(e.q, 1, &ok);
+	cl_event b = hx_ev_barrier(e.q, 0, NULL);
 
 	CHECK_CL(clSetUserEventStatus(ok, CL_COMPLETE));
-	pause_ms(10);
-	CHECK(status_of(a) > CL_COMPLETE);
+	hx_ev_pause_ms(10);
+	CHECK(hx_ev_status(a) > CL_COMPLETE);
 	CHECK_CL(clSetUserEventStatus(u, -8));
-	CHECK_EQ(settle(b), CL_EXEC_STATUS_ERROR_FOR_EVENTS_IN_WAIT_LIST);
-	CHECK_EQ(status_of(bar), CL_EXEC_STATUS_ERROR_FOR_EVENTS_IN_WAIT_LIST);
-	CHECK_EQ(status_of(a), CL_EXEC_STATUS_ERROR_FOR_EVENTS_IN_WAIT_LIST);
-	release_all((cl_event[]){u, ok, bar, a, b}, 5);
+	CHECK_EQ(hx_ev_settle(b), CL_EXEC_STATUS_ERROR_FOR_EVENTS_IN_WAIT_LIST);
+	CHECK_EQ(hx_ev_status(bar), CL_EXEC_STATUS_ERROR_FOR_EVENTS_IN_WAIT_LIST);
+	CHECK_EQ(hx_ev_status(a), CL_EXEC_STATUS_ERROR_FOR_EVENTS_IN_WAIT_LIST);
+	hx_ev_release((cl_event[]){u, ok, bar, a, b}, 5);
 	teardown(&e);
 }
 
@@ -424,14 +319,14 @@ TEST(out_of_order_failed_barrier_fails_waiting_commands)
 TEST(in_order_error_does_not_fail_successor)
 {
 	struct env e = setup(0);
-	cl_event u = user_event(e.ctx);
-	cl_event a = marker(e.q, 1, &u), b = marker(e.q, 0, NULL);
+	cl_event u = hx_ev_user(e.ctx);
+	cl_event a = hx_ev_marker(e.q, 1, &u), b = hx_ev_marker(e.q, 0, NULL);
 
 	CHECK_CL(clSetUserEventStatus(u, -1));
 	CHECK_CL(clFinish(e.q));
-	CHECK(status_of(a) < 0);
-	CHECK_EQ(status_of(b), CL_COMPLETE);
-	release_all((cl_event[]){u, a, b}, 3);
+	CHECK(hx_ev_status(a) < 0);
+	CHECK_EQ(hx_ev_status(b), CL_COMPLETE);
+	hx_ev_release((cl_event[]){u, a, b}, 3);
 	teardown(&e);
 }
 
@@ -441,12 +336,12 @@ TEST(in_order_error_does_not_fail_successor)
 TEST(error_long_chain)
 {
 	struct env e = setup(CL_QUEUE_OUT_OF_ORDER_EXEC_MODE_ENABLE);
-	cl_event u = user_event(e.ctx), prev = u, next, last;
+	cl_event u = hx_ev_user(e.ctx), prev = u, next, last;
 	int i;
 
 	CHECK_CL(clRetainEvent(u));
 	for (i = 0; i < 300000; i++) {
-		next = marker(e.q, 1, &prev);
+		next = hx_ev_marker(e.q, 1, &prev);
 		CHECK_CL(clReleaseEvent(prev));
 		prev = next;
 	}
@@ -455,7 +350,7 @@ TEST(error_long_chain)
 	CHECK_ERR(clWaitForEvents(1, &last),
 		  CL_EXEC_STATUS_ERROR_FOR_EVENTS_IN_WAIT_LIST);
 	CHECK_CL(clFinish(e.q));
-	release_all((cl_event[]){u, last}, 2);
+	hx_ev_release((cl_event[]){u, last}, 2);
 	teardown(&e);
 }
 
@@ -505,13 +400,13 @@ static void wait_seen(int n)
 TEST(callbacks_every_status)
 {
 	struct env e = setup(0);
-	cl_event u = user_event(e.ctx), m = marker(e.q, 1, &u);
+	cl_event u = hx_ev_user(e.ctx), m = hx_ev_marker(e.q, 1, &u);
 	int i;
 
 	CHECK_CL(clSetEventCallback(m, CL_COMPLETE, log_cb, (void *)3));
 	CHECK_CL(clSetEventCallback(m, CL_RUNNING, log_cb, (void *)2));
 	CHECK_CL(clSetEventCallback(m, CL_SUBMITTED, log_cb, (void *)1));
-	pause_ms(10);
+	hx_ev_pause_ms(10);
 	CHECK_EQ(seen_count(), 0);
 	CHECK_CL(clSetUserEventStatus(u, CL_COMPLETE));
 	CHECK_CL(clFinish(e.q));
@@ -522,9 +417,9 @@ TEST(callbacks_every_status)
 				     : i == 1 ? CL_RUNNING
 					      : CL_COMPLETE);
 	}
-	pause_ms(10);
+	hx_ev_pause_ms(10);
 	CHECK_EQ(seen_count(), 3);
-	release_all((cl_event[]){u, m}, 2);
+	hx_ev_release((cl_event[]){u, m}, 2);
 	teardown(&e);
 }
 
@@ -541,8 +436,8 @@ TEST(callbacks_status_order_repeated)
 		pthread_mutex_lock(&seen.lock);
 		seen.n = 0;
 		pthread_mutex_unlock(&seen.lock);
-		u = user_event(e.ctx);
-		m = marker(e.q, 1, &u);
+		u = hx_ev_user(e.ctx);
+		m = hx_ev_marker(e.q, 1, &u);
 		CHECK_CL(
 		    clSetEventCallback(m, CL_SUBMITTED, log_cb, (void *)1));
 		CHECK_CL(clSetEventCallback(m, CL_COMPLETE, log_cb, (void *)3));
@@ -552,7 +447,7 @@ TEST(callbacks_status_order_repeated)
 		if (seen.tag[0] != 1)
 			hx_test_fail(__FILE__, __LINE__,
 				     "round %d: CL_COMPLETE callback first", i);
-		release_all((cl_event[]){u, m}, 2);
+		hx_ev_release((cl_event[]){u, m}, 2);
 	}
 	teardown(&e);
 }
@@ -561,7 +456,7 @@ TEST(callbacks_status_order_repeated)
 TEST(callbacks_registered_after_completion)
 {
 	struct env e = setup(0);
-	cl_event m = marker(e.q, 0, NULL);
+	cl_event m = hx_ev_marker(e.q, 0, NULL);
 	int i;
 
 	CHECK_CL(clFinish(e.q));
@@ -573,9 +468,9 @@ TEST(callbacks_registered_after_completion)
 		CHECK_EQ(seen.st[i], seen.tag[i] == 1	? CL_SUBMITTED
 				     : seen.tag[i] == 2 ? CL_RUNNING
 							: CL_COMPLETE);
-	pause_ms(10);
+	hx_ev_pause_ms(10);
 	CHECK_EQ(seen_count(), 3);
-	release_all(&m, 1);
+	hx_ev_release(&m, 1);
 	teardown(&e);
 }
 
@@ -584,7 +479,7 @@ TEST(callbacks_registered_after_completion)
 TEST(callbacks_user_event)
 {
 	cl_context ctx = hx_test_context(NULL);
-	cl_event u = user_event(ctx);
+	cl_event u = hx_ev_user(ctx);
 
 	CHECK_CL(clSetEventCallback(u, CL_COMPLETE, log_cb, (void *)2));
 	CHECK_CL(clSetEventCallback(u, CL_SUBMITTED, log_cb, (void *)1));
@@ -603,7 +498,7 @@ TEST(callbacks_user_event)
 TEST(callbacks_on_failure)
 {
 	struct env e = setup(0);
-	cl_event u = user_event(e.ctx), m = marker(e.q, 1, &u);
+	cl_event u = hx_ev_user(e.ctx), m = hx_ev_marker(e.q, 1, &u);
 	int i;
 
 	CHECK_CL(clSetEventCallback(m, CL_SUBMITTED, log_cb, (void *)1));
@@ -618,7 +513,7 @@ TEST(callbacks_on_failure)
 	CHECK_CL(clSetEventCallback(m, CL_COMPLETE, log_cb, (void *)4));
 	wait_seen(4);
 	CHECK(seen.st[3] < 0);
-	release_all((cl_event[]){u, m}, 2);
+	hx_ev_release((cl_event[]){u, m}, 2);
 	teardown(&e);
 }
 
@@ -640,7 +535,7 @@ static void CL_CALLBACK enqueue_from_cb(cl_event ev, cl_int st, void *ud)
 TEST(callback_calls_api)
 {
 	struct env e = setup(0);
-	cl_event u = user_event(e.ctx), m = marker(e.q, 1, &u);
+	cl_event u = hx_ev_user(e.ctx), m = hx_ev_marker(e.q, 1, &u);
 
 	CHECK_CL(clSetEventCallback(m, CL_COMPLETE, enqueue_from_cb, e.q));
 	CHECK_CL(clSetUserEventStatus(u, CL_COMPLETE));
@@ -656,21 +551,21 @@ TEST(callback_calls_api)
 TEST(profiling_timestamps_monotonic)
 {
 	struct env e = setup(CL_QUEUE_PROFILING_ENABLE);
-	cl_event u = user_event(e.ctx), ev[3];
+	cl_event u = hx_ev_user(e.ctx), ev[3];
 	cl_ulong t[3][5], h0 = 0, h1 = 0;
 	int i, j;
 
 	CHECK_CL(clGetHostTimer(e.dev, &h0));
-	ev[0] = marker(e.q, 1, &u);
-	ev[1] = marker(e.q, 0, NULL);
-	ev[2] = barrier(e.q, 0, NULL);
-	pause_ms(5);
+	ev[0] = hx_ev_marker(e.q, 1, &u);
+	ev[1] = hx_ev_marker(e.q, 0, NULL);
+	ev[2] = hx_ev_barrier(e.q, 0, NULL);
+	hx_ev_pause_ms(5);
 	CHECK_CL(clSetUserEventStatus(u, CL_COMPLETE));
 	CHECK_CL(clFinish(e.q));
 	CHECK_CL(clGetHostTimer(e.dev, &h1));
 	for (i = 0; i < 3; i++) {
 		for (j = 0; j < 5; j++)
-			t[i][j] = prof(ev[i], CL_PROFILING_COMMAND_QUEUED + j);
+			t[i][j] = hx_ev_prof(ev[i], CL_PROFILING_COMMAND_QUEUED + j);
 		CHECK(h0 <= t[i][0]);
 		for (j = 1; j < 5; j++)
 			CHECK(t[i][j - 1] <= t[i][j]);
@@ -680,7 +575,7 @@ TEST(profiling_timestamps_monotonic)
 	CHECK(t[0][1] - t[0][0] >= 4000000);
 	CHECK(t[0][3] <= t[1][2]);
 	CHECK(t[1][3] <= t[2][2]);
-	release_all(ev, 3);
+	hx_ev_release(ev, 3);
 	CHECK_CL(clReleaseEvent(u));
 	teardown(&e);
 }
@@ -696,19 +591,19 @@ static void *complete_later(void *arg)
 TEST(finish_waits_for_all)
 {
 	struct env e = setup(CL_QUEUE_OUT_OF_ORDER_EXEC_MODE_ENABLE);
-	cl_event u = user_event(e.ctx), ev[8];
+	cl_event u = hx_ev_user(e.ctx), ev[8];
 	pthread_t t;
 	int i;
 
 	for (i = 0; i < 8; i++)
-		ev[i] = i % 2 ? marker(e.q, 1, &u) : barrier(e.q, 1, &u);
+		ev[i] = i % 2 ? hx_ev_marker(e.q, 1, &u) : hx_ev_barrier(e.q, 1, &u);
 	CHECK_CL(clFlush(e.q));
 	CHECK_EQ(pthread_create(&t, NULL, complete_later, u), 0);
 	CHECK_CL(clFinish(e.q));
 	for (i = 0; i < 8; i++)
-		CHECK_EQ(status_of(ev[i]), CL_COMPLETE);
+		CHECK_EQ(hx_ev_status(ev[i]), CL_COMPLETE);
 	pthread_join(t, NULL);
-	release_all(ev, 8);
+	hx_ev_release(ev, 8);
 	CHECK_CL(clReleaseEvent(u));
 	teardown(&e);
 }
@@ -722,9 +617,9 @@ TEST(long_in_order_stream)
 
 	for (i = 0; i < 20000; i++)
 		CHECK_CL(clEnqueueMarkerWithWaitList(e.q, 0, NULL, NULL));
-	last = marker(e.q, 0, NULL);
+	last = hx_ev_marker(e.q, 0, NULL);
 	CHECK_CL(clFinish(e.q));
-	CHECK_EQ(status_of(last), CL_COMPLETE);
+	CHECK_EQ(hx_ev_status(last), CL_COMPLETE);
 	CHECK_CL(clReleaseEvent(last));
 	teardown(&e);
 }
@@ -812,16 +707,16 @@ TEST(many_threads_waiting)
 	int i;
 
 	for (i = 0; i < 64; i++) {
-		u[i] = user_event(e.ctx);
-		m[i] = marker(e.q, 1, &u[i]);
+		u[i] = hx_ev_user(e.ctx);
+		m[i] = hx_ev_marker(e.q, 1, &u[i]);
 	}
 	CHECK_EQ(pthread_create(&setter_t, NULL, set_all, &s), 0);
 	CHECK_CL(clWaitForEvents(64, m));
 	pthread_join(setter_t, NULL);
 	for (i = 0; i < 64; i++)
-		CHECK_EQ(status_of(m[i]), CL_COMPLETE);
-	release_all(u, 64);
-	release_all(m, 64);
+		CHECK_EQ(hx_ev_status(m[i]), CL_COMPLETE);
+	hx_ev_release(u, 64);
+	hx_ev_release(m, 64);
 	teardown(&e);
 }
 
@@ -832,25 +727,25 @@ TEST(chain_across_two_queues)
 	cl_command_queue q2 = hx_test_queue(
 	    e.ctx, e.dev,
 	    CL_QUEUE_OUT_OF_ORDER_EXEC_MODE_ENABLE | CL_QUEUE_PROFILING_ENABLE);
-	cl_event u = user_event(e.ctx), a, b, c;
+	cl_event u = hx_ev_user(e.ctx), a, b, c;
 
-	a = marker(e.q, 1, &u);
-	b = marker(q2, 1, &a);
-	c = barrier(e.q, 1, &b);
-	on_complete(a, 1);
-	on_complete(b, 2);
-	on_complete(c, 3);
-	pause_ms(10);
-	CHECK(status_of(c) > CL_COMPLETE);
+	a = hx_ev_marker(e.q, 1, &u);
+	b = hx_ev_marker(q2, 1, &a);
+	c = hx_ev_barrier(e.q, 1, &b);
+	hx_ev_on_complete(a);
+	hx_ev_on_complete(b);
+	hx_ev_on_complete(c);
+	hx_ev_pause_ms(10);
+	CHECK(hx_ev_status(c) > CL_COMPLETE);
 	CHECK_CL(clSetUserEventStatus(u, CL_COMPLETE));
 	CHECK_CL(clWaitForEvents(1, &c));
 	CHECK_CL(clFinish(q2));
-	wait_order(3);
-	CHECK(prof(a, CL_PROFILING_COMMAND_END) <=
-	      prof(b, CL_PROFILING_COMMAND_START));
-	CHECK(prof(b, CL_PROFILING_COMMAND_END) <=
-	      prof(c, CL_PROFILING_COMMAND_START));
-	release_all((cl_event[]){u, a, b, c}, 4);
+	hx_ev_wait_completions(3);
+	CHECK(hx_ev_prof(a, CL_PROFILING_COMMAND_END) <=
+	      hx_ev_prof(b, CL_PROFILING_COMMAND_START));
+	CHECK(hx_ev_prof(b, CL_PROFILING_COMMAND_END) <=
+	      hx_ev_prof(c, CL_PROFILING_COMMAND_START));
+	hx_ev_release((cl_event[]){u, a, b, c}, 4);
 	CHECK_CL(clReleaseCommandQueue(q2));
 	teardown(&e);
 }
@@ -890,7 +785,7 @@ static void *register_many(void *arg)
 TEST(callbacks_race_with_completion)
 {
 	struct env e = setup(0);
-	cl_event u = user_event(e.ctx), m = marker(e.q, 1, &u);
+	cl_event u = hx_ev_user(e.ctx), m = hx_ev_marker(e.q, 1, &u);
 	struct registrar r[REGISTRARS];
 	pthread_t t[REGISTRARS];
 	int i, missing = 0;
@@ -922,7 +817,7 @@ TEST(callbacks_race_with_completion)
 	CHECK_EQ(missing, 0);
 	for (i = 0; i < REGISTRARS * PER_REGISTRAR; i++)
 		CHECK_EQ(cb_calls[i], 1);
-	release_all((cl_event[]){u, m}, 2);
+	hx_ev_release((cl_event[]){u, m}, 2);
 	teardown(&e);
 }
 
@@ -994,7 +889,7 @@ static void *retain_release_worker(void *arg)
 TEST(many_threads_retain_release)
 {
 	cl_context ctx = hx_test_context(NULL);
-	cl_event u = user_event(ctx);
+	cl_event u = hx_ev_user(ctx);
 	pthread_t t[THREADS];
 	cl_uint refs = 0;
 	void *ret;
