@@ -627,10 +627,13 @@ TEST(migrate_errors)
 	p = a + 4096; /* one past the end */
 	CHECK_ERR(clEnqueueSVMMigrateMem(e.q, 1, &p, NULL, 0, 0, NULL, NULL),
 		  CL_INVALID_VALUE);
-	/* Plain host memory, and another context's allocation. */
+	/* Plain host memory (fine-grain system SVM) needs an explicit
+	 * size; so does another context's allocation, which is plain host
+	 * memory to this one. */
 	p = heap;
 	sz = 64;
-	CHECK_ERR(clEnqueueSVMMigrateMem(e.q, 1, &p, &sz, 0, 0, NULL, NULL),
+	CHECK_CL(clEnqueueSVMMigrateMem(e.q, 1, &p, &sz, 0, 0, NULL, NULL));
+	CHECK_ERR(clEnqueueSVMMigrateMem(e.q, 1, &p, NULL, 0, 0, NULL, NULL),
 		  CL_INVALID_VALUE);
 	p = o;
 	CHECK_ERR(clEnqueueSVMMigrateMem(e.q, 1, &p, NULL, 0, 0, NULL, NULL),

@@ -83,11 +83,15 @@ static void init_device(struct _cl_device_id *dev, cl_uint index,
 	dev->local_mem_size = HX_DEVICE_LOCAL_MEM_SIZE;
 	dev->numa_nodes = t->numa_nodes ? t->numa_nodes : 1;
 	dev->compiler_available = CL_TRUE;
-	/* Fine-grain buffers hold on the host side: SVM memory is host
-	 * memory the host uses in place, without map/unmap. Fine-grain
-	 * system and atomics wait for kernels on /dev/hmm. */
+	/* The device shares the process's address space: kernels reach any
+	 * host pointer (direct variant in place, mirrored variant through
+	 * /dev/hmm or in place for what no device mirrors), and atomics on
+	 * it are the CPU's own, also on device-resident pages, which move
+	 * whole (UFFDIO_MOVE or write-protect + copy) so that an RMW lands
+	 * on exactly one copy (docs/svm.md). */
 	dev->svm_caps = CL_DEVICE_SVM_COARSE_GRAIN_BUFFER |
-			CL_DEVICE_SVM_FINE_GRAIN_BUFFER;
+			CL_DEVICE_SVM_FINE_GRAIN_BUFFER |
+			CL_DEVICE_SVM_FINE_GRAIN_SYSTEM | CL_DEVICE_SVM_ATOMICS;
 }
 
 static cl_uint clock_mhz(void)

@@ -9,6 +9,7 @@
 #include "trace.h"
 #ifdef HMMCL_HAVE_HX_SVM
 #include "hmm_door.h"
+#include "svm/svm_hostmir.h"
 #include "svm/svm_mgr.h"
 #endif
 
@@ -420,9 +421,11 @@ static int device_path(void)
 	return hx_svm_mgr_device_pages() > 0;
 }
 
+/* An SVM allocation, or host memory mirrored since it was migrated. */
 static int mirrored(const void *p, size_t size)
 {
-	return hx_svm_find_range(NULL, p, size, NULL);
+	return hx_svm_find_range(NULL, p, size, NULL) ||
+	       hx_svm_hostmir_covers(p, size);
 }
 
 /* Both ends mirrored: through a host bounce buffer, chunk by chunk. */
@@ -586,6 +589,24 @@ static int page_span_locked(const struct hx_svm_range *r, size_t page,
 	return 1;
 }
 
+/* A plain host range going to a device is mirrored first (once); the
+ * mirror covers the pages it touches, the migration moves the whole pages
+ * inside it (size: 0 when there are none). */
+static int mirror_host(const struct hx_svm_range *r, int dev, size_t size)
+{
+	int err;
+
+	if (r->alloc_id || dev == HX_SVM_TO_SYSTEM || !size)
+		return 0;
+	err = hx_svm_hostmir_cover((uintptr_t)r->base, r->size);
+	if (err)
+		HX_DEBUG(HX_DBG_SVM, "svm", "mirror of host range %p +%zu: %s",
+			 r->base, r->size, strerror(err));
+	/* Unmirrored host memory stays where it is: ENXIO is a hint's
+	 * "cannot move". */
+	return err ? ENXIO : 0;
+}
+
 /* Migration is a placement hint: memory that cannot move (no device
  * memory behind this device, degraded backend, device memory full,
  * memory that is not anonymous) stays where it is, readable by all. */
@@ -622,12 +643,15 @@ cl_int hx_svm_migrate(cl_command_queue q, const struct hx_svm_range *r,
 
 	for (i = 0; i < n; i++) {
 		t0 = HX_TRACE_ON() ? hx_now_ns() : 0;
+		memset(&res, 0, sizeof(res));
 		/* The table lock (read) keeps clSVMFree from unmapping the
 		 * range while it moves. */
 		pthread_rwlock_rdlock(&table_lock);
 		err = page_span_locked(&r[i], page, sys, &start, &size)
-			  ? hx_svm_mgr_migrate(start, size, dev, undef, &res)
+			  ? mirror_host(&r[i], dev, size)
 			  : ENOENT;
+		if (!err)
+			err = hx_svm_mgr_migrate(start, size, dev, undef, &res);
 		pthread_rwlock_unlock(&table_lock);
 		if (err == ENOENT) {
 			HX_DEBUG(HX_DBG_SVM, "svm",

@@ -2,6 +2,7 @@
 #include "svm_mgr.h"
 
 #include "hmm_door.h"
+#include "svm_hostmir.h"
 #include "svm_mmu.h"
 #include "svm_pool.h"
 
@@ -135,8 +136,11 @@ static void mirror(unsigned long req, void *base, size_t size, unsigned n)
 
 static void mirror_all(void *p, size_t size)
 {
-	if (mgr.h >= 0)
-		mirror(HMM_DEV_IOC_REGISTER, p, size, mgr.ndevices);
+	if (mgr.h < 0)
+		return;
+	/* mmap reused the addresses of host memory mirrored earlier. */
+	hx_svm_hostmir_forget((uintptr_t)p, size);
+	mirror(HMM_DEV_IOC_REGISTER, p, size, mgr.ndevices);
 }
 
 static void *map_rw(size_t size, size_t align)
