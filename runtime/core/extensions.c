@@ -29,6 +29,7 @@ static const struct {
 	{"cl_khr_int64_extended_atomics", CL_MAKE_VERSION(1, 0, 0),
 	 HX_EXT_DEVICE},
 	{"cl_hmm_svm_statistics", CL_MAKE_VERSION(1, 0, 0), HX_EXT_DEVICE},
+	{"cl_hmm_svm_advise", CL_MAKE_VERSION(1, 0, 0), HX_EXT_DEVICE},
 };
 
 void hx_extensions_string(enum hx_ext_scope scope, char *buf, size_t size)

@@ -4,6 +4,7 @@
 #include "hmm_door.h"
 #include "svm_hostmir.h"
 #include "svm_mmu.h"
+#include "svm_policy.h"
 #include "svm_pool.h"
 
 #include <errno.h>
@@ -188,6 +189,7 @@ void hx_svm_mgr_free(void *base, size_t size)
 	if (!base)
 		return;
 	size = round_up(size, mgr.page);
+	hx_svm_policy_forget((uintptr_t)base, size);
 	if (hx_svm_pool_owns(base)) {
 		/* Device pages of a freed run come home (contents dropped)
 		 * so that device memory is not held by nobody. */
@@ -202,8 +204,8 @@ void hx_svm_mgr_free(void *base, size_t size)
 	munmap(base, size + mgr.page);
 }
 
-int hx_svm_mgr_migrate(uintptr_t start, size_t size, int dev, int undefined,
-		       struct hx_svm_mig_result *res)
+int hx_svm_mgr_migrate_raw(uintptr_t start, size_t size, int dev,
+			   int undefined, struct hx_svm_mig_result *res)
 {
 	struct hmm_dev_migrate m;
 	int err = 0;

@@ -55,9 +55,15 @@ void *hx_svm_mgr_alloc(size_t size, size_t align);
 void hx_svm_mgr_free(void *base, size_t size);
 
 /* Migrates the whole pages [start, start + size) (page aligned) to device
- * dev or HX_SVM_TO_SYSTEM; undefined: drop the contents. */
+ * dev or HX_SVM_TO_SYSTEM; undefined: drop the contents. A migration to a
+ * full device evicts the least recently used device-resident blocks and
+ * goes on (svm_policy.c, which defines it); ENOSPC only when even that
+ * could not make room. */
 int hx_svm_mgr_migrate(uintptr_t start, size_t size, int dev, int undefined,
 		       struct hx_svm_mig_result *res);
+/* The bare /dev/hmm migration under the gate, without the policy. */
+int hx_svm_mgr_migrate_raw(uintptr_t start, size_t size, int dev,
+			   int undefined, struct hx_svm_mig_result *res);
 
 /* Device DMA through the mirror of dev: device-resident pages are reached
  * in device memory, system pages in place. ENXIO: not mirrored. */

@@ -5,6 +5,7 @@
 #include "engine/engine.h"
 #include "hmm_door.h"
 #include "svm_mgr.h"
+#include "svm_policy.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -44,6 +45,7 @@ struct dev_mmu {
 	pthread_mutex_t lock;	 /* page-table writers */
 	struct pte pt[PT_N];	 /* written under lock, read lock-free */
 	struct xl (*tlb)[TLB_N]; /* [MAX_WORKERS]: each row its worker's */
+	unsigned prefill_gen;	 /* protected by lock: ACCESSED_BY mapped */
 };
 
 static pthread_rwlock_t gate;
@@ -135,17 +137,31 @@ void hx_svm_mmu_migrated(void)
  * begins: a slot a page left between launches was freed (nothing held)
  * and the event says so. During a launch every slot is held, so a stale
  * translation still reaches its page and events only bring freshness. */
-static void drain_events(void)
+static atomic_int ev_deferred; /* events read during a launch */
+
+static void drain_events(int bump)
 {
 	struct hmm_dev_event ev[32];
+	ssize_t n;
 	int any = 0;
 
 	pthread_mutex_lock(&ev_lock);
-	while (hx_hmm_read(hx_svm_mgr_handle(), ev, sizeof(ev)) > 0)
+	while ((n = hx_hmm_read(hx_svm_mgr_handle(), ev, sizeof(ev))) > 0) {
 		any = 1;
+		/* Pages that came home feed the thrashing records. */
+		for (size_t i = 0; i < (size_t)n / sizeof(ev[0]); i++)
+			hx_svm_policy_event(&ev[i]);
+	}
 	pthread_mutex_unlock(&ev_lock);
-	if (any)
+	/* Read by a first touch during a launch (held slots keep stale
+	 * translations correct): the bump waits for the next launch, as if
+	 * nobody had read them. */
+	if (!bump) {
+		if (any)
+			atomic_store(&ev_deferred, 1);
+	} else if (atomic_exchange(&ev_deferred, 0) || any) {
 		atomic_fetch_add(&mmu_gen, 1);
+	}
 }
 
 /* Mapped at all? (A kernel-mode read of one byte; never faults here.) */
@@ -157,10 +173,54 @@ static int readable(uint64_t addr)
 	return process_vm_readv(getpid(), &l, 1, &r, 1, 0) == 1;
 }
 
+/* The translation a page state gives on device m. */
+static void xl_of(const struct dev_mmu *m, uint64_t pg, uint64_t st, int write,
+		  unsigned gen, struct xl *e)
+{
+	if (HMM_DEV_PAGE_STATE(st) == HMM_DEV_PAGE_DEVICE &&
+	    HMM_DEV_PAGE_DEV(st) == m->dev && m->ap &&
+	    HMM_DEV_PAGE_APERTURE(st) != HMM_DEV_PAGE_NO_APERTURE)
+		*e = (struct xl){
+		    pg, (uintptr_t)m->ap + HMM_DEV_PAGE_APERTURE(st) * page,
+		    gen, 1};
+	else
+		*e = (struct xl){pg, (uintptr_t)pg, gen,
+				 write || (st & HMM_DEV_PAGE_F_WRITE)};
+}
+
+/* Migration on first touch: a system page whose range prefers this
+ * device (and is neither pinned by thrashing, read-mostly nor accessed-by)
+ * goes to it with its block. 1 and the page's new state when it moved. */
+static int touch_first(struct dev_mmu *m, uint64_t pg, uint64_t *st)
+{
+	struct hmm_dev_snapshot sn;
+	uint64_t now = 0;
+	uintptr_t s;
+	size_t n;
+
+	if (HMM_DEV_PAGE_STATE(*st) != HMM_DEV_PAGE_SYSTEM || !m->ap ||
+	    !hx_svm_policy_first_touch(m->dev, pg, &s, &n))
+		return 0;
+	drain_events(0); /* pages that came home count as bounces */
+	if (!hx_svm_policy_first_touch(m->dev, pg, &s, &n) ||
+	    !hx_svm_policy_touch_migrate(m->dev, s, n))
+		return 0;
+	memset(&sn, 0, sizeof(sn));
+	sn.start = pg;
+	sn.size = page;
+	sn.states = (uintptr_t)&now;
+	sn.device = m->dev;
+	if (hx_hmm_ioctl(hx_svm_mgr_handle(), HMM_DEV_IOC_SNAPSHOT, &sn) < 0)
+		return 0;
+	*st = now;
+	return 1;
+}
+
 /* A page-table miss: /dev/hmm says where the page is (device fault).
- * Returns 0 or an errno (a device page fault). */
+ * Returns 0 or an errno (a device page fault). *gen is the generation the
+ * translation belongs to (a first-touch migration starts a new one). */
 static int fault_in(struct dev_mmu *m, uint64_t pg, int write, struct xl *e,
-		    unsigned gen)
+		    unsigned *gen)
 {
 	struct hmm_dev_fault f;
 	uint64_t st = 0;
@@ -178,18 +238,15 @@ static int fault_in(struct dev_mmu *m, uint64_t pg, int write, struct xl *e,
 		 * reached in place, if it is mapped at all. */
 		if (err != ENXIO || !readable(pg))
 			return err == ENXIO ? EFAULT : err;
-		*e = (struct xl){pg, (uintptr_t)pg, gen, 1};
+		*e = (struct xl){pg, (uintptr_t)pg, *gen, 1};
 		return 0;
 	}
+	if (touch_first(m, pg, &st))
+		*gen = atomic_load(&mmu_gen);
+	xl_of(m, pg, st, write, *gen, e);
 	if (HMM_DEV_PAGE_STATE(st) == HMM_DEV_PAGE_DEVICE &&
-	    HMM_DEV_PAGE_DEV(st) == m->dev && m->ap &&
-	    HMM_DEV_PAGE_APERTURE(st) != HMM_DEV_PAGE_NO_APERTURE)
-		*e = (struct xl){
-		    pg, (uintptr_t)m->ap + HMM_DEV_PAGE_APERTURE(st) * page,
-		    gen, 1};
-	else
-		*e = (struct xl){pg, (uintptr_t)pg, gen,
-				 write || (st & HMM_DEV_PAGE_F_WRITE)};
+	    HMM_DEV_PAGE_DEV(st) == m->dev)
+		hx_svm_policy_touched(m->dev, pg);
 	return 0;
 }
 
@@ -266,7 +323,7 @@ static int pt_lookup(struct dev_mmu *m, uint64_t pg, int write, struct xl *out)
 	pthread_mutex_lock(&m->lock);
 	gen = atomic_load(&mmu_gen);
 	if (!pt_peek(m, pg, gen, write, out)) {
-		err = fault_in(m, pg, write, &x, gen);
+		err = fault_in(m, pg, write, &x, &gen);
 		if (!err) {
 			pt_store(m, &x);
 			*out = x;
@@ -325,6 +382,66 @@ static struct dev_mmu *mmu_get(unsigned dev)
 	return m;
 }
 
+/* Maps [start, start + size) on m ahead (ACCESSED_BY): FAULT in chunks,
+ * every page's translation stored. At most PT_N / 2 pages per call, so
+ * that a huge range cannot flush the whole page table. */
+static void prefill_range(unsigned dev, uintptr_t start, size_t size,
+			  void *arg)
+{
+	struct dev_mmu *m = arg;
+	uint64_t st[512];
+	struct hmm_dev_fault f;
+	size_t off = 0, n;
+	struct xl x;
+
+	(void)dev;
+	size = size < (size_t)PT_N / 2 * page ? size : (size_t)PT_N / 2 * page;
+	pthread_mutex_lock(&m->lock);
+	for (unsigned gen = atomic_load(&mmu_gen); off < size; off += n * page) {
+		n = (size - off) / page < 512 ? (size - off) / page : 512;
+		memset(&f, 0, sizeof(f));
+		f = (struct hmm_dev_fault){start + off, n * page,
+					   (uintptr_t)st, m->dev,
+					   HMM_DEV_FAULT_WRITE, 0};
+		/* Read-only memory is mapped for reads. */
+		if (hx_hmm_ioctl(hx_svm_mgr_handle(), HMM_DEV_IOC_FAULT, &f) <
+			0 &&
+		    errno == EPERM) {
+			f.flags = 0;
+			hx_hmm_ioctl(hx_svm_mgr_handle(), HMM_DEV_IOC_FAULT, &f);
+		}
+		for (size_t k = 0; k < f.npages_done; k++) {
+			xl_of(m, start + off + k * page, st[k], 0, gen, &x);
+			pt_store(m, &x);
+		}
+		if (f.npages_done < n)
+			break; /* unmapped or not mirrored: the rest on demand */
+	}
+	pthread_mutex_unlock(&m->lock);
+}
+
+void hx_svm_mmu_prefill(unsigned dev, int force)
+{
+	struct dev_mmu *m;
+	unsigned gen;
+
+	pthread_once(&probe_once, probe);
+	if (!can_hold || dev >= hx_svm_mgr_ndevices())
+		return;
+	pthread_mutex_lock(&run_lock);
+	m = mmu_get(dev);
+	pthread_mutex_unlock(&run_lock);
+	if (!m)
+		return;
+	gen = atomic_load(&mmu_gen);
+	pthread_mutex_lock(&m->lock);
+	force |= m->prefill_gen != gen;
+	m->prefill_gen = gen;
+	pthread_mutex_unlock(&m->lock);
+	if (force)
+		hx_svm_policy_accessed(dev, prefill_range, m);
+}
+
 /* Returns 0 or an errno; *freed counts the held slots UNHOLD freed. */
 static int hold_all(uint32_t op, uint64_t *freed)
 {
@@ -360,8 +477,11 @@ const struct hx_mmu *hx_svm_mirrored_begin(unsigned dev)
 	if (m)
 		running++;
 	pthread_mutex_unlock(&run_lock);
-	if (m)
-		drain_events();
+	if (m) {
+		drain_events(1);
+		/* ACCESSED_BY ranges dropped by an invalidation: again. */
+		hx_svm_mmu_prefill(dev, 0);
+	}
 	return m ? &m->mmu : NULL;
 }
 

@@ -36,5 +36,9 @@ void hx_svm_gate_migrate_unlock(int moved_to_device);
  * (a slot a page left outside a mirrored launch may serve another page,
  * and migrations raise no event). */
 void hx_svm_mmu_migrated(void);
+/* Maps device dev's ACCESSED_BY ranges into its page table ahead of any
+ * kernel (svm_policy.c): always when force, else only when translations
+ * were dropped since the last time. */
+void hx_svm_mmu_prefill(unsigned dev, int force);
 
 #endif
