@@ -21,6 +21,21 @@ struct adv_env {
 static const char *adv_src =
     "kernel void inc(global int *p) { p[get_global_id(0)] += 1; }\n";
 
+/* Blocking advice on queue d. */
+static inline void adv_set(struct adv_env *a, cl_uint d, const void *p,
+			   size_t size, cl_svm_advice_hmm advice)
+{
+	cl_event ev;
+	cl_command_type t;
+
+	CHECK_CL(a->advise(a->e.q[d], p, size, advice, 0, NULL, &ev));
+	CHECK_CL(clWaitForEvents(1, &ev));
+	CHECK_CL(clGetEventInfo(ev, CL_EVENT_COMMAND_TYPE, sizeof(t), &t,
+				NULL));
+	CHECK_EQ(t, (cl_command_type)CL_COMMAND_SVM_ADVISE_HMM);
+	CHECK_CL(clReleaseEvent(ev));
+}
+
 static inline struct adv_env adv_open(cl_uint ndev, int kernels)
 {
 	struct adv_env a;
@@ -48,6 +63,9 @@ static inline struct adv_env adv_open(cl_uint ndev, int kernels)
 	CHECK(a.sentinel != NULL);
 	a.sentinel[0] = 7;
 	svm_migrate(&a.e, 0, a.sentinel, PAGE, 0);
+	/* Evicted last, so that eviction tests keep kernels mirrored. */
+	adv_set(&a, 0, a.sentinel, PAGE,
+		CL_SVM_ADVICE_SET_PREFERRED_LOCATION_DEVICE_HMM);
 	return a;
 }
 
@@ -60,21 +78,6 @@ static inline void adv_close(struct adv_env *a)
 		CHECK_CL(clReleaseProgram(a->prog));
 	}
 	svm_close(&a->e);
-}
-
-/* Blocking advice on queue d. */
-static inline void adv_set(struct adv_env *a, cl_uint d, const void *p,
-			   size_t size, cl_svm_advice_hmm advice)
-{
-	cl_event ev;
-	cl_command_type t;
-
-	CHECK_CL(a->advise(a->e.q[d], p, size, advice, 0, NULL, &ev));
-	CHECK_CL(clWaitForEvents(1, &ev));
-	CHECK_CL(clGetEventInfo(ev, CL_EVENT_COMMAND_TYPE, sizeof(t), &t,
-				NULL));
-	CHECK_EQ(t, (cl_command_type)CL_COMMAND_SVM_ADVISE_HMM);
-	CHECK_CL(clReleaseEvent(ev));
 }
 
 /* How many of the pages [p, p + pages * PAGE) device dev holds (dev NULL:
