@@ -368,3 +368,31 @@ TEST(advice_goes_with_the_allocation)
 	clSVMFree(a.e.ctx, q);
 	adv_close(&a);
 }
+
+/* Plain malloc memory (fine-grain system SVM): advice on it rounds
+ * inward, and a preferred location moves it on first touch as well. */
+TEST(preferred_device_on_malloc_memory)
+{
+	struct adv_env a = adv_open(1, 1);
+	cl_device_svm_capabilities caps = 0;
+	int *p = NULL;
+
+	CHECK_CL(clGetDeviceInfo(a.e.dev[0], CL_DEVICE_SVM_CAPABILITIES,
+				 sizeof(caps), &caps, NULL));
+	if (!(caps & CL_DEVICE_SVM_FINE_GRAIN_SYSTEM))
+		SKIP("no fine-grain system SVM");
+	CHECK_EQ(posix_memalign((void **)&p, PAGE, PAGES * PAGE), 0);
+	for (size_t i = 0; i < N; i++)
+		p[i] = 30 + (int)i;
+	/* One byte short of the last page: 15 whole pages inside. */
+	adv_set(&a, 0, p, PAGES * PAGE - 1,
+		CL_SVM_ADVICE_SET_PREFERRED_LOCATION_DEVICE_HMM);
+	CHECK_EQ(adv_inc(&a, 0, p, N), CL_COMPLETE);
+	CHECK_EQ(adv_count(&a, p, PAGES - 1, a.e.dev[0]), (size_t)PAGES - 1);
+	CHECK_EQ(adv_count(&a, (char *)p + (PAGES - 1) * PAGE, 1, NULL),
+		 (size_t)1);
+	check_buffer(p, 31);
+	CHECK_EQ(adv_count(&a, p, PAGES, NULL), (size_t)PAGES);
+	free(p);
+	adv_close(&a);
+}

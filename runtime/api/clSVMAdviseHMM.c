@@ -10,6 +10,7 @@
 
 #ifdef HMMCL_HAVE_HX_SVM
 #include "hmm_door.h"
+#include "svm/svm_hostmir.h"
 #include "svm/svm_mgr.h"
 #include "svm/svm_policy.h"
 
@@ -73,8 +74,15 @@ static cl_int advise_run(cl_event ev)
 	uintptr_t start;
 	size_t size;
 
+	if (!advise_span(&c->r, &start, &size))
+		return CL_COMPLETE;
+	/* A host range a device may fault in (and migrate on first touch)
+	 * is mirrored now: device faults reach only mirrored memory. */
+	if (!c->r.alloc_id && (c->op == HX_ADV_PREFER_DEVICE ||
+			       c->op == HX_ADV_ACCESSED_BY))
+		hx_svm_hostmir_cover((uintptr_t)c->r.base, c->r.size);
 	/* Advice is a hint too: a table that cannot grow keeps the old. */
-	if (advise_span(&c->r, &start, &size) &&
+	if (
 	    hx_svm_policy_advise(start, size, (enum hx_svm_advice_op)c->op,
 				 ev->queue->dev->index))
 		HX_DEBUG(HX_DBG_SVM, "svm", "advice on %p: out of memory",
