@@ -173,6 +173,9 @@ TEST(preferred_device_migrates_on_first_touch)
 	CHECK_DELTA(s0, s1, pages_to_device, PAGES);
 	CHECK_DELTA(s0, s1, bytes_to_device, PAGES * PAGE);
 	CHECK_DELTA(s0, s1, cpu_faults, 0);
+	/* 16 pages in at most two 64 KiB blocks, each one miss and one
+	 * FAULT that maps the whole block. */
+	CHECK(s1.device_faults - s0.device_faults <= 4);
 	CHECK_EQ(adv_count(&a, p, PAGES, a.e.dev[0]), (size_t)PAGES);
 	/* A second launch finds them there: nothing moves. */
 	CHECK_EQ(adv_inc(&a, 0, p, N), CL_COMPLETE);
@@ -259,7 +262,7 @@ TEST(accessed_by_maps_ahead_and_never_migrates)
 	s0 = svm_stats(&a.e, 0);
 	CHECK_EQ(adv_inc(&a, 0, p, N), CL_COMPLETE);
 	s1 = svm_stats(&a.e, 0);
-	CHECK(s1.device_faults - s0.device_faults >= PAGES);
+	CHECK(s1.device_faults - s0.device_faults >= 1);
 	CHECK_DELTA(s0, s1, pages_to_device, PAGES);
 	check_buffer(p, 12);
 	clSVMFree(a.e.ctx, p);

@@ -126,9 +126,18 @@ void hx_svm_gate_migrate_unlock(int moved_to_device)
 	pthread_rwlock_unlock(&gate);
 }
 
+/* Set while a worker migrates a block on first touch (touch_first). */
+static __thread int touching __attribute__((tls_model("initial-exec")));
+
 void hx_svm_mmu_migrated(void)
 {
-	atomic_fetch_add(&mmu_gen, 1);
+	/* A first touch moves system pages into free slots during a launch
+	 * (no slot holds a live translation) and maps the block itself:
+	 * dropping every other translation would only make every worker
+	 * and device fault again. A stale system translation elsewhere is a
+	 * CPU fault that brings the page home (correct, a bounce). */
+	if (!touching)
+		atomic_fetch_add(&mmu_gen, 1);
 }
 
 /* Invalidation events (unmap, madvise, mremap, pages the CPU or another
@@ -173,6 +182,8 @@ static int readable(uint64_t addr)
 	return process_vm_readv(getpid(), &l, 1, &r, 1, 0) == 1;
 }
 
+static void pt_store(struct dev_mmu *m, const struct xl *x);
+
 /* The translation a page state gives on device m. */
 static void xl_of(const struct dev_mmu *m, uint64_t pg, uint64_t st, int write,
 		  unsigned gen, struct xl *e)
@@ -190,30 +201,45 @@ static void xl_of(const struct dev_mmu *m, uint64_t pg, uint64_t st, int write,
 
 /* Migration on first touch: a system page whose range prefers this
  * device (and is neither pinned by thrashing, read-mostly nor accessed-by)
- * goes to it with its block. 1 and the page's new state when it moved. */
+ * goes to it with its block, and the whole block is mapped at once (one
+ * FAULT: its other pages cost no miss). 1 and pg's new state when it
+ * moved. m->lock held. */
 static int touch_first(struct dev_mmu *m, uint64_t pg, uint64_t *st)
 {
-	struct hmm_dev_snapshot sn;
-	uint64_t now = 0;
+	uint64_t sts[512], moved;
+	struct hmm_dev_fault f;
+	unsigned gen;
 	uintptr_t s;
 	size_t n;
+	struct xl x;
 
 	if (HMM_DEV_PAGE_STATE(*st) != HMM_DEV_PAGE_SYSTEM || !m->ap ||
 	    !hx_svm_policy_first_touch(m->dev, pg, &s, &n))
 		return 0;
 	drain_events(0); /* pages that came home count as bounces */
-	if (!hx_svm_policy_first_touch(m->dev, pg, &s, &n) ||
-	    !hx_svm_policy_touch_migrate(m->dev, s, n))
+	if (!hx_svm_policy_first_touch(m->dev, pg, &s, &n))
 		return 0;
-	memset(&sn, 0, sizeof(sn));
-	sn.start = pg;
-	sn.size = page;
-	sn.states = (uintptr_t)&now;
-	sn.device = m->dev;
-	if (hx_hmm_ioctl(hx_svm_mgr_handle(), HMM_DEV_IOC_SNAPSHOT, &sn) < 0)
+	touching = 1;
+	moved = hx_svm_policy_touch_migrate(m->dev, s, n);
+	touching = 0;
+	if (!moved)
 		return 0;
-	*st = now;
-	return 1;
+	gen = atomic_load(&mmu_gen);
+	memset(&f, 0, sizeof(f));
+	f.start = s;
+	f.size = n < sizeof(sts) / sizeof(sts[0]) * page
+		     ? n
+		     : sizeof(sts) / sizeof(sts[0]) * page;
+	f.states = (uintptr_t)sts;
+	f.device = m->dev;
+	hx_hmm_ioctl(hx_svm_mgr_handle(), HMM_DEV_IOC_FAULT, &f);
+	for (size_t k = 0; k < f.npages_done; k++) {
+		xl_of(m, s + k * page, sts[k], 0, gen, &x);
+		pt_store(m, &x);
+		if (s + k * page == pg)
+			*st = sts[k];
+	}
+	return pg >= s && pg < s + f.npages_done * page;
 }
 
 /* A page-table miss: /dev/hmm says where the page is (device fault).
