@@ -553,6 +553,14 @@ static uint64_t evict_block(const struct blk *b)
 				      b->dev, 0};
 	struct hx_svm_mig_result r;
 
+	/* One device: every device page of the hull is its own, and a
+	 * snapshot (the user backend reads /proc/self/maps) would cost more
+	 * than the move. */
+	if (hx_svm_mgr_ndevices() == 1) {
+		hx_svm_mgr_migrate_raw(b->lo, b->hi - b->lo, HX_SVM_TO_SYSTEM,
+				       0, &r);
+		return r.pages_moved;
+	}
 	if (n > SNAP_PAGES ||
 	    hx_hmm_ioctl(hx_svm_mgr_handle(), HMM_DEV_IOC_SNAPSHOT, &sn) < 0)
 		return 0;
