@@ -168,3 +168,39 @@ TEST(first_touch_on_a_full_device_does_not_evict)
 	CHECK_EQ(adv_count(&f.a, f.b[4], BPAGES, f.a.e.dev[0]), BPAGES - 1);
 	check_and_close(&f, 4);
 }
+
+/* Two devices (HMMCL_DEVICES=2): a preferred location names one device;
+ * the other keeps remote access, and device 0's eviction leaves device
+ * 1's pages alone. */
+TEST(preferred_location_is_per_device)
+{
+	struct adv_env a = adv_open(2, 1);
+	int *p = clSVMAlloc(a.e.ctx, 0, MIB, 0), *y[4];
+	size_t pages = MIB / PAGE;
+
+	CHECK(p != NULL);
+	memset(p, 0, MIB);
+	adv_set(&a, 1, p, MIB,
+		CL_SVM_ADVICE_SET_PREFERRED_LOCATION_DEVICE_HMM);
+	CHECK_EQ(adv_inc(&a, 0, p, BINTS), CL_COMPLETE);
+	CHECK_EQ(adv_count(&a, p, pages, NULL), pages);
+	CHECK_EQ(adv_inc(&a, 1, p, BINTS), CL_COMPLETE);
+	CHECK_EQ(adv_count(&a, p, pages, a.e.dev[1]), pages);
+	/* Fill device 0 past its 4 MiB: device 1 keeps p. */
+	for (int i = 0; i < 4; i++) {
+		y[i] = clSVMAlloc(a.e.ctx, 0, MIB, 2 * MIB);
+		CHECK(y[i] != NULL);
+		y[i][0] = i;
+		svm_migrate(&a.e, 0, y[i], 0, 0);
+	}
+	CHECK_EQ(adv_count(&a, p, pages, a.e.dev[1]), pages);
+	CHECK_EQ(adv_count(&a, y[3], pages, a.e.dev[0]), pages);
+	for (int i = 0; i < 4; i++) {
+		CHECK_EQ(y[i][0], i);
+		clSVMFree(a.e.ctx, y[i]);
+	}
+	for (size_t k = 0; k < BINTS; k++)
+		CHECK_EQ(p[k], 2);
+	clSVMFree(a.e.ctx, p);
+	adv_close(&a);
+}
