@@ -31,10 +31,32 @@ typedef struct bkey {
 
 typedef struct slot {
 	LLVMValueRef v;	 /* value or private alloca */
-	uint64_t stride; /* bytes per work-item */
+	uint64_t stride; /* bytes per work-item (0: uniform) */
 	unsigned align;
 	LLVMValueRef ptr; /* this item's address (in the dispatch block) */
+	/* Uniform values: one scalar per group, written to w during a
+	 * sweep and read from ptr, which gets w at the end of the sweep
+	 * (item 1 must not read what item 0 wrote in the same sweep). */
+	bool uni;
+	LLVMValueRef w;
 } slot;
+
+#define MAX_CHAIN 16
+
+typedef struct guard {
+	LLVMBasicBlockRef start, g; /* region start, guard block */
+	LLVMBasicBlockRef chain[MAX_CHAIN]; /* blocks from start to g */
+	int n;
+	unsigned xop;	  /* icmp operand that is the local id */
+	bool strict, sgn; /* x < u or x <= u; signed compare */
+	unsigned pass;	  /* successor taken when x is in range */
+} guard;
+
+/* A set of values (open addressing). */
+typedef struct pset {
+	LLVMValueRef *k;
+	size_t cap, n;
+} pset;
 
 typedef struct fis {
 	LLVMContextRef ctx;
@@ -52,6 +74,11 @@ typedef struct fis {
 	int *po, *idom;
 	slot *slots;
 	size_t nslots, cap;
+	pset div;    /* values that may differ between items */
+	bool *taint; /* per node: may run after a divergent branch in a sweep */
+	char *mark;  /* per node: scratch */
+	guard *guards; /* at most one per region start */
+	int nguards;
 } fis;
 
 static int cmp_key(const void *a, const void *b)
@@ -535,11 +562,424 @@ static bool unsupported(LLVMValueRef in)
 	return !strncmp(LLVMGetValueName2(callee, &len), "llvm.stacksave", 14);
 }
 
+static size_t phash(LLVMValueRef v, size_t cap)
+{
+	return (size_t)(((uintptr_t)v >> 4) * 0x9E3779B97F4A7C15ull) &
+	       (cap - 1);
+}
+
+static bool pset_has(const pset *s, LLVMValueRef v)
+{
+	if (!s->cap)
+		return false;
+	for (size_t i = phash(v, s->cap);; i = (i + 1) & (s->cap - 1)) {
+		if (s->k[i] == v)
+			return true;
+		if (!s->k[i])
+			return false;
+	}
+}
+
+static int pset_add(pset *s, LLVMValueRef v)
+{
+	size_t i;
+
+	if (2 * (s->n + 1) > s->cap) {
+		pset ns = {calloc(s->cap ? 2 * s->cap : 64, sizeof(*ns.k)),
+			   s->cap ? 2 * s->cap : 64, 0};
+		if (!ns.k)
+			return -1;
+		for (size_t j = 0; j < s->cap; j++)
+			if (s->k[j])
+				pset_add(&ns, s->k[j]);
+		free(s->k);
+		*s = ns;
+	}
+	for (i = phash(v, s->cap); s->k[i]; i = (i + 1) & (s->cap - 1))
+		if (s->k[i] == v)
+			return 0;
+	s->k[i] = v;
+	s->n++;
+	return 0;
+}
+
+/* Whether v may differ between the items of a group (as far as the
+ * uniformity analysis has got). */
+static bool divergent(const fis *f, LLVMValueRef v)
+{
+	return LLVMIsAInstruction(v) && !available(f, v) &&
+	       pset_has(&f->div, v);
+}
+
+static bool pure_op(LLVMOpcode op)
+{
+	return (op >= LLVMAdd && op <= LLVMXor) ||
+	       (op >= LLVMTrunc && op <= LLVMBitCast) ||
+	       op == LLVMAddrSpaceCast ||
+	       op == LLVMICmp || op == LLVMFCmp || op == LLVMSelect ||
+	       op == LLVMGetElementPtr || op == LLVMExtractElement ||
+	       op == LLVMInsertElement || op == LLVMShuffleVector ||
+	       op == LLVMExtractValue || op == LLVMInsertValue ||
+	       op == LLVMFreeze || op == LLVMFNeg;
+}
+
+/* Divergent: work-item ids, memory the items may write, calls, PHIs
+ * where paths of a divergent branch meet (tainted blocks), and whatever
+ * uses a divergent value. Uniform: the group set-up, the read-only
+ * hx_group/hx_ndrange fields, and pure operations on uniform values. */
+static bool div_rule(const fis *f, LLVMValueRef in, int bi)
+{
+	LLVMOpcode op = LLVMGetInstructionOpcode(in);
+	bool g = false;
+
+	if (op == LLVMCall)
+		return !is_call_to(in, "__hx_group");
+	if (op == LLVMPHI) {
+		if (f->taint[bi])
+			return true;
+		for (unsigned i = 0; i < LLVMCountIncoming(in); i++)
+			if (divergent(f, LLVMGetIncomingValue(in, i)))
+				return true;
+		return false;
+	}
+	if (op == LLVMLoad && (!remat_ok(f, in, 0, &g) || !g))
+		return true;
+	if (op != LLVMLoad && !pure_op(op))
+		return true;
+	for (int i = 0; i < LLVMGetNumOperands(in); i++)
+		if (divergent(f, LLVMGetOperand(in, (unsigned)i)))
+			return true;
+	return false;
+}
+
+/* The condition of block i's branch when it may differ between items. */
+static bool divergent_branch(const fis *f, int i)
+{
+	LLVMValueRef t = LLVMGetBasicBlockTerminator(f->bb[i]);
+
+	if (!t || head_index(f, f->bb[i]) >= 0)
+		return false;
+	if (LLVMGetInstructionOpcode(t) == LLVMSwitch)
+		return divergent(f, LLVMGetOperand(t, 0));
+	return LLVMGetInstructionOpcode(t) == LLVMBr && LLVMIsConditional(t) &&
+	       divergent(f, LLVMGetCondition(t));
+}
+
+/* Marks (in f->mark when taint is false, else in f->taint) every node
+ * reachable from node i's successors before the sweep's latch; returns
+ * whether a node was newly marked. */
+static bool reach_from(fis *f, int i, int *stk, bool taint)
+{
+	int sp = 0;
+	bool changed = false;
+
+	for (int e = f->soff[i]; e < f->soff[i + 1]; e++)
+		stk[sp++] = f->succ[e];
+	while (sp) {
+		int n = stk[--sp];
+		if (n >= f->nb || (taint ? f->taint[n] : f->mark[n]))
+			continue;
+		if (taint)
+			f->taint[n] = true;
+		else
+			f->mark[n] = 1;
+		changed = true;
+		for (int e = f->soff[n]; e < f->soff[n + 1]; e++)
+			stk[sp++] = f->succ[e];
+	}
+	return changed;
+}
+
+/* Fixed point of div_rule and the taint of blocks reachable from a
+ * divergent branch (optimistic start, so loop PHIs can be uniform). */
+static int uniformity(fis *f)
+{
+	int N = f->nb + 2, *stk = malloc(((size_t)f->soff[N] + 1) * sizeof(int));
+	bool changed = true;
+
+	f->taint = calloc((size_t)N, sizeof(bool));
+	f->mark = calloc((size_t)N, 1);
+	if (!stk || !f->taint || !f->mark) {
+		free(stk);
+		return -1;
+	}
+	while (changed) {
+		changed = false;
+		for (int i = 1; i < f->nb; i++)
+			for (LLVMValueRef in = LLVMGetFirstInstruction(f->bb[i]);
+			     in; in = LLVMGetNextInstruction(in)) {
+				if (pset_has(&f->div, in) || !div_rule(f, in, i))
+					continue;
+				if (pset_add(&f->div, in)) {
+					free(stk);
+					return -1;
+				}
+				changed = true;
+			}
+		for (int i = 1; i < f->nb; i++)
+			if (divergent_branch(f, i))
+				changed |= reach_from(f, i, stk, true);
+	}
+	free(stk);
+	return 0;
+}
+
+static int marked_use(fis *f, LLVMValueRef v, LLVMValueRef u, unsigned op)
+{
+	int b = bidx(f, use_block(u, op));
+
+	(void)v;
+	return b < 0 || f->mark[b];
+}
+
+/* A value crossing a barrier can be one scalar per group when it is
+ * uniform, every item that has not returned runs its definition in a
+ * sweep (no divergent branch before it), and no use can follow the
+ * definition in the same sweep without the definition dominating it
+ * (such a use would need this sweep's value, the others the last). */
+static bool uniform_slot(fis *f, int def, LLVMValueRef v)
+{
+	int N = f->nb + 2, *stk;
+	bool ok;
+
+	if (divergent(f, v) || f->taint[def])
+		return false;
+	stk = malloc(((size_t)f->soff[N] + 1) * sizeof(int));
+	if (!stk)
+		return false;
+	memset(f->mark, 0, (size_t)N);
+	reach_from(f, def, stk, false);
+	free(stk);
+	ok = bad_uses(f, def, v, marked_use) == 0;
+	return ok;
+}
+
+/* Guards "if (get_local_id(0) < u)" with u uniform, reached by a
+ * uniform path from a region's start and whose failing side does
+ * nothing before the barrier: the region's x loop can stop at u. */
+
+/* The local id in dimension 0, possibly through integer casts. */
+static bool is_lid0(LLVMValueRef v)
+{
+	while (LLVMIsATruncInst(v) || LLVMIsAZExtInst(v) || LLVMIsASExtInst(v))
+		v = LLVMGetOperand(v, 0);
+	return is_call_to(v, "__hx_local_id") &&
+	       LLVMIsAConstantInt(LLVMGetOperand(v, 0)) &&
+	       LLVMConstIntGetZExtValue(LLVMGetOperand(v, 0)) == 0;
+}
+
+/* Block gb's branch as a guard x < u / x <= u (either operand order,
+ * either successor); false when it is not one. */
+static bool guard_form(fis *f, LLVMBasicBlockRef gb, guard *q)
+{
+	LLVMValueRef t = LLVMGetBasicBlockTerminator(gb), c, o[2];
+	LLVMIntPredicate p;
+
+	if (!t || LLVMGetInstructionOpcode(t) != LLVMBr || !LLVMIsConditional(t))
+		return false;
+	c = LLVMGetCondition(t);
+	if (!LLVMIsAICmpInst(c) || LLVMGetInstructionParent(c) != gb ||
+	    LLVMGetTypeKind(LLVMTypeOf(LLVMGetOperand(c, 0))) !=
+		LLVMIntegerTypeKind ||
+	    LLVMGetIntTypeWidth(LLVMTypeOf(LLVMGetOperand(c, 0))) < 32)
+		return false;
+	o[0] = LLVMGetOperand(c, 0);
+	o[1] = LLVMGetOperand(c, 1);
+	p = LLVMGetICmpPredicate(c);
+	if (is_lid0(o[0]) && !divergent(f, o[1]))
+		q->xop = 0;
+	else if (is_lid0(o[1]) && !divergent(f, o[0]))
+		q->xop = 1;
+	else
+		return false;
+	if (q->xop == 1) /* as x OP u */
+		p = p == LLVMIntULT   ? LLVMIntUGT
+		    : p == LLVMIntUGT ? LLVMIntULT
+		    : p == LLVMIntULE ? LLVMIntUGE
+		    : p == LLVMIntUGE ? LLVMIntULE
+		    : p == LLVMIntSLT ? LLVMIntSGT
+		    : p == LLVMIntSGT ? LLVMIntSLT
+		    : p == LLVMIntSLE ? LLVMIntSGE
+		    : p == LLVMIntSGE ? LLVMIntSLE
+				      : p;
+	if (p == LLVMIntEQ || p == LLVMIntNE)
+		return false;
+	q->sgn = p >= LLVMIntSGT;
+	/* x < u, x <= u pass when true; x >= u, x > u when false */
+	q->pass = p == LLVMIntULT || p == LLVMIntULE || p == LLVMIntSLT ||
+			  p == LLVMIntSLE
+		      ? 0
+		      : 1;
+	q->strict = p == LLVMIntULT || p == LLVMIntSLT || p == LLVMIntUGE ||
+		    p == LLVMIntSGE;
+	q->g = gb;
+	return true;
+}
+
+/* Nothing an item could do that others would miss: pure operations,
+ * the hx_group fields, ids. */
+static bool quiet_block(const fis *f, LLVMBasicBlockRef bb)
+{
+	LLVMValueRef t = LLVMGetBasicBlockTerminator(bb);
+
+	for (LLVMValueRef in = LLVMGetFirstInstruction(bb); in && in != t;
+	     in = LLVMGetNextInstruction(in)) {
+		LLVMOpcode op = LLVMGetInstructionOpcode(in);
+		if (pure_op(op) || op == LLVMPHI || is_call_to(in, "__hx_group") ||
+		    is_call_to(in, "__hx_local_id"))
+			continue;
+		if (op == LLVMLoad && !divergent(f, in))
+			continue;
+		return false;
+	}
+	return true;
+}
+
+/* The failing side: empty blocks down to barriers, no return. */
+static bool empty_side(fis *f, int from, int *stk)
+{
+	memset(f->mark, 0, (size_t)f->nb + 2);
+	f->mark[from] = 1;
+	reach_from(f, from, stk, false);
+	for (int i = 0; i < f->nb; i++) {
+		LLVMValueRef in, t;
+		if (!f->mark[i])
+			continue;
+		t = LLVMGetBasicBlockTerminator(f->bb[i]);
+		in = LLVMGetFirstInstruction(f->bb[i]);
+		if (head_index(f, f->bb[i]) >= 0) {
+			if (in != LLVMGetPreviousInstruction(t))
+				return false;
+		} else if (in != t || LLVMGetInstructionOpcode(t) != LLVMBr ||
+			   LLVMIsConditional(t)) {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Blocks on the one path from region start s to guard block gi, in
+ * q->chain; false unless every block on it is quiet and untainted, the
+ * path is unique and gi runs at most once per item and sweep. */
+static bool guard_chain(fis *f, int s, int gi, guard *q, int *stk)
+{
+	char *bw = calloc((size_t)f->nb + 2, 1);
+	int sp = 0, b = s;
+	bool ok = false;
+
+	memset(f->mark, 0, (size_t)f->nb + 2);
+	reach_from(f, gi, stk, false);
+	if (!bw || f->mark[gi] || f->taint[gi] || !quiet_block(f, f->bb[gi]))
+		goto out;
+	bw[gi] = 1; /* blocks that reach gi within the sweep */
+	stk[sp++] = gi;
+	while (sp) {
+		int n = stk[--sp];
+		for (int e = f->poff[n]; e < f->poff[n + 1]; e++) {
+			int p = f->pred[e];
+			if (p > 0 && p < f->nb && !bw[p] && p != s) {
+				bw[p] = 1;
+				stk[sp++] = p;
+			}
+		}
+	}
+	for (q->n = 0; b != gi; q->n++) {
+		LLVMValueRef t = LLVMGetBasicBlockTerminator(f->bb[b]);
+		int next = -1;
+		if (q->n == MAX_CHAIN || f->taint[b] || !t ||
+		    LLVMGetInstructionOpcode(t) != LLVMBr ||
+		    head_index(f, f->bb[b]) >= 0 || !quiet_block(f, f->bb[b]))
+			goto out;
+		q->chain[q->n] = f->bb[b];
+		for (unsigned i = 0; i < LLVMGetNumSuccessors(t); i++) {
+			int x = bidx(f, LLVMGetSuccessor(t, i));
+			if (x < 0 || !bw[x] || x == next)
+				continue;
+			if (next >= 0)
+				goto out;
+			next = x;
+		}
+		if (next < 0)
+			goto out;
+		b = next;
+	}
+	ok = true;
+out:
+	free(bw);
+	return ok;
+}
+
+static bool slot_in_chain(const fis *f, const guard *q)
+{
+	for (size_t i = 0; i < f->nslots; i++) {
+		const slot *s = &f->slots[i];
+		LLVMBasicBlockRef d = LLVMGetInstructionParent(s->v);
+		if (s->uni || LLVMIsAAllocaInst(s->v))
+			continue;
+		if (d == q->g)
+			return true;
+		for (int k = 0; k < q->n; k++)
+			if (q->chain[k] == d)
+				return true;
+	}
+	return false;
+}
+
+/* One guard at most per region start, the first that qualifies. */
+static int region_guard(fis *f, int s, int *stk)
+{
+	char *fw = malloc((size_t)f->nb + 2);
+	guard q = {0};
+
+	if (!fw)
+		return -1;
+	memset(f->mark, 0, (size_t)f->nb + 2);
+	f->mark[s] = 1;
+	reach_from(f, s, stk, false);
+	memcpy(fw, f->mark, (size_t)f->nb + 2);
+	for (int i = 1; i < f->nb; i++) {
+		if (!fw[i] || f->taint[i] || !guard_form(f, f->bb[i], &q) ||
+		    !empty_side(f, bidx(f, LLVMGetSuccessor(
+					     LLVMGetBasicBlockTerminator(f->bb[i]),
+					     1 - q.pass)),
+				stk) ||
+		    !guard_chain(f, s, i, &q, stk) || slot_in_chain(f, &q))
+			continue;
+		guard *ng = realloc(f->guards, (f->nguards + 1) * sizeof(*ng));
+		if (!ng) {
+			free(fw);
+			return -1;
+		}
+		q.start = f->bb[s];
+		f->guards = ng;
+		f->guards[f->nguards++] = q;
+		break;
+	}
+	free(fw);
+	return 0;
+}
+
+static int find_guards(fis *f)
+{
+	int *stk = malloc(((size_t)f->soff[f->nb + 2] + 1) * sizeof(int));
+	int r = stk ? region_guard(f, bidx(f, f->kstart), stk) : -1;
+
+	for (int k = 0; k < f->nbar && !r; k++)
+		r = region_guard(f, bidx(f, LLVMGetNextBasicBlock(f->heads[k])),
+				 stk);
+	free(stk);
+	return r;
+}
+
 /* Which values need a context slot; 1 when the kernel must keep fibers. */
 static int analyse(fis *f)
 {
 	uint64_t bytes = 1; /* the done flag */
+	bool uni;
 	int r;
+
+	if (uniformity(f))
+		return -1;
 
 	for (int i = 0; i < f->nb; i++)
 		for (LLVMValueRef in = LLVMGetFirstInstruction(f->bb[i]); in;
@@ -573,12 +1013,21 @@ static int analyse(fis *f)
 			r = bad_uses(f, i, in, count_bad);
 			if (r < 0)
 				return 1;
-			if (r && (r = add_slot(f, in, LLVMTypeOf(in), 0)))
+			if (!r)
+				continue;
+			uni = uniform_slot(f, i, in);
+			if ((r = add_slot(f, in, LLVMTypeOf(in), 0)))
 				return r;
+			if (uni && f->nslots) {
+				f->slots[f->nslots - 1].uni = true;
+				f->slots[f->nslots - 1].stride = 0;
+			}
 		}
 	for (size_t s = 0; s < f->nslots; s++)
 		bytes += f->slots[s].stride;
-	return bytes > MAX_CTX_BYTES;
+	if (bytes > MAX_CTX_BYTES)
+		return 1;
+	return find_guards(f);
 }
 
 static int demote_use(fis *f, LLVMValueRef v, LLVMValueRef u, unsigned op)
@@ -618,7 +1067,7 @@ static int place_slot(fis *f, slot *s)
 		while (LLVMIsAPHINode(at))
 			at = LLVMGetNextInstruction(at);
 	LLVMPositionBuilderBefore(f->b, at);
-	st = LLVMBuildStore(f->b, v, s->ptr);
+	st = LLVMBuildStore(f->b, v, s->uni ? s->w : s->ptr);
 	LLVMSetAlignment(st, s->align);
 	return 0;
 }
@@ -631,6 +1080,20 @@ static LLVMValueRef gep8(fis *f, LLVMValueRef base, LLVMValueRef off)
 static LLVMBasicBlockRef block(fis *f, const char *name)
 {
 	return LLVMAppendBasicBlockInContext(f->ctx, f->fn, name);
+}
+
+/* A uniform slot's two scalars, static allocas (promoted to registers
+ * by O3), defined from the start so that no path reads undef. */
+static void uniform_allocas(fis *f, slot *s, LLVMBasicBlockRef entry)
+{
+	LLVMTypeRef t = LLVMTypeOf(s->v);
+
+	LLVMPositionBuilderBefore(f->b, LLVMGetFirstInstruction(entry));
+	s->ptr = LLVMBuildAlloca(f->b, t, "uni");
+	s->w = LLVMBuildAlloca(f->b, t, "uni.w");
+	LLVMPositionBuilderAtEnd(f->b, entry);
+	LLVMBuildStore(f->b, LLVMConstNull(t), s->ptr);
+	LLVMBuildStore(f->b, LLVMConstNull(t), s->w);
 }
 
 typedef struct loops {
@@ -664,6 +1127,10 @@ static void build_frame(fis *f, loops *l)
 	l->nwi = LLVMBuildNUWMul(
 	    f->b, LLVMBuildNUWMul(f->b, l->ls[0], l->ls[1], ""), l->ls[2], "");
 	for (size_t i = 0; i < f->nslots; i++) {
+		if (f->slots[i].uni) {
+			uniform_allocas(f, &f->slots[i], entry);
+			continue;
+		}
 		LLVMValueRef a = LLVMBuildArrayAlloca(
 		    f->b, f->i8,
 		    LLVMBuildNUWMul(f->b, l->nwi,
@@ -703,8 +1170,9 @@ static void build_frame(fis *f, loops *l)
 		l->ls[0], ""),
 	    l->id[0], "wi");
 	for (size_t i = 0; i < f->nslots; i++)
-		f->slots[i].ptr =
-		    gep8(f, f->slots[i].ptr,
+		if (!f->slots[i].uni)
+			f->slots[i].ptr =
+			    gep8(f, f->slots[i].ptr,
 			 LLVMBuildNUWMul(
 			     f->b, wi,
 			     LLVMConstInt(f->i64, f->slots[i].stride, 0), ""));
@@ -740,6 +1208,13 @@ static void close_frame(fis *f, loops *l)
 			l->latch[d + 1] = out;
 	}
 	LLVMPositionBuilderAtEnd(f->b, end);
+	for (size_t i = 0; i < f->nslots; i++) {
+		slot *s = &f->slots[i];
+		if (s->uni)
+			LLVMBuildStore(
+			    f->b, LLVMBuildLoad2(f->b, LLVMTypeOf(s->v), s->w, ""),
+			    s->ptr);
+	}
 	nv = LLVMBuildLoad2(f->b, f->i32, l->next, "");
 	LLVMBuildCondBr(f->b, LLVMBuildICmp(f->b, LLVMIntEQ, nv, m1, ""), exit,
 			l->cont);
@@ -952,15 +1427,148 @@ static void rebuild_phis(fis *f, const cmap *m, LLVMBasicBlockRef nb)
 	}
 }
 
+/* v's computation again at the end of the bound block: only what every
+ * item computes alike and cannot trap (uniform scalars, hx_group
+ * fields, pure arithmetic); *ok false otherwise. */
+static LLVMValueRef pre_remat(fis *f, LLVMValueRef v, bool *ok, int depth)
+{
+	LLVMOpcode op;
+	LLVMValueRef c;
+	bool g = false, uni = false;
+
+	if (!*ok || !LLVMIsAInstruction(v) || available(f, v))
+		return v;
+	op = LLVMGetInstructionOpcode(v);
+	if (depth > 16)
+		op = LLVMUnreachable;
+	if (op == LLVMPHI && LLVMCountIncoming(v) == 1)
+		return pre_remat(f, LLVMGetIncomingValue(v, 0), ok, depth + 1);
+	for (size_t i = 0; op == LLVMLoad && i < f->nslots; i++)
+		uni |= f->slots[i].uni && f->slots[i].ptr == LLVMGetOperand(v, 0);
+	if (op == LLVMLoad)
+		g = !LLVMGetVolatile(v) &&
+		    LLVMGetOrdering(v) == LLVMAtomicOrderingNotAtomic &&
+		    (uni || (remat_ok(f, v, 0, &g) && g));
+	else if (op == LLVMCall)
+		g = is_call_to(v, "__hx_group");
+	else
+		g = pure_op(op) && op != LLVMUDiv && op != LLVMSDiv &&
+		    op != LLVMURem && op != LLVMSRem;
+	if (!g) {
+		*ok = false;
+		return v;
+	}
+	c = LLVMInstructionClone(v);
+	for (int i = 0; i < LLVMGetNumOperands(v); i++) {
+		LLVMValueRef o = LLVMGetOperand(v, (unsigned)i);
+		if (!LLVMIsAFunction(o))
+			LLVMSetOperand(c, (unsigned)i,
+				       pre_remat(f, o, ok, depth + 1));
+	}
+	LLVMInsertIntoBuilder(f->b, c);
+	return c;
+}
+
+static LLVMValueRef umin(fis *f, LLVMValueRef a, LLVMValueRef b)
+{
+	return LLVMBuildSelect(f->b, LLVMBuildICmp(f->b, LLVMIntULT, a, b, ""),
+			       a, b, "");
+}
+
+/* How many x ids pass the guard against u (at least 1: item 0 runs
+ * the region, if only to reach the barrier), at most ls. */
+static LLVMValueRef bound_value(fis *f, const guard *q, LLVMValueRef u,
+				LLVMValueRef ls)
+{
+	LLVMValueRef zero = LLVMConstInt(f->i64, 0, 0), one, b;
+
+	one = LLVMConstInt(f->i64, 1, 0);
+	if (LLVMGetIntTypeWidth(LLVMTypeOf(u)) < 64)
+		u = q->sgn ? LLVMBuildSExt(f->b, u, f->i64, "")
+			   : LLVMBuildZExt(f->b, u, f->i64, "");
+	if (q->strict)
+		b = umin(f, u, ls);
+	else
+		b = LLVMBuildSelect(f->b,
+				    LLVMBuildICmp(f->b, LLVMIntULT, u, ls, ""),
+				    LLVMBuildAdd(f->b, u, one, ""), ls, "");
+	if (q->sgn)
+		b = LLVMBuildSelect(f->b,
+				    LLVMBuildICmp(f->b, LLVMIntSLT, u, zero, ""),
+				    zero, b, "");
+	return LLVMBuildSelect(f->b, LLVMBuildICmp(f->b, LLVMIntEQ, b, zero, ""),
+			       one, b, "");
+}
+
+static LLVMBasicBlockRef cloned(const cmap *m, LLVMBasicBlockRef bb)
+{
+	return LLVMValueAsBasicBlock(map_get(m, LLVMBasicBlockAsValue(bb)));
+}
+
+/* Whether this sweep goes the chain's way to the guard. */
+static LLVMValueRef chain_taken(fis *f, const cmap *m, const guard *q,
+				bool *ok)
+{
+	LLVMValueRef r = LLVMConstInt(LLVMInt1TypeInContext(f->ctx), 1, 0);
+
+	for (int i = 0; i < q->n; i++) {
+		LLVMValueRef t = LLVMGetBasicBlockTerminator(cloned(m, q->chain[i]));
+		LLVMBasicBlockRef nx =
+		    cloned(m, i + 1 < q->n ? q->chain[i + 1] : q->g);
+		LLVMValueRef c;
+		if (!LLVMIsConditional(t) ||
+		    LLVMGetSuccessor(t, 0) == LLVMGetSuccessor(t, 1))
+			continue;
+		c = pre_remat(f, LLVMGetCondition(t), ok, 0);
+		if (LLVMGetSuccessor(t, 1) == nx)
+			c = LLVMBuildNot(f->b, c, "");
+		r = LLVMBuildAnd(f->b, r, c, "");
+	}
+	return r;
+}
+
+/* The region's x loop (latch xl) stops at the guard's bound when the
+ * sweep reaches the guard; there the guard is then true for every x
+ * run but 0, so it tests x = 0 instead (loop-invariant: O3 unswitches
+ * it and vectorises without masks). pre ends branching to hdr. */
+static void build_bound(fis *f, const loops *l, const cmap *m,
+			const guard *q, LLVMBasicBlockRef pre,
+			LLVMBasicBlockRef xl, LLVMBasicBlockRef hdr)
+{
+	LLVMValueRef t = LLVMGetBasicBlockTerminator(cloned(m, q->g));
+	LLVMValueRef c = LLVMGetCondition(t), reach, u, b, o[2];
+	bool ok = true;
+
+	LLVMPositionBuilderAtEnd(f->b, pre);
+	reach = chain_taken(f, m, q, &ok);
+	u = pre_remat(f, LLVMGetOperand(c, 1 - q->xop), &ok, 0);
+	if (ok) {
+		b = LLVMBuildSelect(f->b, reach, bound_value(f, q, u, l->ls[0]),
+				    l->ls[0], "xbound");
+		LLVMSetOperand(LLVMGetCondition(LLVMGetBasicBlockTerminator(xl)),
+			       1, b);
+		o[0] = LLVMGetOperand(c, 0);
+		o[1] = LLVMGetOperand(c, 1);
+		o[q->xop] = LLVMConstInt(LLVMTypeOf(o[q->xop]), 0, 0);
+		LLVMPositionBuilderBefore(f->b, t);
+		LLVMSetCondition(t, LLVMBuildICmp(f->b, LLVMGetICmpPredicate(c),
+						  o[0], o[1], ""));
+		LLVMPositionBuilderAtEnd(f->b, pre);
+	}
+	LLVMBuildBr(f->b, hdr);
+}
+
 /* Clones region r's loop nest; entered from `from` (the fast dispatch),
  * the x header goes straight to the region's start, no done test. */
 static LLVMBasicBlockRef clone_region(fis *f, const loops *l, cmap *m,
 				      LLVMBasicBlockRef start,
-				      LLVMBasicBlockRef from)
+				      LLVMBasicBlockRef from, const guard *q)
 {
-	LLVMBasicBlockRef *nbs;
+	LLVMBasicBlockRef *nbs, pre = q ? block(f, "bound") : NULL;
 	LLVMValueRef t;
 
+	if (pre)
+		from = pre;
 	if (region_set(l, start, m))
 		return NULL;
 	nbs = malloc(m->nblocks * sizeof(*nbs));
@@ -1003,6 +1611,10 @@ static LLVMBasicBlockRef clone_region(fis *f, const loops *l, cmap *m,
 	for (size_t i = 0; i < m->nblocks; i++)
 		rebuild_phis(f, m, nbs[i]);
 	start = nbs[0];
+	if (pre) {
+		build_bound(f, l, m, q, pre, nbs[3], nbs[0]);
+		start = pre;
+	}
 	free(nbs);
 	return start;
 }
@@ -1084,8 +1696,12 @@ static int split_regions(fis *f, const loops *l)
 	LLVMPositionBuilderAtEnd(f->b, fast);
 	fsw = LLVMBuildSwitch(f->b, l->cur, fast, ns - 1);
 	for (unsigned i = 0; i < ns; i++) {
-		if (!(c = clone_region(f, l, &m, LLVMGetSuccessor(sw, i),
-				       fast)))
+		LLVMBasicBlockRef st = LLVMGetSuccessor(sw, i);
+		const guard *q = NULL;
+		for (int k = 0; k < f->nguards; k++)
+			if (f->guards[k].start == st)
+				q = &f->guards[k];
+		if (!(c = clone_region(f, l, &m, st, fast, q)))
 			goto out;
 		mixed |= mixed_exits(&m, l);
 		if (i == 0)
@@ -1231,6 +1847,10 @@ static void fis_free(fis *f)
 	free(f->po);
 	free(f->idom);
 	free(f->slots);
+	free(f->div.k);
+	free(f->taint);
+	free(f->mark);
+	free(f->guards);
 	if (f->b)
 		LLVMDisposeBuilder(f->b);
 	if (f->td)
