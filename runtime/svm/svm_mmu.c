@@ -411,8 +411,7 @@ static struct dev_mmu *mmu_get(unsigned dev)
 /* Maps [start, start + size) on m ahead (ACCESSED_BY): FAULT in chunks,
  * every page's translation stored. At most PT_N / 2 pages per call, so
  * that a huge range cannot flush the whole page table. */
-static void prefill_range(unsigned dev, uintptr_t start, size_t size,
-			  void *arg)
+static void prefill_range(unsigned dev, uintptr_t start, size_t size, void *arg)
 {
 	struct dev_mmu *m = arg;
 	uint64_t st[512];
@@ -423,25 +422,28 @@ static void prefill_range(unsigned dev, uintptr_t start, size_t size,
 	(void)dev;
 	size = size < (size_t)PT_N / 2 * page ? size : (size_t)PT_N / 2 * page;
 	pthread_mutex_lock(&m->lock);
-	for (unsigned gen = atomic_load(&mmu_gen); off < size; off += n * page) {
+	for (unsigned gen = atomic_load(&mmu_gen); off < size;
+	     off += n * page) {
 		n = (size - off) / page < 512 ? (size - off) / page : 512;
-		memset(&f, 0, sizeof(f));
-		f = (struct hmm_dev_fault){start + off, n * page,
-					   (uintptr_t)st, m->dev,
-					   HMM_DEV_FAULT_WRITE, 0};
+		f = (struct hmm_dev_fault){.start = start + off,
+					   .size = n * page,
+					   .states = (uintptr_t)st,
+					   .device = m->dev,
+					   .flags = HMM_DEV_FAULT_WRITE};
 		/* Read-only memory is mapped for reads. */
 		if (hx_hmm_ioctl(hx_svm_mgr_handle(), HMM_DEV_IOC_FAULT, &f) <
 			0 &&
 		    errno == EPERM) {
 			f.flags = 0;
-			hx_hmm_ioctl(hx_svm_mgr_handle(), HMM_DEV_IOC_FAULT, &f);
+			hx_hmm_ioctl(hx_svm_mgr_handle(), HMM_DEV_IOC_FAULT,
+				     &f);
 		}
 		for (size_t k = 0; k < f.npages_done; k++) {
 			xl_of(m, start + off + k * page, st[k], 0, gen, &x);
 			pt_store(m, &x);
 		}
 		if (f.npages_done < n)
-			break; /* unmapped or not mirrored: the rest on demand */
+			break; /* unmapped, not mirrored: the rest on demand */
 	}
 	pthread_mutex_unlock(&m->lock);
 }
@@ -486,22 +488,47 @@ static int hold_all(uint32_t op, uint64_t *freed)
 	return 0;
 }
 
+/* The first holder (a mirrored launch or a migration) makes every device
+ * hold: from then on no aperture address a worker caches can reach
+ * another page. 0 or an errno. run_lock held. */
+static int hold_enter_locked(void)
+{
+	uint64_t freed = 0;
+
+	if (running == 0 && hold_all(HMM_DEV_APERTURE_HOLD, &freed))
+		return -1;
+	running++;
+	return 0;
+}
+
+/* The last one out: no worker holds an aperture address any more, so
+ * held slots may serve other pages, and translations to them are dropped
+ * (the others stay: a slot is only ever freed while held, by a migration,
+ * which drops everything, or with an event). A held-slot fault may have
+ * put pages back on a device. run_lock held. */
+static void hold_exit_locked(void)
+{
+	uint64_t freed = 0;
+
+	if (--running == 0) {
+		hold_all(HMM_DEV_APERTURE_UNHOLD, &freed);
+		if (freed)
+			atomic_fetch_add(&mmu_gen, 1);
+		atomic_store(&maybe_resident, 1);
+	}
+}
+
 const struct hx_mmu *hx_svm_mirrored_begin(unsigned dev)
 {
 	struct dev_mmu *m = NULL;
-	uint64_t freed = 0;
 
 	pthread_once(&probe_once, probe);
 	if (!can_hold || dev >= hx_svm_mgr_ndevices())
 		return NULL;
 	pthread_mutex_lock(&run_lock);
 	m = mmu_get(dev);
-	/* The first mirrored launch makes every device hold: from now on
-	 * no aperture address a worker caches can reach another page. */
-	if (m && running == 0 && hold_all(HMM_DEV_APERTURE_HOLD, &freed))
+	if (m && hold_enter_locked())
 		m = NULL;
-	if (m)
-		running++;
 	pthread_mutex_unlock(&run_lock);
 	if (m) {
 		drain_events(1);
@@ -513,19 +540,35 @@ const struct hx_mmu *hx_svm_mirrored_begin(unsigned dev)
 
 void hx_svm_mirrored_end(void)
 {
-	uint64_t freed = 0;
-
 	pthread_mutex_lock(&run_lock);
-	/* The last one out: no worker holds an aperture address any more,
-	 * so held slots may serve other pages, and translations to them are
-	 * dropped (the others stay: a slot is only ever freed while held,
-	 * by a migration, which drops everything, or with an event). A
-	 * held-slot fault may have put pages back on a device. */
-	if (--running == 0) {
-		hold_all(HMM_DEV_APERTURE_UNHOLD, &freed);
-		if (freed)
-			atomic_fetch_add(&mmu_gen, 1);
-		atomic_store(&maybe_resident, 1);
-	}
+	hold_exit_locked();
+	pthread_mutex_unlock(&run_lock);
+}
+
+/* A migration holds like a launch: a slot it empties stays reserved for
+ * its page until the generation bump that follows the move, so a launch
+ * that begins meanwhile and still finds the old translation reaches the
+ * page (the held-slot fault brings it back) and never an empty slot,
+ * which reads as zeros. Without this, a launch starting between the move
+ * and the bump read a whole range of zeros (conformance/svm stress). */
+int hx_svm_migration_begin(void)
+{
+	int held;
+
+	pthread_once(&probe_once, probe);
+	if (!can_hold)
+		return 0;
+	pthread_mutex_lock(&run_lock);
+	held = hold_enter_locked() == 0;
+	pthread_mutex_unlock(&run_lock);
+	return held;
+}
+
+void hx_svm_migration_end(int held)
+{
+	if (!held)
+		return;
+	pthread_mutex_lock(&run_lock);
+	hold_exit_locked();
 	pthread_mutex_unlock(&run_lock);
 }

@@ -29,6 +29,10 @@ void hx_svm_direct_exit(void);
 const struct hx_mmu *hx_svm_mirrored_begin(unsigned dev);
 void hx_svm_mirrored_end(void);
 
+/* Around every migration ioctl (svm_mgr.c): apertures are held while
+ * it moves pages and until its generation bump; returns what _end needs. */
+int hx_svm_migration_begin(void);
+void hx_svm_migration_end(int held);
 /* Migrations to a device take the gate exclusively (svm_mgr.c). */
 void hx_svm_gate_migrate_lock(void);
 void hx_svm_gate_migrate_unlock(int moved_to_device);
