@@ -136,9 +136,8 @@ static void eviction(void)
 	}
 	printf("32 MiB into free device memory %7.2f ms (%5.1f GB/s), into "
 	       "a full device (evicting 32 MiB) %7.2f ms (%5.1f GB/s)\n",
-	       median(into_free) * 1e3,
-	       32 * MIB / median(into_free) / 1e9, median(into_full) * 1e3,
-	       32 * MIB / median(into_full) / 1e9);
+	       median(into_free) * 1e3, 32 * MIB / median(into_free) / 1e9,
+	       median(into_full) * 1e3, 32 * MIB / median(into_full) / 1e9);
 	clSVMFree(ctx, a);
 	clSVMFree(ctx, b);
 	clSVMFree(ctx, c);
@@ -158,11 +157,11 @@ int main(void)
 	    clGetDeviceIDs(plat, CL_DEVICE_TYPE_ALL, 1, &dev, NULL))
 		die("platform");
 	advise = (clEnqueueSVMAdviseMemHMM_fn)
-	    clGetExtensionFunctionAddressForPlatform(plat,
-						     "clEnqueueSVMAdviseMemHMM");
-	stats = (clGetSVMStatisticsHMM_fn)
-	    clGetExtensionFunctionAddressForPlatform(plat,
-						     "clGetSVMStatisticsHMM");
+	    clGetExtensionFunctionAddressForPlatform(
+		plat, "clEnqueueSVMAdviseMemHMM");
+	stats =
+	    (clGetSVMStatisticsHMM_fn)clGetExtensionFunctionAddressForPlatform(
+		plat, "clGetSVMStatisticsHMM");
 	ctx = clCreateContext(NULL, 1, &dev, NULL, NULL, &err);
 	q = clCreateCommandQueueWithProperties(ctx, dev, NULL, &err);
 	prog = clCreateProgramWithSource(ctx, 1, &src, NULL, &err);

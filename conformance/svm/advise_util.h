@@ -30,8 +30,8 @@ static inline void adv_set(struct adv_env *a, cl_uint d, const void *p,
 
 	CHECK_CL(a->advise(a->e.q[d], p, size, advice, 0, NULL, &ev));
 	CHECK_CL(clWaitForEvents(1, &ev));
-	CHECK_CL(clGetEventInfo(ev, CL_EVENT_COMMAND_TYPE, sizeof(t), &t,
-				NULL));
+	CHECK_CL(
+	    clGetEventInfo(ev, CL_EVENT_COMMAND_TYPE, sizeof(t), &t, NULL));
 	CHECK_EQ(t, (cl_command_type)CL_COMMAND_SVM_ADVISE_HMM);
 	CHECK_CL(clReleaseEvent(ev));
 }
@@ -44,8 +44,8 @@ static inline struct adv_env adv_open(cl_uint ndev, int kernels)
 	svm_require_migration();
 	memset(&a, 0, sizeof(a));
 	a.e = svm_open(ndev);
-	a.advise =
-	    (clEnqueueSVMAdviseMemHMM_fn)clGetExtensionFunctionAddressForPlatform(
+	a.advise = (clEnqueueSVMAdviseMemHMM_fn)
+	    clGetExtensionFunctionAddressForPlatform(
 		a.e.platform, "clEnqueueSVMAdviseMemHMM");
 	a.residency =
 	    (clGetSVMResidencyHMM_fn)clGetExtensionFunctionAddressForPlatform(
@@ -104,8 +104,8 @@ static inline cl_int adv_inc(struct adv_env *a, cl_uint d, int *p, size_t n)
 	cl_int st;
 
 	CHECK_CL(clSetKernelArgSVMPointer(a->inc, 0, p));
-	CHECK_CL(clEnqueueNDRangeKernel(a->e.q[d], a->inc, 1, NULL, &n, NULL,
-					0, NULL, &ev));
+	CHECK_CL(clEnqueueNDRangeKernel(a->e.q[d], a->inc, 1, NULL, &n, NULL, 0,
+					NULL, &ev));
 	CHECK_CL(clWaitForEvents(1, &ev));
 	CHECK_CL(clGetEventInfo(ev, CL_EVENT_COMMAND_EXECUTION_STATUS,
 				sizeof(st), &st, NULL));

@@ -63,7 +63,8 @@ TEST(residency_follows_migrations_and_faults_nothing)
 	/* A host read brings page 3 home (one page per fault here). */
 	CHECK_EQ(p[3 * PAGE / sizeof(int)], 1 + (int)(3 * PAGE / sizeof(int)));
 	CHECK_EQ(adv_count(&a, p, PAGES, a.e.dev[0]), (size_t)2);
-	CHECK_CL(a.residency(a.e.ctx, (char *)p + 3 * PAGE, PAGE, 1, loc, NULL));
+	CHECK_CL(
+	    a.residency(a.e.ctx, (char *)p + 3 * PAGE, PAGE, 1, loc, NULL));
 	CHECK(loc[0] == NULL);
 	check_buffer(p, 1);
 	CHECK_EQ(adv_count(&a, p, PAGES, NULL), (size_t)PAGES);
@@ -109,8 +110,8 @@ TEST(advise_errors)
 	int *p = buffer(&a, 1);
 	cl_event ev;
 
-	CHECK_ERR(a.advise(NULL, p, PAGE,
-			   CL_SVM_ADVICE_SET_READ_MOSTLY_HMM, 0, NULL, NULL),
+	CHECK_ERR(a.advise(NULL, p, PAGE, CL_SVM_ADVICE_SET_READ_MOSTLY_HMM, 0,
+			   NULL, NULL),
 		  CL_INVALID_COMMAND_QUEUE);
 	CHECK_ERR(a.advise((cl_command_queue)a.e.ctx, p, PAGE,
 			   CL_SVM_ADVICE_SET_READ_MOSTLY_HMM, 0, NULL, NULL),
@@ -118,8 +119,8 @@ TEST(advise_errors)
 	CHECK_ERR(a.advise(a.e.q[0], NULL, PAGE,
 			   CL_SVM_ADVICE_SET_READ_MOSTLY_HMM, 0, NULL, NULL),
 		  CL_INVALID_VALUE);
-	CHECK_ERR(a.advise(a.e.q[0], p, 0, CL_SVM_ADVICE_SET_READ_MOSTLY_HMM,
-			   0, NULL, NULL),
+	CHECK_ERR(a.advise(a.e.q[0], p, 0, CL_SVM_ADVICE_SET_READ_MOSTLY_HMM, 0,
+			   NULL, NULL),
 		  CL_INVALID_VALUE);
 	CHECK_ERR(a.advise(a.e.q[0], p, PAGE, 0, 0, NULL, NULL),
 		  CL_INVALID_VALUE);
@@ -129,11 +130,11 @@ TEST(advise_errors)
 	CHECK_ERR(a.advise(a.e.q[0], p, PAGES * PAGE + 1,
 			   CL_SVM_ADVICE_SET_READ_MOSTLY_HMM, 0, NULL, NULL),
 		  CL_INVALID_VALUE);
-	CHECK_ERR(a.advise(a.e.q[0], p, PAGE,
-			   CL_SVM_ADVICE_SET_READ_MOSTLY_HMM, 1, NULL, NULL),
+	CHECK_ERR(a.advise(a.e.q[0], p, PAGE, CL_SVM_ADVICE_SET_READ_MOSTLY_HMM,
+			   1, NULL, NULL),
 		  CL_INVALID_EVENT_WAIT_LIST);
-	CHECK_ERR(a.advise(a.e.q[0], p, PAGE,
-			   CL_SVM_ADVICE_SET_READ_MOSTLY_HMM, 0, &ev, NULL),
+	CHECK_ERR(a.advise(a.e.q[0], p, PAGE, CL_SVM_ADVICE_SET_READ_MOSTLY_HMM,
+			   0, &ev, NULL),
 		  CL_INVALID_EVENT_WAIT_LIST);
 	clSVMFree(a.e.ctx, p);
 	adv_close(&a);

@@ -180,8 +180,7 @@ TEST(preferred_location_is_per_device)
 
 	CHECK(p != NULL);
 	memset(p, 0, MIB);
-	adv_set(&a, 1, p, MIB,
-		CL_SVM_ADVICE_SET_PREFERRED_LOCATION_DEVICE_HMM);
+	adv_set(&a, 1, p, MIB, CL_SVM_ADVICE_SET_PREFERRED_LOCATION_DEVICE_HMM);
 	CHECK_EQ(adv_inc(&a, 0, p, BINTS), CL_COMPLETE);
 	CHECK_EQ(adv_count(&a, p, pages, NULL), pages);
 	CHECK_EQ(adv_inc(&a, 1, p, BINTS), CL_COMPLETE);

@@ -31,14 +31,22 @@ struct advise_cmd {
 static int advice_op(cl_svm_advice_hmm a)
 {
 	switch (a) {
-	case CL_SVM_ADVICE_SET_PREFERRED_LOCATION_DEVICE_HMM: return 1;
-	case CL_SVM_ADVICE_UNSET_PREFERRED_LOCATION_HMM: return 2;
-	case CL_SVM_ADVICE_SET_PREFERRED_LOCATION_HOST_HMM: return 3;
-	case CL_SVM_ADVICE_SET_ACCESSED_BY_HMM: return 4;
-	case CL_SVM_ADVICE_UNSET_ACCESSED_BY_HMM: return 5;
-	case CL_SVM_ADVICE_SET_READ_MOSTLY_HMM: return 6;
-	case CL_SVM_ADVICE_UNSET_READ_MOSTLY_HMM: return 7;
-	default: return 0;
+	case CL_SVM_ADVICE_SET_PREFERRED_LOCATION_DEVICE_HMM:
+		return 1;
+	case CL_SVM_ADVICE_UNSET_PREFERRED_LOCATION_HMM:
+		return 2;
+	case CL_SVM_ADVICE_SET_PREFERRED_LOCATION_HOST_HMM:
+		return 3;
+	case CL_SVM_ADVICE_SET_ACCESSED_BY_HMM:
+		return 4;
+	case CL_SVM_ADVICE_UNSET_ACCESSED_BY_HMM:
+		return 5;
+	case CL_SVM_ADVICE_SET_READ_MOSTLY_HMM:
+		return 6;
+	case CL_SVM_ADVICE_UNSET_READ_MOSTLY_HMM:
+		return 7;
+	default:
+		return 0;
 	}
 }
 
@@ -78,12 +86,11 @@ static cl_int advise_run(cl_event ev)
 		return CL_COMPLETE;
 	/* A host range a device may fault in (and migrate on first touch)
 	 * is mirrored now: device faults reach only mirrored memory. */
-	if (!c->r.alloc_id && (c->op == HX_ADV_PREFER_DEVICE ||
-			       c->op == HX_ADV_ACCESSED_BY))
+	if (!c->r.alloc_id &&
+	    (c->op == HX_ADV_PREFER_DEVICE || c->op == HX_ADV_ACCESSED_BY))
 		hx_svm_hostmir_cover((uintptr_t)c->r.base, c->r.size);
 	/* Advice is a hint too: a table that cannot grow keeps the old. */
-	if (
-	    hx_svm_policy_advise(start, size, (enum hx_svm_advice_op)c->op,
+	if (hx_svm_policy_advise(start, size, (enum hx_svm_advice_op)c->op,
 				 ev->queue->dev->index))
 		HX_DEBUG(HX_DBG_SVM, "svm", "advice on %p: out of memory",
 			 c->r.base);

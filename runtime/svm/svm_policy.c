@@ -77,8 +77,8 @@ struct adv {
 };
 
 static pthread_rwlock_t adv_lock = PTHREAD_RWLOCK_INITIALIZER;
-static struct adv *advs; /* protected by adv_lock: sorted, disjoint */
-static size_t nadv;	 /* protected by adv_lock */
+static struct adv *advs;       /* protected by adv_lock: sorted, disjoint */
+static size_t nadv;	       /* protected by adv_lock */
 static atomic_size_t adv_live; /* nadv, for lock-free "no advice" */
 
 static int adv_default(const struct adv *a)
@@ -94,13 +94,27 @@ static int adv_same(const struct adv *a, const struct adv *b)
 static void adv_apply(struct adv *a, int op, unsigned dev)
 {
 	switch (op) {
-	case HX_ADV_PREFER_DEVICE: a->pref = dev; break;
-	case HX_ADV_PREFER_NONE: a->pref = HMM_DEV_LOC_NONE; break;
-	case HX_ADV_PREFER_HOST: a->pref = HMM_DEV_LOC_SYSTEM; break;
-	case HX_ADV_ACCESSED_BY: a->acc |= 1u << dev; break;
-	case HX_ADV_NOT_ACCESSED_BY: a->acc &= ~(1u << dev); break;
-	case HX_ADV_READ_MOSTLY: a->rm = 1; break;
-	case HX_ADV_NOT_READ_MOSTLY: a->rm = 0; break;
+	case HX_ADV_PREFER_DEVICE:
+		a->pref = dev;
+		break;
+	case HX_ADV_PREFER_NONE:
+		a->pref = HMM_DEV_LOC_NONE;
+		break;
+	case HX_ADV_PREFER_HOST:
+		a->pref = HMM_DEV_LOC_SYSTEM;
+		break;
+	case HX_ADV_ACCESSED_BY:
+		a->acc |= 1u << dev;
+		break;
+	case HX_ADV_NOT_ACCESSED_BY:
+		a->acc &= ~(1u << dev);
+		break;
+	case HX_ADV_READ_MOSTLY:
+		a->rm = 1;
+		break;
+	case HX_ADV_NOT_READ_MOSTLY:
+		a->rm = 0;
+		break;
 	default: /* 0: forget */
 		*a = (struct adv){a->start, a->end, HMM_DEV_LOC_NONE, 0, 0};
 	}
@@ -136,8 +150,8 @@ static int adv_update_locked(uintptr_t s, uintptr_t e, int op, unsigned dev)
 		if (advs[i].end <= s || advs[i].start >= e)
 			continue;
 		if (advs[i].start > at) {
-			a = (struct adv){at, advs[i].start, HMM_DEV_LOC_NONE,
-					 0, 0};
+			a = (struct adv){at, advs[i].start, HMM_DEV_LOC_NONE, 0,
+					 0};
 			adv_apply(&a, op, dev);
 			adv_push(out, &n, a);
 		}
@@ -231,8 +245,8 @@ static void adv_sync_locked(uintptr_t s, uintptr_t e)
 	}
 }
 
-int hx_svm_policy_advise(uintptr_t start, size_t size,
-			 enum hx_svm_advice_op op, unsigned dev)
+int hx_svm_policy_advise(uintptr_t start, size_t size, enum hx_svm_advice_op op,
+			 unsigned dev)
 {
 	int err;
 
@@ -248,9 +262,9 @@ int hx_svm_policy_advise(uintptr_t start, size_t size,
 	/* Advice that may turn remote access into migration on first touch
 	 * drops the translations made under the old one (they outlive
 	 * launches and would never fault again). */
-	if (!err && (op == HX_ADV_PREFER_DEVICE ||
-		     op == HX_ADV_NOT_ACCESSED_BY ||
-		     op == HX_ADV_NOT_READ_MOSTLY))
+	if (!err &&
+	    (op == HX_ADV_PREFER_DEVICE || op == HX_ADV_NOT_ACCESSED_BY ||
+	     op == HX_ADV_NOT_READ_MOSTLY))
 		hx_svm_mmu_migrated();
 	/* Mapped ahead now, and again by a launch after an invalidation. */
 	if (!err && op == HX_ADV_ACCESSED_BY)
@@ -579,7 +593,8 @@ static uint64_t evict_block(const struct blk *b)
 		moved += r.pages_moved;
 	}
 	if (hx_hmm_debug_enabled())
-		fprintf(stderr, "svm: evict %#lx+%#lx from dev %u: %llu pages\n",
+		fprintf(stderr,
+			"svm: evict %#lx+%#lx from dev %u: %llu pages\n",
 			(unsigned long)b->lo, (unsigned long)(b->hi - b->lo),
 			b->dev, (unsigned long long)moved);
 	return moved;
@@ -638,8 +653,7 @@ int hx_svm_mgr_migrate(uintptr_t start, size_t size, int dev, int undefined,
 	return migrate(start, size, dev, undefined, 1, res);
 }
 
-uint64_t hx_svm_policy_touch_migrate(unsigned dev, uintptr_t start,
-				     size_t size)
+uint64_t hx_svm_policy_touch_migrate(unsigned dev, uintptr_t start, size_t size)
 {
 	struct hx_svm_mig_result r;
 	size_t page = hx_svm_mgr_page_size();
@@ -723,7 +737,7 @@ static int unmirrored(uintptr_t pg, int *out)
 
 	*out = -1;
 	return mincore((void *)pg, hx_svm_mgr_page_size(), &v) == 0 ||
-			       errno != ENOMEM
+		       errno != ENOMEM
 		   ? 0
 		   : EFAULT;
 }

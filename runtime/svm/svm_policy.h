@@ -32,8 +32,8 @@ enum hx_svm_advice_op {
 
 /* Applies op (for device dev) to the whole pages [start, start + size).
  * Returns 0 or an errno (ENOMEM: the table could not grow). */
-int hx_svm_policy_advise(uintptr_t start, size_t size,
-			 enum hx_svm_advice_op op, unsigned dev);
+int hx_svm_policy_advise(uintptr_t start, size_t size, enum hx_svm_advice_op op,
+			 unsigned dev);
 
 /* The range [start, start + size) is gone (freed SVM memory, unmapped
  * host memory): its advice, LRU blocks and thrashing records go. */
