@@ -307,6 +307,7 @@ struct thr {
 
 static pthread_mutex_t thr_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct thr thr[THR_N]; /* protected by thr_lock */
+static atomic_int thr_any;    /* a record was ever made: frees look */
 
 static struct thr *thr_slot(uintptr_t block)
 {
@@ -336,6 +337,7 @@ static void thr_migrated(uintptr_t block, unsigned dev)
 	/* A colliding record is forgotten: the table stays bounded. */
 	if (t->block != block)
 		*t = (struct thr){block, dev, 0, 0, 0};
+	atomic_store(&thr_any, 1);
 	t->dev = dev;
 	pthread_mutex_unlock(&thr_lock);
 }
@@ -370,6 +372,9 @@ static void thr_home(uintptr_t s, uintptr_t e, uint32_t dev)
 
 static void thr_forget(uintptr_t s, uintptr_t e)
 {
+	/* Every clSVMFree comes here: most processes never first-touch. */
+	if (!atomic_load(&thr_any))
+		return;
 	pthread_mutex_lock(&thr_lock);
 	for (unsigned i = 0; i < THR_N; i++)
 		if (thr[i].block && thr[i].block < e &&
@@ -483,6 +488,7 @@ static void lru_track(uintptr_t s, uintptr_t e, unsigned dev)
 static void lru_untrack(uintptr_t s, uintptr_t e, uint32_t dev)
 {
 	size_t i, n = 0;
+	int gone = 0;
 
 	pthread_mutex_lock(&lru_lock);
 	for (i = blk_lower_locked(s & ~(BLK - 1), 0); i < nblk; i++) {
@@ -492,17 +498,19 @@ static void lru_untrack(uintptr_t s, uintptr_t e, uint32_t dev)
 			break;
 		if (dev != HMM_DEV_ALL_DEVICES && b->dev != dev)
 			continue;
-		if (b->lo >= s && b->hi <= e)
-			b->hi = b->lo; /* gone: compacted below */
-		else if (b->lo >= s && b->lo < e)
+		if (b->lo >= s && b->hi <= e) {
+			b->hi = b->lo; /* compacted below */
+			gone = 1;
+		} else if (b->lo >= s && b->lo < e) {
 			b->lo = e;
-		else if (b->hi > s && b->hi <= e)
+		} else if (b->hi > s && b->hi <= e) {
 			b->hi = s;
+		}
 	}
-	for (i = 0; i < nblk; i++)
+	for (i = 0; gone && i < nblk; i++)
 		if (blks[i].hi > blks[i].lo)
 			blks[n++] = blks[i];
-	nblk = n;
+	nblk = gone ? n : nblk;
 	pthread_mutex_unlock(&lru_lock);
 }
 
