@@ -382,11 +382,14 @@ TEST(guard_on_one_uniform_path_only)
 }
 
 /* Not bounded: the failing side stores, or the guard's bound depends on
- * the item. */
+ * the item (recomputed after a barrier, or loaded from local memory). */
 static const char *nobound_src =
     "kernel void nobound(global int *out, local int *t) {\n"
     "  size_t l = get_local_id(0), n = get_local_size(0);\n"
+    "  size_t d = (l & 3) + 8;\n"
     "  t[l] = (int)l;\n"
+    "  barrier(CLK_LOCAL_MEM_FENCE);\n"
+    "  if (l < d) t[l] += 10000;\n"
     "  barrier(CLK_LOCAL_MEM_FENCE);\n"
     "  if (l < n / 2) t[l] += 100; else t[l] -= 100;\n"
     "  barrier(CLK_LOCAL_MEM_FENCE);\n"
@@ -407,6 +410,7 @@ TEST(guards_that_cannot_bound)
 	     WG * sizeof(int));
 	for (int i = 0; i < N; i++) {
 		int li = i % WG, v = li < WG / 2 ? li + 100 : li - 100;
+		v += li < (li & 3) + 8 ? 10000 : 0;
 		CHECK_EQ(out[i], v + (li < 100 + 3 ? 1000 : 0));
 	}
 }

@@ -75,6 +75,7 @@ typedef struct fis {
 	slot *slots;
 	size_t nslots, cap;
 	pset div;    /* values that may differ between items */
+	pset seen;   /* every value the analysis knows (others: divergent) */
 	bool *taint; /* per node: may run after a divergent branch in a sweep */
 	char *mark;  /* per node: scratch */
 	guard *guards; /* at most one per region start */
@@ -448,6 +449,8 @@ static bool rematerializable(const fis *f, LLVMValueRef v)
 	return remat_ok(f, v, 0, &g);
 }
 
+static void inherit(fis *f, LLVMValueRef v, LLVMValueRef c);
+
 /* A copy of v's computation before the builder's position. */
 static LLVMValueRef remat_build(fis *f, LLVMValueRef v)
 {
@@ -462,6 +465,7 @@ static LLVMValueRef remat_build(fis *f, LLVMValueRef v)
 			continue;
 		LLVMSetOperand(c, (unsigned)i, remat_build(f, o));
 	}
+	inherit(f, v, c);
 	LLVMInsertIntoBuilder(f->b, c);
 	return c;
 }
@@ -608,7 +612,17 @@ static int pset_add(pset *s, LLVMValueRef v)
 static bool divergent(const fis *f, LLVMValueRef v)
 {
 	return LLVMIsAInstruction(v) && !available(f, v) &&
-	       pset_has(&f->div, v);
+	       (pset_has(&f->div, v) || !pset_has(&f->seen, v));
+}
+
+/* A copy c of v made after the analysis is as divergent as v. */
+static void inherit(fis *f, LLVMValueRef v, LLVMValueRef c)
+{
+	if (!f->seen.cap)
+		return;
+	if (divergent(f, v) && pset_add(&f->div, c))
+		return;
+	pset_add(&f->seen, c);
 }
 
 static bool pure_op(LLVMOpcode op)
@@ -703,6 +717,13 @@ static int uniformity(fis *f)
 		free(stk);
 		return -1;
 	}
+	for (int i = 1; i < f->nb; i++)
+		for (LLVMValueRef in = LLVMGetFirstInstruction(f->bb[i]); in;
+		     in = LLVMGetNextInstruction(in))
+			if (pset_add(&f->seen, in)) {
+				free(stk);
+				return -1;
+			}
 	while (changed) {
 		changed = false;
 		for (int i = 1; i < f->nb; i++)
@@ -1848,6 +1869,7 @@ static void fis_free(fis *f)
 	free(f->idom);
 	free(f->slots);
 	free(f->div.k);
+	free(f->seen.k);
 	free(f->taint);
 	free(f->mark);
 	free(f->guards);
