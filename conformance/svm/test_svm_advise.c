@@ -400,3 +400,35 @@ TEST(preferred_device_on_malloc_memory)
 	free(p);
 	adv_close(&a);
 }
+
+/* With no page on any device kernels run direct (no device fault at
+ * all); a preferred device location makes them run mirrored, so that
+ * their first touch can move the pages. */
+TEST(preferred_device_alone_makes_kernels_mirrored)
+{
+	struct adv_env a = adv_open(1, 2); /* no sentinel page */
+	int *p = buffer(&a, 10);
+	cl_svm_statistics_hmm s0, s1;
+
+	s0 = svm_stats(&a.e, 0);
+	CHECK_EQ(adv_inc(&a, 0, p, N), CL_COMPLETE);
+	s1 = svm_stats(&a.e, 0);
+	CHECK_DELTA(s0, s1, device_faults, 0);
+	adv_set(&a, 0, p, PAGES * PAGE,
+		CL_SVM_ADVICE_SET_PREFERRED_LOCATION_DEVICE_HMM);
+	CHECK_EQ(adv_inc(&a, 0, p, N), CL_COMPLETE);
+	s0 = svm_stats(&a.e, 0);
+	CHECK(s0.device_faults > s1.device_faults);
+	CHECK_DELTA(s1, s0, pages_to_device, PAGES);
+	CHECK_EQ(adv_count(&a, p, PAGES, a.e.dev[0]), (size_t)PAGES);
+	/* Unset, and everything home: direct again. */
+	adv_set(&a, 0, p, PAGES * PAGE,
+		CL_SVM_ADVICE_UNSET_PREFERRED_LOCATION_HMM);
+	check_buffer(p, 12);
+	CHECK_EQ(adv_inc(&a, 0, p, N), CL_COMPLETE);
+	s1 = svm_stats(&a.e, 0);
+	CHECK_DELTA(s0, s1, device_faults, 0);
+	check_buffer(p, 13);
+	clSVMFree(a.e.ctx, p);
+	adv_close(&a);
+}

@@ -91,16 +91,20 @@ static void probe(void)
 
 int hx_svm_direct_enter(void)
 {
+	/* A preferred device location acts through device faults, which
+	 * only the mirrored variant takes. */
+	int prefer = hx_svm_policy_prefers_device();
+
 	pthread_once(&once, init);
 	pthread_rwlock_rdlock(&gate);
-	if (!atomic_load(&maybe_resident))
+	if (!atomic_load(&maybe_resident) && !prefer)
 		return 1;
 	pthread_once(&probe_once, probe);
 	if (!can_hold)
 		return 1;
 	/* Recount only while something may be resident: CPU faults bring
 	 * pages home without telling the runtime. */
-	if (hx_svm_mgr_device_pages() == 0) {
+	if (!prefer && hx_svm_mgr_device_pages() == 0) {
 		atomic_store(&maybe_resident, 0);
 		return 1;
 	}

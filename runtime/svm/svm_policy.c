@@ -77,9 +77,10 @@ struct adv {
 };
 
 static pthread_rwlock_t adv_lock = PTHREAD_RWLOCK_INITIALIZER;
-static struct adv *advs;       /* protected by adv_lock: sorted, disjoint */
-static size_t nadv;	       /* protected by adv_lock */
-static atomic_size_t adv_live; /* nadv, for lock-free "no advice" */
+static struct adv *advs;	 /* protected by adv_lock: sorted, disjoint */
+static size_t nadv;		 /* protected by adv_lock */
+static atomic_size_t adv_live;	 /* nadv, for lock-free "no advice" */
+static atomic_size_t adv_prefer; /* intervals preferring a device */
 
 static int adv_default(const struct adv *a)
 {
@@ -178,6 +179,9 @@ static int adv_update_locked(uintptr_t s, uintptr_t e, int op, unsigned dev)
 	advs = out;
 	nadv = n;
 	atomic_store(&adv_live, n);
+	for (i = 0, n = 0; i < nadv; i++)
+		n += advs[i].pref < HMM_DEV_LOC_SYSTEM;
+	atomic_store(&adv_prefer, n);
 	return 0;
 }
 
@@ -381,6 +385,11 @@ static void thr_forget(uintptr_t s, uintptr_t e)
 		    thr[i].block + tun.touch_block > s)
 			memset(&thr[i], 0, sizeof(thr[i]));
 	pthread_mutex_unlock(&thr_lock);
+}
+
+int hx_svm_policy_prefers_device(void)
+{
+	return atomic_load(&adv_prefer) != 0;
 }
 
 int hx_svm_policy_first_touch(unsigned dev, uintptr_t pg, uintptr_t *start,

@@ -39,6 +39,10 @@ int hx_svm_policy_advise(uintptr_t start, size_t size, enum hx_svm_advice_op op,
  * host memory): its advice, LRU blocks and thrashing records go. */
 void hx_svm_policy_forget(uintptr_t start, size_t size);
 
+/* 1 while some range prefers a device: kernels must run mirrored (only
+ * their device faults can migrate on first touch). Lock-free. */
+int hx_svm_policy_prefers_device(void);
+
 /* A device fault of dev on the system page pg: 1 when the policy wants
  * the block [*start, *start + *size) (which holds pg) on dev now. The
  * caller migrates it with hx_svm_policy_touch_migrate. */
