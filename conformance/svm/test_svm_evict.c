@@ -203,3 +203,34 @@ TEST(preferred_location_is_per_device)
 	clSVMFree(a.e.ctx, p);
 	adv_close(&a);
 }
+
+/* A page that device 0 pulls in on first touch and device 1's faults
+ * take back (foreign fault) bounces between devices; after three returns
+ * it stays home and both reach it remotely. */
+TEST(ping_pong_between_devices_is_pinned_home)
+{
+	struct adv_env a = adv_open(2, 1);
+	int *p = clSVMAlloc(a.e.ctx, 0, PAGE, 0);
+	cl_svm_statistics_hmm s0, s1;
+	size_t n = PAGE / sizeof(int);
+
+	CHECK(p != NULL);
+	memset(p, 0, PAGE);
+	adv_set(&a, 0, p, PAGE,
+		CL_SVM_ADVICE_SET_PREFERRED_LOCATION_DEVICE_HMM);
+	for (int round = 0; round < 3; round++) {
+		CHECK_EQ(adv_inc(&a, 0, p, n), CL_COMPLETE);
+		CHECK_EQ(adv_count(&a, p, 1, a.e.dev[0]), (size_t)1);
+		CHECK_EQ(adv_inc(&a, 1, p, n), CL_COMPLETE);
+		CHECK_EQ(adv_count(&a, p, 1, NULL), (size_t)1);
+	}
+	s0 = svm_stats(&a.e, 0);
+	CHECK_EQ(adv_inc(&a, 0, p, n), CL_COMPLETE);
+	s1 = svm_stats(&a.e, 0);
+	CHECK_DELTA(s0, s1, pages_to_device, 0);
+	CHECK_EQ(adv_count(&a, p, 1, NULL), (size_t)1);
+	for (size_t k = 0; k < n; k++)
+		CHECK_EQ(p[k], 7);
+	clSVMFree(a.e.ctx, p);
+	adv_close(&a);
+}
