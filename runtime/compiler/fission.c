@@ -1856,6 +1856,72 @@ static int prepare(fis *f)
 	return analyse(f);
 }
 
+/* __local and __global/__constant memory never overlap, but LLVM's
+ * loop vectoriser cannot compare pointers of different address spaces
+ * at run time ("cannot identify array bounds"): a region copying
+ * in[gid] to tmp[l] stayed scalar. Scoped no-alias metadata says it,
+ * added to whatever scopes inlining put there (restrict arguments). */
+static LLVMMetadataRef md_append(fis *f, LLVMValueRef in, unsigned kind,
+				 LLVMMetadataRef scope)
+{
+	LLVMValueRef old = LLVMGetMetadata(in, kind);
+	unsigned n = old ? LLVMGetMDNodeNumOperands(old) : 0;
+	LLVMValueRef *ops = malloc((n + 1) * sizeof(*ops));
+	LLVMMetadataRef *mds = malloc((n + 1) * sizeof(*mds)), r = NULL;
+
+	if (ops && mds) {
+		if (n)
+			LLVMGetMDNodeOperands(old, ops);
+		for (unsigned i = 0; i < n; i++)
+			mds[i] = LLVMValueAsMetadata(ops[i]);
+		mds[n] = scope;
+		r = LLVMMDNodeInContext2(f->ctx, mds, n + 1);
+	}
+	free(ops);
+	free(mds);
+	return r;
+}
+
+static void tag_address_spaces(fis *f)
+{
+	unsigned ks = LLVMGetMDKindIDInContext(f->ctx, "alias.scope", 11);
+	unsigned kn = LLVMGetMDKindIDInContext(f->ctx, "noalias", 7);
+	LLVMMetadataRef dom = LLVMMDStringInContext2(f->ctx, "hx.as", 5), s[2];
+
+	for (int i = 0; i < 2; i++) {
+		LLVMMetadataRef o[2] = {
+		    LLVMMDStringInContext2(f->ctx, i ? "hx.local" : "hx.global",
+					   i ? 8 : 9),
+		    LLVMMDNodeInContext2(f->ctx, &dom, 1)};
+		s[i] = LLVMMDNodeInContext2(f->ctx, o, 2);
+	}
+	for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(f->fn); bb;
+	     bb = LLVMGetNextBasicBlock(bb))
+		for (LLVMValueRef in = LLVMGetFirstInstruction(bb); in;
+		     in = LLVMGetNextInstruction(in)) {
+			LLVMValueRef p;
+			unsigned as;
+			int loc;
+			LLVMMetadataRef a, b;
+			if (LLVMIsALoadInst(in))
+				p = LLVMGetOperand(in, 0);
+			else if (LLVMIsAStoreInst(in))
+				p = LLVMGetOperand(in, 1);
+			else
+				continue;
+			as = LLVMGetPointerAddressSpace(LLVMTypeOf(p));
+			if (as < 1 || as > 3)
+				continue;
+			loc = as == 3;
+			a = md_append(f, in, ks, s[loc]);
+			b = md_append(f, in, kn, s[!loc]);
+			if (!a || !b)
+				continue;
+			LLVMSetMetadata(in, ks, LLVMMetadataAsValue(f->ctx, a));
+			LLVMSetMetadata(in, kn, LLVMMetadataAsValue(f->ctx, b));
+		}
+}
+
 static void fis_free(fis *f)
 {
 	free(f->bb);
@@ -1907,6 +1973,7 @@ int hx_fission(LLVMModuleRef m, LLVMValueRef fn, LLVMValueRef g,
 			r = split_regions(&f, &l);
 		}
 		if (!r) {
+			tag_address_spaces(&f);
 			for (int d = 0; d < 3; d++)
 				lid[d] = l.id[d];
 		}
