@@ -322,21 +322,11 @@ TEST(malloc_linked_list_walked_by_kernel)
 	walk_list(0);
 }
 
-/* Known compiler bug: rewrite() in runtime/compiler/mirror.c reads the
- * pointer operand before split_before(), which may replace that very PHI
- * (a one-block loop such as p = p->next); the rewritten access then uses
- * the erased PHI: invalid IR, at times a crash in LLVMVerifyModule. Taking
- * the operand after the split fixes it (checked on a private copy); until
- * then this case runs only with HMMCL_TEST_KNOWN_BUGS=1. */
+/* The mirrored variant of a one-block pointer-chasing loop (p = p->next)
+ * once used a PHI that splitting its block had erased (invalid IR, at
+ * times a crash in LLVMVerifyModule). */
 TEST(malloc_linked_list_on_device_walked_by_kernel)
 {
-	const char *run_anyway = getenv("HMMCL_TEST_KNOWN_BUGS");
-
-	if (!run_anyway || strcmp(run_anyway, "1"))
-		SKIP("known compiler bug: the mirrored variant of a "
-		     "pointer-chasing loop uses an erased PHI (mirror.c "
-		     "rewrite before split_before); HMMCL_TEST_KNOWN_BUGS=1 "
-		     "runs it");
 	walk_list(1);
 }
 

@@ -283,9 +283,12 @@ static void rewrite(mctx *c, LLVMValueRef in, unsigned op, uint64_t size,
 		    unsigned kind, bool may_cross, size_t site)
 {
 	LLVMValueRef tlb_page = c->page[site], tlb_base = c->base[site];
-	LLVMValueRef p = LLVMGetOperand(in, op);
 	LLVMBasicBlockRef head = LLVMGetInstructionParent(in);
 	LLVMBasicBlockRef join = split_before(c, in);
+	/* After the split: in a one-block loop (p = p->next) the pointer is
+	 * a PHI of head, which the split replaced by one that comes from
+	 * join. */
+	LLVMValueRef p = LLVMGetOperand(in, op);
 	LLVMBasicBlockRef fast = new_block(c, head), miss = new_block(c, fast);
 	LLVMBasicBlockRef cross = may_cross ? new_block(c, miss) : NULL;
 	LLVMValueRef mask = LLVMConstInt(c->i64, ~(PAGE - 1), 0), hit, off;
