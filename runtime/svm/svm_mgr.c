@@ -208,7 +208,7 @@ int hx_svm_mgr_migrate_raw(uintptr_t start, size_t size, int dev,
 			   int undefined, struct hx_svm_mig_result *res)
 {
 	struct hmm_dev_migrate m;
-	int err = 0, held;
+	int err = 0, held, gated = 0;
 
 	memset(res, 0, sizeof(*res));
 	if (!opened())
@@ -224,7 +224,7 @@ int hx_svm_mgr_migrate_raw(uintptr_t start, size_t size, int dev,
 	m.flags = undefined ? HMM_DEV_MIGRATE_CONTENT_UNDEFINED : 0;
 	/* A direct kernel never runs while a page goes to a device. */
 	if (dev != HX_SVM_TO_SYSTEM)
-		hx_svm_gate_migrate_lock();
+		gated = hx_svm_gate_migrate_lock();
 	held = hx_svm_migration_begin();
 	if (hx_hmm_ioctl(mgr.h, HMM_DEV_IOC_MIGRATE, &m) < 0)
 		err = errno;
@@ -232,7 +232,7 @@ int hx_svm_mgr_migrate_raw(uintptr_t start, size_t size, int dev,
 		hx_svm_mmu_migrated();
 	hx_svm_migration_end(held);
 	if (dev != HX_SVM_TO_SYSTEM)
-		hx_svm_gate_migrate_unlock(m.npages_moved > 0);
+		hx_svm_gate_migrate_unlock(gated, m.npages_moved > 0);
 	res->pages_moved = m.npages_moved;
 	res->pages_done = m.npages_done;
 	return err;

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/uio.h>
+#include <time.h>
 #include <unistd.h>
 
 #define MAX_WORKERS 256 /* engine: worker index < 256 */
@@ -117,17 +118,37 @@ void hx_svm_direct_exit(void)
 	pthread_rwlock_unlock(&gate);
 }
 
-void hx_svm_gate_migrate_lock(void)
+/* How long a migration to a device waits for running direct kernels
+ * before it moves pages under them. Waiting forever deadlocked a direct
+ * kernel spinning on a flag that the host sets only once the migration
+ * is done; moving under a direct kernel is correct (its accesses fault
+ * the pages home), only slower for that kernel. */
+#define GATE_WAIT_NS (20 * 1000000L)
+
+int hx_svm_gate_migrate_lock(void)
 {
+	struct timespec t;
+
 	pthread_once(&once, init);
-	pthread_rwlock_wrlock(&gate);
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	t.tv_nsec += GATE_WAIT_NS;
+	if (t.tv_nsec >= 1000000000L) {
+		t.tv_sec++;
+		t.tv_nsec -= 1000000000L;
+	}
+	if (pthread_rwlock_clockwrlock(&gate, CLOCK_MONOTONIC, &t) == 0)
+		return 1;
+	/* Launches from now on must not start direct. */
+	atomic_store(&maybe_resident, 1);
+	return 0;
 }
 
-void hx_svm_gate_migrate_unlock(int moved_to_device)
+void hx_svm_gate_migrate_unlock(int held, int moved_to_device)
 {
 	if (moved_to_device)
 		atomic_store(&maybe_resident, 1);
-	pthread_rwlock_unlock(&gate);
+	if (held)
+		pthread_rwlock_unlock(&gate);
 }
 
 /* Set while a worker migrates a block on first touch (touch_first). */

@@ -6,7 +6,7 @@
  * device-resident (it would still be correct, the CPU faulting pages home,
  * but it would undo the placement). A launch asks hx_svm_direct_enter();
  * on 1 it runs the direct variant holding the gate (a migration to a
- * device waits for it), on 0 it runs the mirrored variant with the MMU of
+ * device waits for it, ~20 ms at most), on 0 it runs the mirrored variant with the MMU of
  * its device (hx_svm_mirrored_begin/end), which needs no gate: its
  * aperture translations stay valid because every private device holds
  * (HMM_DEV_IOC_APERTURE) while any mirrored launch runs.
@@ -33,9 +33,11 @@ void hx_svm_mirrored_end(void);
  * it moves pages and until its generation bump; returns what _end needs. */
 int hx_svm_migration_begin(void);
 void hx_svm_migration_end(int held);
-/* Migrations to a device take the gate exclusively (svm_mgr.c). */
-void hx_svm_gate_migrate_lock(void);
-void hx_svm_gate_migrate_unlock(int moved_to_device);
+/* Migrations to a device take the gate exclusively (svm_mgr.c), waiting
+ * at most ~20 ms for running direct kernels; returns 1 when taken, 0 when
+ * the migration goes ahead under them (pass it to _unlock). */
+int hx_svm_gate_migrate_lock(void);
+void hx_svm_gate_migrate_unlock(int held, int moved_to_device);
 /* Any migration that moved pages: every cached translation is dropped
  * (a slot a page left outside a mirrored launch may serve another page,
  * and migrations raise no event). */
