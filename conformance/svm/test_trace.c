@@ -132,6 +132,50 @@ static void workload(cl_uint ndev)
 	svm_close(&e);
 }
 
+/* The placement policy's own migrations are in the trace too: with a
+ * preferred location on the device, the kernel's first touch moves the
+ * pages (inside the kernel's command), then everything goes home. */
+static void first_touch_workload(cl_uint ndev)
+{
+	struct svm_env e = svm_open(ndev);
+	clEnqueueSVMAdviseMemHMM_fn advise =
+	    (clEnqueueSVMAdviseMemHMM_fn)
+		clGetExtensionFunctionAddressForPlatform(
+		    e.platform, "clEnqueueSVMAdviseMemHMM");
+	int *p = clSVMAlloc(e.ctx, 0, N, 0), *q = clSVMAlloc(e.ctx, 0, N, 0);
+	cl_ulong b0, to_dev, to_host;
+	size_t i;
+
+	svm_require_migration();
+	CHECK(p && q && advise);
+	for (i = 0; i < N / sizeof(int); i++)
+		p[i] = (int)i;
+	CHECK_CL(advise(e.q[0], p, N,
+			CL_SVM_ADVICE_SET_PREFERRED_LOCATION_DEVICE_HMM, 0,
+			NULL, NULL));
+	b0 = svm_stats(&e, 0).bytes_to_device;
+	run_kernel(&e, 0, p);
+	to_dev = svm_stats(&e, 0).bytes_to_device - b0;
+	CHECK(to_dev > 0); /* the first touch moved pages */
+	/* A CPU fault, a blocking copy through the device path, then all
+	 * home with a clFinish. */
+	CHECK_EQ(((volatile int *)p)[5 * PAGE / sizeof(int)],
+		 (int)(5 * PAGE / sizeof(int)) * 3 + 1);
+	CHECK_CL(clEnqueueSVMMemcpy(e.q[0], CL_TRUE, q, p, N, 0, NULL, NULL));
+	b0 = host_bytes(&e);
+	CHECK_CL(clEnqueueSVMMigrateMem(e.q[0], 1, (const void **)&p, NULL,
+					CL_MIGRATE_MEM_OBJECT_HOST, 0, NULL,
+					NULL));
+	CHECK_CL(clFinish(e.q[0]));
+	to_host = host_bytes(&e) - b0;
+	for (i = 0; i < N / sizeof(int); i++)
+		CHECK_EQ(q[i], (int)i * 3 + 1);
+	write_expect(&e, 0, to_dev, to_host);
+	clSVMFree(e.ctx, p);
+	clSVMFree(e.ctx, q);
+	svm_close(&e);
+}
+
 #define THREADS 3
 #define COPIES 200
 
@@ -303,6 +347,13 @@ TEST(unwritable_trace_file_is_ignored)
 TEST(threads_write_whole_events)
 {
 	traced_with("1", 0, threads_workload);
+	check_trace("");
+	remove_dir();
+}
+
+TEST(first_touch_migrations_inside_the_kernel)
+{
+	traced_with("1", 0, first_touch_workload);
 	check_trace("");
 	remove_dir();
 }

@@ -74,7 +74,12 @@ def check_devices(xs, lane, exp):
         in_order(cmds, "device %d commands" % d)
         migs = [e for e in xs if e["tid"] == tid and e["cat"] == "migration"]
         for m in migs:
-            check(any(c["args"]["command"] == "SVMMigrateMem" and
+            # A first touch happens inside a kernel; clEnqueueSVMMigrateMem
+            # and the evictions it causes inside that command.
+            want = ("NDRangeKernel"
+                    if m["args"].get("why") == "first touch"
+                    else "SVMMigrateMem")
+            check(any(c["args"]["command"] == want and
                       c["ts"] <= m["ts"] + EPS and
                       m["ts"] + m["dur"] <= c["ts"] + c["dur"] + EPS
                       for c in cmds), "migration inside its command: %r" % m)

@@ -224,8 +224,10 @@ void hx_trace_command(cl_event ev, cl_ulong t0, cl_ulong t1, cl_int status)
 	label[0] = 0;
 }
 
-void hx_trace_migrate(unsigned qdev, int to_dev, uintptr_t start, size_t size,
-		      uint64_t bytes, int undefined, cl_ulong t0)
+/* what: "migrate" (clEnqueueSVMMigrateMem), "first touch", "evict". */
+static void migration(const char *what, unsigned qdev, int to_dev,
+		      uintptr_t start, size_t size, uint64_t bytes,
+		      int undefined, cl_ulong t0)
 {
 	cl_ulong t1 = hx_now_ns();
 	char to[32];
@@ -237,14 +239,32 @@ void hx_trace_migrate(unsigned qdev, int to_dev, uintptr_t start, size_t size,
 	pthread_mutex_lock(&trace_lock);
 	name_device_lanes_locked(qdev);
 	put_locked("{\"ph\":\"X\",\"pid\":%d,\"tid\":%d,\"cat\":\"migration\","
-		   "\"name\":\"migrate to %s\",\"ts\":%.3f,\"dur\":%.3f,"
+		   "\"name\":\"%s to %s\",\"ts\":%.3f,\"dur\":%.3f,"
 		   "\"args\":{\"device\":%u,\"to\":\"%s\",\"bytes\":%llu,"
-		   "\"range_bytes\":%zu,\"start\":\"%#lx\",\"undefined\":%d}}",
-		   pid, TID_DEVICE(qdev), to, us(t0), us(t1 - t0), qdev, to,
-		   (unsigned long long)bytes, size, (unsigned long)start,
-		   undefined);
+		   "\"range_bytes\":%zu,\"start\":\"%#lx\",\"undefined\":%d,"
+		   "\"why\":\"%s\"}}",
+		   pid, TID_DEVICE(qdev), what, to, us(t0), us(t1 - t0), qdev,
+		   to, (unsigned long long)bytes, size, (unsigned long)start,
+		   undefined, what);
 	pthread_mutex_unlock(&trace_lock);
 }
+
+void hx_trace_migrate(unsigned qdev, int to_dev, uintptr_t start, size_t size,
+		      uint64_t bytes, int undefined, cl_ulong t0)
+{
+	migration("migrate", qdev, to_dev, start, size, bytes, undefined, t0);
+}
+
+#ifdef HMMCL_HAVE_HX_SVM
+/* The placement policy's own migrations (first touch, eviction). */
+static void policy_migration(const char *what, unsigned dev, int to_dev,
+			     uintptr_t start, size_t size, uint64_t bytes,
+			     uint64_t t0)
+{
+	migration(what, dev, to_dev == HX_SVM_TO_SYSTEM ? -1 : to_dev, start,
+		  size, bytes, 0, t0);
+}
+#endif
 
 void hx_trace_wait(const char *what, cl_uint nevents, cl_ulong t0)
 {
@@ -305,5 +325,8 @@ __attribute__((constructor)) static void trace_load(void)
 		   pid, pid);
 	pthread_mutex_unlock(&trace_lock);
 	atexit(trace_close);
+#ifdef HMMCL_HAVE_HX_SVM
+	hx_svm_set_migrate_hook(policy_migration);
+#endif
 	hx_trace_enabled = 1;
 }

@@ -75,4 +75,13 @@ uint64_t hx_svm_mgr_device_pages(void);
 
 int hx_svm_mgr_stats(unsigned dev, struct hx_svm_dev_stats *out);
 
+/* Migrations the policy makes on its own (first touch, eviction) are
+ * reported to this hook when one is set (the runtime's HMMCL_TRACE):
+ * what, the device concerned, the target (HX_SVM_TO_SYSTEM or a device),
+ * the range, the bytes moved and the start time (CLOCK_MONOTONIC ns). */
+typedef void (*hx_svm_migrate_hook)(const char *what, unsigned dev,
+				    int to_dev, uintptr_t start, size_t size,
+				    uint64_t bytes, uint64_t t0_ns);
+void hx_svm_set_migrate_hook(hx_svm_migrate_hook fn);
+
 #endif

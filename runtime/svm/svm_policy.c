@@ -574,6 +574,31 @@ static int pick_victim(unsigned dev, uintptr_t xs, uintptr_t xe,
 	return best != SIZE_MAX;
 }
 
+static _Atomic(hx_svm_migrate_hook) migrate_hook;
+
+void hx_svm_set_migrate_hook(hx_svm_migrate_hook fn)
+{
+	atomic_store(&migrate_hook, fn);
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec;
+}
+
+static void report(const char *what, unsigned dev, int to, uintptr_t start,
+		   size_t size, uint64_t pages, uint64_t t0)
+{
+	hx_svm_migrate_hook fn = atomic_load(&migrate_hook);
+
+	if (fn)
+		fn(what, dev, to, start, size, pages * hx_svm_mgr_page_size(),
+		   t0);
+}
+
 /* Brings home the pages of b that are on b's device (a snapshot says
  * which: another device's pages in the hull stay). Pages moved. */
 static uint64_t evict_block(const struct blk *b)
@@ -623,8 +648,14 @@ static uint64_t evict(unsigned dev, uint64_t need, uintptr_t xs, uintptr_t xe)
 	uint64_t freed = 0;
 	struct blk v;
 
-	while (freed < need && pick_victim(dev, xs, xe, &v))
-		freed += evict_block(&v);
+	while (freed < need && pick_victim(dev, xs, xe, &v)) {
+		uint64_t t0 = atomic_load(&migrate_hook) ? now_ns() : 0, n;
+
+		n = evict_block(&v);
+		report("evict", dev, HX_SVM_TO_SYSTEM, v.lo, v.hi - v.lo, n,
+		       t0);
+		freed += n;
+	}
 	return freed;
 }
 
@@ -675,9 +706,12 @@ uint64_t hx_svm_policy_touch_migrate(unsigned dev, uintptr_t start, size_t size)
 	struct hx_svm_mig_result r;
 	size_t page = hx_svm_mgr_page_size();
 
+	uint64_t t0 = atomic_load(&migrate_hook) ? now_ns() : 0;
+
 	/* No eviction under a running kernel: its slots are held, so it
 	 * would free nothing. A full device keeps remote access. */
 	migrate(start, size, (int)dev, 0, 0, &r);
+	report("first touch", dev, (int)dev, start, size, r.pages_moved, t0);
 	for (uintptr_t b = start & ~(tun.touch_block - 1);
 	     b < start + r.pages_done * page; b += tun.touch_block)
 		thr_migrated(b, dev);
