@@ -67,6 +67,8 @@ struct ub_dev {
 	int hold;
 	uint64_t *owner; /* arena, npages words, allocated by the first HOLD */
 	uint64_t nheld;
+	/* Held slots lie in [held_lo, held_hi): RELEASE scans only that. */
+	uint64_t held_lo, held_hi;
 	struct hmm_dev_stats st;
 	struct ub_iv mirrors[UB_MAX_MIRRORS]; /* sorted, disjoint */
 	int nmirrors;

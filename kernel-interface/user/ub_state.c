@@ -349,7 +349,10 @@ void hx_ub_slot_leave(int dev, uint64_t slot, uint64_t ua, int populated)
 		return;
 	}
 	d->owner[slot] = ua | 1 | (populated ? 2 : 0);
-	d->nheld++;
+	if (!d->nheld++ || slot < d->held_lo)
+		d->held_lo = slot;
+	if (d->nheld == 1 || slot >= d->held_hi)
+		d->held_hi = slot + 1;
 }
 
 /* Frees every held slot; returns how many. */
@@ -358,7 +361,8 @@ uint64_t hx_ub_slot_release(int dev)
 	struct ub_dev *d = &hx_ub.dev[dev];
 	uint64_t n = 0;
 
-	for (uint64_t s = 0; d->owner && d->nheld && s < d->npages; s++) {
+	for (uint64_t s = d->held_lo;
+	     d->owner && d->nheld && s < d->held_hi && s < d->npages; s++) {
 		if (!d->owner[s])
 			continue;
 		hx_ub_slot_free(dev, s, !!(d->owner[s] & 2));
