@@ -1119,7 +1119,8 @@ static void uniform_allocas(fis *f, slot *s, LLVMBasicBlockRef entry)
 
 typedef struct loops {
 	LLVMBasicBlockRef sweep, hdr[3], disp, latch[3], end, cont;
-	LLVMValueRef ls[3], id[3], cur, next, doneflags, donebase, nwi;
+	LLVMValueRef ls[3], id[3], cur, next, doneflags, nwi;
+	LLVMValueRef nret; /* items that returned in this sweep */
 } loops;
 
 /* entry: context arrays; sweep: run region cur for every item
@@ -1135,6 +1136,7 @@ static void build_frame(fis *f, loops *l)
 	t = LLVMGetBasicBlockTerminator(entry);
 	LLVMPositionBuilderBefore(f->b, LLVMGetFirstInstruction(entry));
 	l->next = LLVMBuildAlloca(f->b, f->i32, "next");
+	l->nret = LLVMBuildAlloca(f->b, f->i32, "nret");
 	LLVMInstructionEraseFromParent(t);
 	LLVMPositionBuilderAtEnd(f->b, entry);
 	for (int d = 0; d < 3; d++)
@@ -1162,7 +1164,6 @@ static void build_frame(fis *f, loops *l)
 		f->slots[i].ptr = a; /* the base until the dispatch */
 	}
 	l->doneflags = LLVMBuildArrayAlloca(f->b, f->i8, l->nwi, "done");
-	l->donebase = l->doneflags;
 	LLVMBuildMemSet(f->b, l->doneflags, LLVMConstInt(f->i8, 0, 0), l->nwi,
 			1);
 	l->sweep = block(f, "sweep");
@@ -1172,6 +1173,7 @@ static void build_frame(fis *f, loops *l)
 	t = LLVMConstInt(f->i32, 0, 0);
 	LLVMAddIncoming(l->cur, &t, &entry, 1);
 	LLVMBuildStore(f->b, m1, l->next);
+	LLVMBuildStore(f->b, LLVMConstInt(f->i32, 0, 0), l->nret);
 	prev = l->sweep;
 	for (int d = 2; d >= 0; d--) {
 		l->hdr[d] = block(f, nm[d]);
@@ -1271,6 +1273,11 @@ static void build_exits(fis *f, loops *l)
 		LLVMInstructionEraseFromParent(
 		    LLVMGetBasicBlockTerminator(f->bb[i]));
 		LLVMPositionBuilderAtEnd(f->b, f->bb[i]);
+		LLVMBuildStore(
+		    f->b,
+		    LLVMBuildAdd(f->b, LLVMBuildLoad2(f->b, f->i32, l->nret, ""),
+				 LLVMConstInt(f->i32, 1, 0), ""),
+		    l->nret);
 		LLVMBuildStore(f->b, LLVMConstInt(f->i8, 1, 0), l->doneflags);
 		LLVMBuildBr(f->b, l->latch[0]);
 	}
@@ -1665,38 +1672,25 @@ static bool mixed_exits(const cmap *m, const loops *l)
 	return ret && bar;
 }
 
-/* After a sweep in which some item returned and another reached a
- * barrier: any done flag set sends later sweeps to the slow nest. */
+/* After a sweep that ended at a barrier: if an item returned in it,
+ * others wait at the barrier, and later sweeps run in the slow nest so
+ * that the returned items stay skipped. (Counting the returns in the
+ * sweep costs less than scanning every item's done flag.) */
 static void build_scan(fis *f, const loops *l, LLVMValueRef slow)
 {
-	LLVMBasicBlockRef pre, loop, out;
-	LLVMValueRef t = LLVMGetBasicBlockTerminator(l->end), i, acc, n, a, z;
+	LLVMValueRef t = LLVMGetBasicBlockTerminator(l->end), n;
+	LLVMBasicBlockRef out =
+	    LLVMInsertBasicBlockInContext(f->ctx, l->cont, "scan.end");
 
-	pre = LLVMInsertBasicBlockInContext(f->ctx, l->cont, "scan.pre");
-	loop = LLVMInsertBasicBlockInContext(f->ctx, l->cont, "scan");
-	out = LLVMInsertBasicBlockInContext(f->ctx, l->cont, "scan.end");
-	LLVMSetSuccessor(t, 1, pre);
-	LLVMPositionBuilderAtEnd(f->b, pre);
-	LLVMBuildBr(f->b, loop);
-	LLVMPositionBuilderAtEnd(f->b, loop);
-	z = LLVMConstInt(f->i64, 0, 0);
-	i = LLVMBuildPhi(f->b, f->i64, "");
-	acc = LLVMBuildPhi(f->b, f->i8, "");
-	LLVMAddIncoming(i, &z, &pre, 1);
-	z = LLVMConstInt(f->i8, 0, 0);
-	LLVMAddIncoming(acc, &z, &pre, 1);
-	a = LLVMBuildOr(
-	    f->b, acc, LLVMBuildLoad2(f->b, f->i8, gep8(f, l->donebase, i), ""),
-	    "");
-	n = LLVMBuildNUWAdd(f->b, i, LLVMConstInt(f->i64, 1, 0), "");
-	LLVMAddIncoming(i, &n, &loop, 1);
-	LLVMAddIncoming(acc, &a, &loop, 1);
-	LLVMBuildCondBr(f->b, LLVMBuildICmp(f->b, LLVMIntULT, n, l->nwi, ""),
-			loop, out);
+	LLVMSetSuccessor(t, 1, out);
 	LLVMPositionBuilderAtEnd(f->b, out);
+	n = LLVMBuildICmp(f->b, LLVMIntNE,
+			  LLVMBuildLoad2(f->b, f->i32, l->nret, ""),
+			  LLVMConstInt(f->i32, 0, 0), "");
 	LLVMBuildStore(
 	    f->b,
-	    LLVMBuildOr(f->b, a, LLVMBuildLoad2(f->b, f->i8, slow, ""), ""),
+	    LLVMBuildOr(f->b, LLVMBuildZExt(f->b, n, f->i8, ""),
+			LLVMBuildLoad2(f->b, f->i8, slow, ""), ""),
 	    slow);
 	LLVMBuildBr(f->b, l->cont);
 }
