@@ -54,6 +54,19 @@ static cl_int build(cl_context ctx, cl_uint n, const void **ptrs,
 	return CL_SUCCESS;
 }
 
+/* A few pages move in a few µs, less than waking an executor thread
+ * costs: such a migration runs on the enqueuing thread when it is ready
+ * at once (sizes as resolved: 0 named the whole allocation). */
+static int small(const struct svm_migrate_cmd *c)
+{
+	size_t total = 0;
+	cl_uint i;
+
+	for (i = 0; i < c->n; i++)
+		total += c->r[i].size;
+	return total <= ((size_t)64 << 10);
+}
+
 CL_API_ENTRY cl_int CL_API_CALL clEnqueueSVMMigrateMem(
     cl_command_queue command_queue, cl_uint num_svm_pointers,
     const void **svm_pointers, const size_t *sizes,
@@ -85,6 +98,7 @@ CL_API_ENTRY cl_int CL_API_CALL clEnqueueSVMMigrateMem(
 	ev->run = svm_migrate_run;
 	ev->cleanup = svm_migrate_cleanup;
 	ev->payload = c;
+	ev->run_inline = small(c);
 	HX_TRY(hx_submit(ev, num_events_in_wait_list, event_wait_list, CL_FALSE,
 			 event));
 	HX_API_EXIT();

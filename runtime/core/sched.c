@@ -14,6 +14,7 @@
 static pthread_mutex_t sched_lock = PTHREAD_MUTEX_INITIALIZER;
 /* Signalled on every completion: wakes waiters. */
 static pthread_cond_t done_cond = PTHREAD_COND_INITIALIZER;
+static unsigned long completions; /* sched; also read without the lock */
 /* Signalled when the ready list gets work: wakes executors. */
 static pthread_cond_t ready_cond = PTHREAD_COND_INITIALIZER;
 static cl_event ready_head, ready_tail; /* sched */
@@ -122,8 +123,18 @@ static void stamp_locked(cl_event ev, cl_int status)
 	}
 }
 
+/* The command hx_enqueue is enqueuing on this thread, if it may run
+ * inline; set to NULL by push_ready_locked when it became ready and was
+ * kept for the enqueuing thread instead (inline_ready). */
+static __thread cl_event inline_candidate, inline_ready;
+
 static void push_ready_locked(cl_event ev)
 {
+	if (ev == inline_candidate) {
+		inline_candidate = NULL;
+		inline_ready = ev;
+		return;
+	}
 	ev->ready_next = NULL;
 	if (ready_tail)
 		ready_tail->ready_next = ev;
@@ -223,7 +234,40 @@ static void finish_one_locked(cl_event ev, cl_int status, struct deferred *d,
 	}
 	free(deps);
 	unlink_inflight_locked(ev, d);
+	__atomic_store_n(&completions, completions + 1, __ATOMIC_RELEASE);
 	pthread_cond_broadcast(&done_cond);
+}
+
+/* How long a waiting host thread spins (lock dropped) before it sleeps:
+ * a short command on an executor ends within that, and a futex sleep and
+ * wake cost more than the command (a 4 KiB migration: ~6 µs). */
+#define SPIN_NS 30000
+
+/* Waits until some command completes or becomes ready (the caller checks
+ * its own condition again). sched_lock held. */
+static void wait_done_locked(void)
+{
+	unsigned long seen = completions;
+	struct timespec t0, t;
+
+	pthread_mutex_unlock(&sched_lock);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (unsigned i = 1;; i++) {
+		if (__atomic_load_n(&completions, __ATOMIC_ACQUIRE) != seen ||
+		    __atomic_load_n(&ready_head, __ATOMIC_RELAXED))
+			break;
+		__builtin_ia32_pause();
+		if (i % 64 == 0) {
+			clock_gettime(CLOCK_MONOTONIC, &t);
+			if ((t.tv_sec - t0.tv_sec) * 1000000000L +
+				(t.tv_nsec - t0.tv_nsec) >
+			    SPIN_NS)
+				break;
+		}
+	}
+	pthread_mutex_lock(&sched_lock);
+	if (completions == seen && !ready_head)
+		pthread_cond_wait(&done_cond, &sched_lock);
 }
 
 /* Ends ev with status (CL_COMPLETE or negative), and every command that
@@ -409,6 +453,8 @@ void hx_enqueue(cl_event ev, cl_uint nwait, const cl_event *wait,
 		q->inflight->q_prev = ev;
 	q->inflight = ev;
 	q->ninflight++;
+	inline_candidate = ev->run_inline ? ev : NULL;
+	inline_ready = NULL;
 	if (resolve_one_locked(ev, 0, &d))
 		finish_locked(ev, CL_EXEC_STATUS_ERROR_FOR_EVENTS_IN_WAIT_LIST,
 			      &d);
@@ -416,8 +462,15 @@ void hx_enqueue(cl_event ev, cl_uint nwait, const cl_event *wait,
 		defer_release(&d, old_last);
 	if (old_barrier)
 		defer_release(&d, old_barrier);
+	inline_candidate = NULL;
 	pthread_mutex_unlock(&sched_lock);
 	run_deferred(&d);
+	if (inline_ready) {
+		cl_event r = inline_ready;
+
+		inline_ready = NULL;
+		execute(r);
+	}
 }
 
 /* Runs one ready command if there is one; returns whether it did. */
@@ -444,7 +497,7 @@ static cl_int wait_list(cl_uint n, const cl_event *list, const char *what,
 	for (i = 0; i < n; i++) {
 		while (list[i]->status > CL_COMPLETE)
 			if (!help_locked())
-				pthread_cond_wait(&done_cond, &sched_lock);
+				wait_done_locked();
 		if (list[i]->status < 0)
 			err = CL_EXEC_STATUS_ERROR_FOR_EVENTS_IN_WAIT_LIST;
 	}
@@ -469,7 +522,7 @@ cl_int hx_queue_finish(cl_command_queue q)
 	n = q->ninflight;
 	while (q->ninflight)
 		if (!help_locked())
-			pthread_cond_wait(&done_cond, &sched_lock);
+			wait_done_locked();
 	pthread_mutex_unlock(&sched_lock);
 	if (HX_TRACE_ON())
 		hx_trace_wait("clFinish", n, t0);

@@ -576,6 +576,16 @@ void hx_svm_mirrored_end(void)
  * page (the held-slot fault brings it back) and never an empty slot,
  * which reads as zeros. Without this, a launch starting between the move
  * and the bump read a whole range of zeros (conformance/svm stress). */
+/* Whether any device has an MMU, i.e. translations may exist. run_lock
+ * held. */
+static int any_mmu_locked(void)
+{
+	for (unsigned d = 0; d < HMM_DEV_MAX_DEVICES; d++)
+		if (mmus[d])
+			return 1;
+	return 0;
+}
+
 int hx_svm_migration_begin(void)
 {
 	int held;
@@ -584,7 +594,10 @@ int hx_svm_migration_begin(void)
 	if (!can_hold)
 		return 0;
 	pthread_mutex_lock(&run_lock);
-	held = hold_enter_locked() == 0;
+	/* Before the first mirrored launch no translation exists that the
+	 * move could make stale (a launch that begins meanwhile holds before
+	 * it translates): no HOLD/UNHOLD round trip. */
+	held = any_mmu_locked() && hold_enter_locked() == 0;
 	pthread_mutex_unlock(&run_lock);
 	return held;
 }
