@@ -6,7 +6,9 @@
  * threads or on a host thread that is waiting (clFinish, clWaitForEvents,
  * blocking calls), so that a short command never costs two sleep/wake
  * round trips. Commands are submitted as soon as they are ready: clFlush
- * has nothing left to do.
+ * has nothing left to do. A command marked run_inline (a small migration)
+ * that is ready at enqueue runs on the enqueuing thread instead, and a
+ * waiting host thread spins up to 30 µs before it sleeps.
  *
  * Errors: a command whose run fails ends with a negative status; commands
  * that list it in their wait list (or wait behind it at a barrier) end
