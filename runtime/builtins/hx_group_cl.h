@@ -25,6 +25,9 @@ typedef struct hx_group_cl {
 	ulong local_mem;	     /* char * */
 	ulong wg_scratch;	     /* char *: 16 bytes per item + 64 */
 	ulong engine;
+	ulong local_mem_size; /* bytes of __local memory at local_mem */
+	ulong private_lo;     /* [private_lo, private_hi): where the running */
+	ulong private_hi;     /* item's __private objects may live */
 } hx_group_cl;
 
 #endif

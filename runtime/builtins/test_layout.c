@@ -30,6 +30,9 @@ TEST(group_offsets)
 	CHECK_EQ(hx_layout_probe[12], offsetof(hx_group, local_mem));
 	CHECK_EQ(hx_layout_probe[13], offsetof(hx_group, wg_scratch));
 	CHECK_EQ(hx_layout_probe[14], offsetof(hx_group, engine));
+	CHECK_EQ(hx_layout_probe[15], offsetof(hx_group, local_mem_size));
+	CHECK_EQ(hx_layout_probe[16], offsetof(hx_group, private_lo));
+	CHECK_EQ(hx_layout_probe[17], offsetof(hx_group, private_hi));
 }
 
 /* Both dialects are embedded as LLVM bitcode (magic "BC\xC0\xDE"). */

@@ -95,11 +95,19 @@ struct hx_worker {
 	int fiber_error;
 	int stacks_dirty; /* fibers were abandoned (ASan shadow stale) */
 	void *alt_stack;
+	/* This thread's stack, [stack_lo, stack_hi), read once when the
+	 * state is created (both 0 if unknown). */
+	uintptr_t stack_lo, stack_hi;
 #ifdef HX_ASAN
 	const void *main_bottom;
 	size_t main_size;
 #endif
 };
+
+/* Loop-mode groups run on a stack that is not the thread's own (the
+ * application switched stacks): their private range is at most this many
+ * bytes below the engine's frame. */
+#define HX_FOREIGN_STACK_BYTES (1ull << 20)
 
 /* worker.c */
 struct hx_worker *hx_worker_self(void);

@@ -107,6 +107,7 @@ static void fiber_main(void *arg)
 {
 	struct hx_worker *w = arg;
 	hx_group g = *w->fiber_g0;
+	uint64_t s = w->fibers[w->cur].stack;
 
 #ifdef HX_ASAN
 	/* Item 0 always starts from the worker's own stack: learn it. */
@@ -116,6 +117,9 @@ static void fiber_main(void *arg)
 	else
 		__sanitizer_finish_switch_fiber(NULL, NULL, NULL);
 #endif
+	/* This item's private objects live on its own stack only. */
+	g.private_lo = (uintptr_t)stack_bottom(w, s);
+	g.private_hi = (uintptr_t)stack_top(w, s);
 	/* Items start in order: step the local id like an odometer. */
 	for (int d = 0; d < HX_MAX_DIMS; d++)
 		g.local_id[d] = w->next_lid[d];

@@ -80,6 +80,25 @@ static uint64_t run_groups(struct hx_worker *w, struct hx_job *j, hx_group *g,
 	return done;
 }
 
+/* Loop mode: the running item's private objects (its frames, and the
+ * context arrays of work-item loops, which are allocas of the entry) are
+ * all below this frame on this thread's stack. Frames above it belong to
+ * the engine and the application, whose stack buffers a kernel may reach
+ * as shared virtual memory: those are global. top is the frame of
+ * hx_run_chunk, which calls every entry of the chunk. Fibers set their
+ * own range. */
+static void private_range(const struct hx_worker *w, hx_group *g,
+			  uintptr_t top)
+{
+	g->private_hi = top;
+	if (top > w->stack_lo && top <= w->stack_hi)
+		g->private_lo = w->stack_lo;
+	else
+		g->private_lo = top > HX_FOREIGN_STACK_BYTES
+				    ? top - HX_FOREIGN_STACK_BYTES
+				    : 0;
+}
+
 void hx_run_chunk(struct hx_worker *w, struct hx_job *j, uint64_t first,
 		  uint64_t count)
 {
@@ -93,6 +112,8 @@ void hx_run_chunk(struct hx_worker *w, struct hx_job *j, uint64_t first,
 	g->local_mem = w->local_mem;
 	g->wg_scratch = w->scratch;
 	g->engine = w;
+	g->local_mem_size = j->local_bytes;
+	private_range(w, g, (uintptr_t)__builtin_frame_address(0));
 	g->local_id[0] = g->local_id[1] = g->local_id[2] = 0;
 	g->group_id[0] = first % n0;
 	g->group_id[1] = (first / n0) % n1;

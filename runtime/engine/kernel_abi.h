@@ -16,7 +16,7 @@
 
 #include <stdint.h>
 
-#define HX_KERNEL_ABI_VERSION 1
+#define HX_KERNEL_ABI_VERSION 2
 #define HX_MAX_DIMS 3
 
 /* The whole launch, shared by every group (read-only while it runs). */
@@ -61,6 +61,20 @@ typedef struct hx_group {
 	/* Scratch for work-group collectives: 16 bytes per work-item + 64. */
 	char *wg_scratch;
 	void *engine; /* engine's private per-worker state */
+	/* Fields below: ABI version 2. */
+	/* Bytes of __local memory of this group at local_mem (static
+	 * __local variables + __local arguments); [local_mem,
+	 * local_mem + local_mem_size) is exactly the group's __local space. */
+	uint64_t local_mem_size;
+	/* [private_lo, private_hi): the only memory that may hold the running
+	 * work-item's __private objects (its frames, and in work-item loops
+	 * the per-item context arrays, which are stack allocas): the fiber's
+	 * stack in per-item mode; in loop mode the running thread's stack
+	 * from its lowest address up to the engine's frame that calls entry
+	 * (frames above it, e.g. an application's stack buffer used as SVM,
+	 * are not private). */
+	uint64_t private_lo;
+	uint64_t private_hi;
 } hx_group;
 
 /* Arguments: args[i] points to the value of argument i, as laid out by the

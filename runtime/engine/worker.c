@@ -48,12 +48,32 @@ static void index_put(unsigned i)
 	pthread_mutex_unlock(&index_lock);
 }
 
+/* The calling thread's stack bounds, once per thread: loop-mode groups
+ * take their private range from them (glibc reads /proc/self/maps for
+ * the main thread, so this must not run per group). */
+static void stack_bounds(struct hx_worker *w)
+{
+	pthread_attr_t attr;
+	void *addr;
+	size_t size;
+
+	if (pthread_getattr_np(pthread_self(), &attr))
+		return;
+	if (!pthread_attr_getstack(&attr, &addr, &size)) {
+		w->stack_lo = (uintptr_t)addr;
+		w->stack_hi = (uintptr_t)addr + size;
+	}
+	pthread_attr_destroy(&attr);
+}
+
+/* Called on the thread that will own the state. */
 struct hx_worker *hx_worker_new(void)
 {
 	struct hx_worker *w = calloc(1, sizeof(*w));
 
 	if (!w)
 		return NULL;
+	stack_bounds(w);
 	w->index = index_get();
 	if (w->index >= HX_MAX_THREAD_INDEX || hx_altstack_ensure(w)) {
 		hx_worker_free(w);

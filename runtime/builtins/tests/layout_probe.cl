@@ -20,4 +20,7 @@ __constant ulong hx_layout_probe[] = {
 	OFF(hx_group_cl, local_mem),
 	OFF(hx_group_cl, wg_scratch),
 	OFF(hx_group_cl, engine),
+	OFF(hx_group_cl, local_mem_size),
+	OFF(hx_group_cl, private_lo),
+	OFF(hx_group_cl, private_hi),
 };

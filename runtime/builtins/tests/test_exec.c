@@ -80,6 +80,9 @@ static void run_group(int n)
 			if (S.done[i])
 				continue;
 			S.cur = i;
+			/* Item i's private objects live on its own stack. */
+			S.g.private_lo = (uint64_t)(uintptr_t)S.stack[i];
+			S.g.private_hi = S.g.private_lo + STACK_SIZE;
 			swapcontext(&S.sched, &S.ctx[i]);
 			finished += S.done[i];
 		}
@@ -115,6 +118,7 @@ static void run(uint32_t dims, const uint64_t *gsize, const uint64_t *lsize,
 	S.g.nd = &S.nd;
 	S.g.local_mem = block;
 	S.g.wg_scratch = block + local_bytes;
+	S.g.local_mem_size = local_bytes;
 	S.fn = fn;
 	S.arg = arg;
 	for (uint64_t gz = 0; gz < S.nd.num_groups[2]; gz++)
