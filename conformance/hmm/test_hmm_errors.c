@@ -208,6 +208,28 @@ TEST(bad_pointers)
 	teardown();
 }
 
+/* Trusting one handle (the runtime's) leaves every other handle probing
+ * its pointers; a bad handle cannot be trusted. */
+TEST(trust_is_per_handle)
+{
+	int t;
+	struct hmm_dev_info info;
+
+	setup();
+	t = hx_hmm_open(fx_kernel() ? HX_HMM_BACKEND_KERNEL
+				    : HX_HMM_BACKEND_USER);
+	CHECK(t >= 0);
+	CHECK_EQ(hx_hmm_trust(t), 0);
+	CHECK_EQ(hx_hmm_trust(-5), -1);
+	CHECK_EQ(errno, EBADF);
+	memset(&info, 0, sizeof(info));
+	CHECK_EQ(hx_hmm_ioctl(t, HMM_DEV_IOC_INFO, &info), 0);
+	CHECK_EQ(info.ndevices, INFO.ndevices);
+	CHECK_ERRNO(io(HMM_DEV_IOC_INFO, (void *)8), EFAULT);
+	CHECK_EQ(hx_hmm_close(t), 0);
+	teardown();
+}
+
 TEST(bad_attributes)
 {
 	struct hmm_dev_attr a = {9, 0, 0};

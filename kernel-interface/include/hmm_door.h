@@ -37,6 +37,11 @@ ssize_t hx_hmm_read(int h, void *buf, size_t len);
 int hx_hmm_event_fd(int h);
 /* HX_HMM_BACKEND_KERNEL or _USER, -1 + EBADF for a bad handle. */
 int hx_hmm_backend_of(int h);
+/* Marks h as the runtime's own handle, whose ioctl arguments are always
+ * its live memory: the user backend then copies them with memcpy instead
+ * of probing them for EFAULT with two syscalls per call (the kernel
+ * module copies with copy_{from,to}_user either way). 0, or -1 + EBADF. */
+int hx_hmm_trust(int h);
 
 /*
  * Runtime memory that migration refuses (EBUSY): objects, worker stacks,

@@ -111,6 +111,13 @@ int hx_hmm_event_fd(int h)
 	return h;
 }
 
+int hx_hmm_trust(int h)
+{
+	if (is_user(h))
+		return hx_ub_trust(h - USER_TAG);
+	return hx_hmm_backend_of(h) < 0 ? -1 : 0;
+}
+
 int hx_hmm_backend_of(int h)
 {
 	if (is_user(h))

@@ -76,6 +76,7 @@ struct ub_dev {
 
 struct ub_handle {
 	int used;
+	int trusted; /* hx_hmm_trust: the runtime's own handle */
 	int efd;	     /* eventfd: readable while events are queued */
 	uint32_t head, tail; /* protected by evlock */
 	int overflow;	     /* protected by evlock */
@@ -186,6 +187,10 @@ int hx_ub_held_fault_locked(uint64_t addr);
 int hx_ub_open(void);
 int hx_ub_close(int idx);
 int hx_ub_ioctl(int idx, unsigned long req, void *arg);
+int hx_ub_trust(int idx);
+/* Set for the duration of an ioctl on a trusted handle: hx_ub_copy_in/out
+ * use memcpy. */
+extern __thread int hx_ub_trusted;
 void *hx_ub_mmap(int idx, size_t len, off_t off);
 ssize_t hx_ub_read(int idx, void *buf, size_t len);
 int hx_ub_event_fd(int idx);

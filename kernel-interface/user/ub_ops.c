@@ -838,6 +838,7 @@ int hx_ub_ioctl(int idx, unsigned long req, void *arg)
 		return -1;
 	}
 	hx_ub_sync_events();
+	hx_ub_trusted = hx_ub.handles[idx].trusted;
 
 	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
 		if (_IOC_TYPE(req) != _IOC_TYPE(known[i]) ||
@@ -856,10 +857,21 @@ int hx_ub_ioctl(int idx, unsigned long req, void *arg)
 		if ((dir & _IOC_READ) && hx_ub_copy_out(arg, &u, size) && !err)
 			err = -EFAULT;
 	}
+	hx_ub_trusted = 0;
 	if (err) {
 		errno = -err;
 		return -1;
 	}
+	return 0;
+}
+
+int hx_ub_trust(int idx)
+{
+	if (idx < 0 || idx >= UB_MAX_HANDLES || !hx_ub.handles[idx].used) {
+		errno = EBADF;
+		return -1;
+	}
+	hx_ub.handles[idx].trusted = 1;
 	return 0;
 }
 
@@ -883,6 +895,7 @@ int hx_ub_open(void)
 		h->head = h->tail = 0;
 		h->overflow = 0;
 		h->seq = 0;
+		h->trusted = 0;
 		h->used = 1;
 		pthread_mutex_unlock(&hx_ub.evlock);
 		idx = i;

@@ -436,12 +436,18 @@ void hx_ub_arena_free(void *p, size_t size)
 
 /* Copies like the kernel's copy_{from,to}_user: EFAULT for a bad pointer
  * instead of a crash. A migrated argument page faults back normally. */
+__thread int hx_ub_trusted;
+
 int hx_ub_copy_in(void *dst, const void *usrc, size_t n)
 {
 	struct iovec l = {dst, n}, r = {(void *)usrc, n};
 
 	if (!n)
 		return 0;
+	if (hx_ub_trusted) {
+		memcpy(dst, usrc, n);
+		return 0;
+	}
 	if (process_vm_readv(getpid(), &l, 1, &r, 1, 0) == (ssize_t)n)
 		return 0;
 	if (errno == ENOSYS || errno == EPERM) {
@@ -457,6 +463,10 @@ int hx_ub_copy_out(void *udst, const void *src, size_t n)
 
 	if (!n)
 		return 0;
+	if (hx_ub_trusted) {
+		memcpy(udst, src, n);
+		return 0;
+	}
 	if (process_vm_writev(getpid(), &l, 1, &r, 1, 0) == (ssize_t)n)
 		return 0;
 	if (errno == ENOSYS || errno == EPERM) {

@@ -46,6 +46,8 @@ static void mgr_open(void)
 				strerror(errno));
 		return;
 	}
+	/* Our ioctl arguments are always our own live memory. */
+	hx_hmm_trust(mgr.h);
 	memset(&info, 0, sizeof(info));
 	if (hx_hmm_ioctl(mgr.h, HMM_DEV_IOC_INFO, &info) < 0) {
 		hx_hmm_close(mgr.h);
