@@ -47,6 +47,10 @@ struct dev_mmu {
 	struct pte pt[PT_N];	 /* written under lock, read lock-free */
 	struct xl (*tlb)[TLB_N]; /* [MAX_WORKERS]: each row its worker's */
 	unsigned prefill_gen;	 /* protected by lock: ACCESSED_BY mapped */
+	/* 2 MiB blocks a FAULT refused (not entirely mirrored) in generation
+	 * nomir_gen: their misses go straight to 64 KiB blocks. */
+	uint64_t nomir[16];  /* protected by lock */
+	unsigned nomir_gen;  /* protected by lock */
 };
 
 static pthread_rwlock_t gate;
@@ -267,6 +271,96 @@ static int touch_first(struct dev_mmu *m, uint64_t pg, uint64_t *st)
 	return pg >= s && pg < s + f.npages_done * page;
 }
 
+/* A device fault maps the aligned block around the missing page (clipped
+ * to the mirror: a FAULT over memory the device does not mirror fails
+ * with ENXIO, then a smaller block is tried), so that a stream over
+ * device-resident data misses once per block, not once per page. */
+#define FAULT_BLOCK (2u << 20)
+#define FAULT_SUBBLOCK (64u << 10)
+
+/* The pages of [*s, *e) a block fault may map without moving anything:
+ * narrowed to the run around pg of pages that are not on another device
+ * (a foreign page would come home: that stays a per-page fault) and
+ * exist. Only asked (SNAPSHOT reads the process's maps) when there is
+ * another device. 0, or -1 when the block is not entirely mirrored. */
+static int block_run(const struct dev_mmu *m, uint64_t pg, uint64_t *s,
+		     uint64_t *e, uint64_t *sts)
+{
+	struct hmm_dev_snapshot sn = {.start = *s,
+				      .size = *e - *s,
+				      .states = (uintptr_t)sts,
+				      .device = m->dev};
+	size_t n = (*e - *s) / page, lo = (pg - *s) / page, hi = lo + 1;
+
+	if (hx_svm_mgr_ndevices() < 2)
+		return 0;
+	if (hx_hmm_ioctl(hx_svm_mgr_handle(), HMM_DEV_IOC_SNAPSHOT, &sn) < 0)
+		return -1;
+#define OK_HERE(w)                                                             	(HMM_DEV_PAGE_STATE(w) == HMM_DEV_PAGE_SYSTEM ||                       	 (HMM_DEV_PAGE_STATE(w) == HMM_DEV_PAGE_DEVICE &&                      	  HMM_DEV_PAGE_DEV(w) == m->dev))
+	while (lo > 0 && OK_HERE(sts[lo - 1]))
+		lo--;
+	while (hi < n && OK_HERE(sts[hi]))
+		hi++;
+	*s = sn.start + lo * page;
+	*e = sn.start + hi * page;
+#undef OK_HERE
+	return 0;
+}
+
+/* FAULTs a block around pg and stores the translation of every page the
+ * call made accessible. 1 when pg was among them (*st its state), 0 when
+ * not (the caller faults pg alone, which gives its error). m->lock held. */
+static int fault_block(struct dev_mmu *m, uint64_t pg, int write,
+		       unsigned gen, uint64_t *st)
+{
+	static const uint64_t sizes[2] = {FAULT_BLOCK, FAULT_SUBBLOCK};
+	uint64_t sts[FAULT_BLOCK / 4096];
+	struct hmm_dev_fault f;
+	struct xl x;
+
+	if (page != 4096 || hx_svm_policy_prefers_device())
+		return 0; /* first touch decides page by page */
+	uint64_t *memo = &m->nomir[(pg / FAULT_BLOCK) % 16];
+
+	if (m->nomir_gen != gen) {
+		memset(m->nomir, 0, sizeof(m->nomir));
+		m->nomir_gen = gen;
+	}
+	for (int t = *memo == (pg & ~(uint64_t)(FAULT_BLOCK - 1)); t < 2;
+	     t++) {
+		uint64_t s = pg & ~(sizes[t] - 1), e = s + sizes[t];
+
+		if (block_run(m, pg, &s, &e, sts)) {
+			*memo = t ? *memo : s;
+			continue;
+		}
+		f = (struct hmm_dev_fault){.start = s,
+					   .size = e - s,
+					   .states = (uintptr_t)sts,
+					   .device = m->dev,
+					   .flags = write ? HMM_DEV_FAULT_WRITE
+							  : 0};
+		if (hx_hmm_ioctl(hx_svm_mgr_handle(), HMM_DEV_IOC_FAULT, &f) <
+			0 &&
+		    errno == ENXIO) {
+			*memo = t ? *memo : s;
+			continue;
+		}
+		for (size_t k = 0; k < f.npages_done; k++) {
+			xl_of(m, s + k * page, sts[k], write, gen, &x);
+			pt_store(m, &x);
+			if (HMM_DEV_PAGE_STATE(sts[k]) == HMM_DEV_PAGE_DEVICE &&
+			    HMM_DEV_PAGE_DEV(sts[k]) == m->dev)
+				hx_svm_policy_touched(m->dev, s + k * page);
+		}
+		if (pg >= s + f.npages_done * page)
+			return 0;
+		*st = sts[(pg - s) / page];
+		return 1;
+	}
+	return 0;
+}
+
 /* A page-table miss: /dev/hmm says where the page is (device fault).
  * Returns 0 or an errno (a device page fault). *gen is the generation the
  * translation belongs to (a first-touch migration starts a new one). */
@@ -276,6 +370,10 @@ static int fault_in(struct dev_mmu *m, uint64_t pg, int write, struct xl *e,
 	struct hmm_dev_fault f;
 	uint64_t st = 0;
 
+	if (fault_block(m, pg, write, *gen, &st)) {
+		xl_of(m, pg, st, write, *gen, e);
+		return 0;
+	}
 	memset(&f, 0, sizeof(f));
 	f.start = pg;
 	f.size = page;
