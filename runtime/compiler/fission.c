@@ -1123,6 +1123,27 @@ typedef struct loops {
 	LLVMValueRef nret; /* items that returned in this sweep */
 } loops;
 
+/* Per-item slots: local size x stride bytes each; uniform ones: two
+ * scalars. */
+static void context_arrays(fis *f, const loops *l, LLVMBasicBlockRef entry)
+{
+	for (size_t i = 0; i < f->nslots; i++) {
+		LLVMValueRef a;
+		if (f->slots[i].uni) {
+			uniform_allocas(f, &f->slots[i], entry);
+			continue;
+		}
+		a = LLVMBuildArrayAlloca(
+		    f->b, f->i8,
+		    LLVMBuildNUWMul(f->b, l->nwi,
+				    LLVMConstInt(f->i64, f->slots[i].stride, 0),
+				    ""),
+		    "ctx");
+		LLVMSetAlignment(a, f->slots[i].align);
+		f->slots[i].ptr = a; /* the base until the dispatch */
+	}
+}
+
 /* entry: context arrays; sweep: run region cur for every item
  * (z, y, x loops), then continue with the region the items' barrier
  * named, or return when every item returned. */
@@ -1149,20 +1170,7 @@ static void build_frame(fis *f, loops *l)
 		    "");
 	l->nwi = LLVMBuildNUWMul(
 	    f->b, LLVMBuildNUWMul(f->b, l->ls[0], l->ls[1], ""), l->ls[2], "");
-	for (size_t i = 0; i < f->nslots; i++) {
-		if (f->slots[i].uni) {
-			uniform_allocas(f, &f->slots[i], entry);
-			continue;
-		}
-		LLVMValueRef a = LLVMBuildArrayAlloca(
-		    f->b, f->i8,
-		    LLVMBuildNUWMul(f->b, l->nwi,
-				    LLVMConstInt(f->i64, f->slots[i].stride, 0),
-				    ""),
-		    "ctx");
-		LLVMSetAlignment(a, f->slots[i].align);
-		f->slots[i].ptr = a; /* the base until the dispatch */
-	}
+	context_arrays(f, l, entry);
 	l->doneflags = LLVMBuildArrayAlloca(f->b, f->i8, l->nwi, "done");
 	LLVMBuildMemSet(f->b, l->doneflags, LLVMConstInt(f->i8, 0, 0), l->nwi,
 			1);
