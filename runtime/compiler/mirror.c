@@ -273,11 +273,16 @@ static void cross_path(mctx *c, LLVMValueRef in, LLVMValueRef addr,
 	LLVMBuildCall2(c->b, fty, f, args, 4, "");
 }
 
-/* Rewrites the pointer operand op of access in:
- *   head:  hit = page(addr) == tlb.page[site] && !crosses
- *   fast:  host = tlb.base[site] + offset
- *   miss:  host = translate(addr), refill the TLB
- *   cross: bounce buffer (loads and stores only)
+/* An empty TLB entry: addr - EMPTY is never within a page. */
+#define EMPTY 0x8000000000000000ull
+
+/* Rewrites the pointer operand op of access in. The hot path is one
+ * subtraction, one compare and one addition (a crossing access fails the
+ * compare too: its offset is beyond PAGE - size):
+ *   head:  off = addr - tlb.page[site]; hit = off <= PAGE - size
+ *   fast:  host = tlb.base[site] + off
+ *   cross: page crossers to the bounce buffer, others to miss
+ *   miss:  host = translate(addr), refill the entry
  *   join:  in, on the host pointer */
 static void rewrite(mctx *c, LLVMValueRef in, unsigned op, uint64_t size,
 		    unsigned kind, bool may_cross, size_t site)
@@ -291,41 +296,43 @@ static void rewrite(mctx *c, LLVMValueRef in, unsigned op, uint64_t size,
 	LLVMValueRef p = LLVMGetOperand(in, op);
 	LLVMBasicBlockRef fast = new_block(c, head), miss = new_block(c, fast);
 	LLVMBasicBlockRef cross = may_cross ? new_block(c, miss) : NULL;
-	LLVMValueRef mask = LLVMConstInt(c->i64, ~(PAGE - 1), 0), hit, off;
+	LLVMValueRef mask = LLVMConstInt(c->i64, ~(PAGE - 1), 0);
 
 	LLVMPositionBuilderAtEnd(c->b, head);
 	LLVMValueRef addr = LLVMBuildPtrToInt(c->b, p, c->i64, "");
-	LLVMValueRef page = LLVMBuildAnd(c->b, addr, mask, "");
 	LLVMValueRef cached = LLVMBuildLoad2(c->b, c->i64, tlb_page, "");
-	hit = LLVMBuildICmp(c->b, LLVMIntEQ, page, cached, "");
-	off = LLVMBuildSub(c->b, addr, page, "");
-	LLVMValueRef crosses = NULL;
-	if (may_cross) {
-		LLVMValueRef end = LLVMBuildAdd(
-		    c->b, addr, LLVMConstInt(c->i64, size - 1, 0), "");
-		crosses = LLVMBuildICmp(c->b, LLVMIntNE, page,
-					LLVMBuildAnd(c->b, end, mask, ""), "");
-		hit = LLVMBuildAnd(c->b, hit, LLVMBuildNot(c->b, crosses, ""),
-				   "");
-	}
+	LLVMValueRef off = LLVMBuildSub(c->b, addr, cached, "");
+	LLVMValueRef room = LLVMConstInt(c->i64, PAGE - size, 0);
+	LLVMValueRef hit = LLVMBuildICmp(c->b, LLVMIntULE, off, room, "");
 	LLVMBuildCondBr(c->b, hit, fast, may_cross ? cross : miss);
 	if (may_cross) {
 		/* cross doubles as the dispatch block: crossing or plain miss.
 		 */
 		LLVMBasicBlockRef bounce = new_block(c, cross);
 		LLVMPositionBuilderAtEnd(c->b, cross);
-		LLVMBuildCondBr(c->b, crosses, bounce, miss);
+		LLVMValueRef in_page = LLVMBuildAnd(
+		    c->b, addr, LLVMConstInt(c->i64, PAGE - 1, 0), "");
+		LLVMBuildCondBr(
+		    c->b, LLVMBuildICmp(c->b, LLVMIntUGT, in_page, room, ""),
+		    bounce, miss);
 		cross = bounce;
 	}
 	LLVMPositionBuilderAtEnd(c->b, fast);
+	/* base + off, not addr + delta: instcombine turned the PHI of
+	 * (ptrtoint p) + delta into one of pointers of two address spaces
+	 * joined by an invalid bitcast. */
 	LLVMValueRef h1 = LLVMBuildAdd(
 	    c->b, LLVMBuildLoad2(c->b, c->i64, tlb_base, ""), off, "");
 	LLVMBuildBr(c->b, join);
 	LLVMPositionBuilderAtEnd(c->b, miss);
 	LLVMValueRef h2 = LLVMBuildPtrToInt(
 	    c->b, call_translate(c, addr, size, kind), c->i64, "");
+	LLVMValueRef page = LLVMBuildAnd(c->b, addr, mask, "");
 	LLVMBuildStore(c->b, page, tlb_page);
-	LLVMBuildStore(c->b, LLVMBuildSub(c->b, h2, off, ""), tlb_base);
+	LLVMBuildStore(c->b,
+		       LLVMBuildSub(c->b, h2, LLVMBuildSub(c->b, addr, page, ""),
+				    ""),
+		       tlb_base);
 	LLVMBuildBr(c->b, join);
 	LLVMValueRef vals[3] = {h1, h2, NULL};
 	LLVMBasicBlockRef from[3] = {fast, miss, NULL};
@@ -489,8 +496,7 @@ static int make_slots(mctx *c, const work *acc)
 			    LLVMBuildAlloca(c->b, c->i64, "tlb.page");
 			kind_slot[k][1] =
 			    LLVMBuildAlloca(c->b, c->i64, "tlb.base");
-			/* 1 is never a page address: the entry starts empty. */
-			LLVMBuildStore(c->b, LLVMConstInt(c->i64, 1, 0),
+			LLVMBuildStore(c->b, LLVMConstInt(c->i64, EMPTY, 0),
 				       kind_slot[k][0]);
 			LLVMBuildStore(c->b, LLVMConstInt(c->i64, 0, 0),
 				       kind_slot[k][1]);
@@ -514,7 +520,7 @@ static void flush_after(mctx *c, LLVMValueRef call)
 	LLVMPositionBuilderBefore(c->b, next);
 	for (size_t i = 0; i < c->nslots; i++)
 		if (i == 0 || c->page[i] != c->page[i - 1])
-			LLVMBuildStore(c->b, LLVMConstInt(c->i64, 1, 0),
+			LLVMBuildStore(c->b, LLVMConstInt(c->i64, EMPTY, 0),
 				       c->page[i]);
 }
 
