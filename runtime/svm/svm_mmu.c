@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #define MAX_WORKERS 256 /* engine: worker index < 256 */
-#define TLB_N 256	/* per worker, direct mapped, hashed */
+#define TLB_N 4096 /* per worker, direct mapped (16 MiB windows), hashed */
 #define PT_N 65536	/* per device, open addressing (256 MiB) */
 #define PT_PROBE 8
 
@@ -495,9 +495,12 @@ static void *translate(void *ctx, unsigned worker, uint64_t addr, uint64_t size,
 	uint64_t pg = addr & ~(uint64_t)(page - 1);
 	int write = access != 1;
 	unsigned gen = atomic_load_explicit(&mmu_gen, memory_order_acquire);
-	/* Hashed: streams whose bases are a multiple of TLB_N pages apart
-	 * (a[i], b[i], c[i]) must not evict each other. */
-	unsigned h = (unsigned)(((pg / page) * 0x9E3779B97F4A7C15ull) >> 56);
+	/* Consecutive pages in consecutive entries, so that a column walk
+	 * over a 16 MiB matrix stays in the TLB; windows hashed apart, so
+	 * that streams whose bases are a multiple of TLB_N pages apart
+	 * (a[i], b[i], c[i]) do not evict each other. */
+	uint64_t pn = pg / page;
+	unsigned h = (unsigned)(pn + (pn / TLB_N) * 2654435761u);
 	struct xl *t = &m->tlb[worker % MAX_WORKERS][h % TLB_N];
 
 	(void)size; /* the compiler splits accesses at page boundaries */
