@@ -112,6 +112,9 @@ typedef struct mctx {
 	size_t nslots;
 	LLVMValueRef tmp; /* bounce buffer for page crossers */
 	uint64_t tmp_size;
+	/* Second level for loads: L2_N pages (tags, bases) by page number,
+	 * valid while l2ok is 1 (cleared where the site entries are). */
+	LLVMValueRef l2tag, l2base, l2ok;
 } mctx;
 
 /* PHIs already on the walk: a cycle adds no new origin. */
@@ -273,6 +276,64 @@ static void cross_path(mctx *c, LLVMValueRef in, LLVMValueRef addr,
 	LLVMBuildCall2(c->b, fty, f, args, 4, "");
 }
 
+/* A load site's miss: the function's second-level table (L2_N pages,
+ * direct mapped by page number) before translate, so that a site that
+ * walks more pages than it reuses in a row (the column of a matrix)
+ * calls out only once per page and group. The table is set empty
+ * (all-ones tags: never a page address) on its first use after entry
+ * or a call. Starts in *bb; returns the host page base with the builder
+ * in the block it ends in, *bb updated. */
+#define L2_N 256
+
+static LLVMValueRef l2_lookup(mctx *c, LLVMBasicBlockRef *bb,
+			      LLVMValueRef addr, LLVMValueRef page,
+			      LLVMValueRef pgoff, uint64_t size)
+{
+	LLVMBasicBlockRef init = new_block(c, *bb), probe = new_block(c, init);
+	LLVMBasicBlockRef l2miss = new_block(c, probe);
+	LLVMBasicBlockRef done = new_block(c, l2miss);
+	LLVMValueRef ok = LLVMBuildLoad2(c->b, c->i64, c->l2ok, "");
+	LLVMValueRef zero = LLVMConstInt(c->i64, 0, 0);
+
+	LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntEQ, ok, zero, ""),
+			init, probe);
+	LLVMPositionBuilderAtEnd(c->b, init);
+	LLVMBuildMemSet(c->b, c->l2tag, LLVMConstInt(c->i8, 0xff, 0),
+			LLVMConstInt(c->i64, L2_N * 8, 0), 16);
+	LLVMBuildStore(c->b, LLVMConstInt(c->i64, 1, 0), c->l2ok);
+	LLVMBuildBr(c->b, probe);
+	LLVMPositionBuilderAtEnd(c->b, probe);
+	LLVMValueRef idx[2] = {
+	    zero, LLVMBuildAnd(c->b, LLVMBuildLShr(c->b, addr,
+						   LLVMConstInt(c->i64, 12, 0),
+						   ""),
+			       LLVMConstInt(c->i64, L2_N - 1, 0), "")};
+	LLVMTypeRef arr = LLVMArrayType(c->i64, L2_N);
+	LLVMValueRef tp = LLVMBuildInBoundsGEP2(c->b, arr, c->l2tag, idx, 2, "");
+	LLVMValueRef bp =
+	    LLVMBuildInBoundsGEP2(c->b, arr, c->l2base, idx, 2, "");
+	LLVMValueRef b1 = LLVMBuildLoad2(c->b, c->i64, bp, "");
+	LLVMValueRef hit = LLVMBuildICmp(
+	    c->b, LLVMIntEQ, LLVMBuildLoad2(c->b, c->i64, tp, ""), page, "");
+	LLVMBuildCondBr(c->b, hit, done, l2miss);
+	LLVMPositionBuilderAtEnd(c->b, l2miss);
+	LLVMValueRef b2 = LLVMBuildSub(
+	    c->b,
+	    LLVMBuildPtrToInt(c->b, call_translate(c, addr, size, 1), c->i64,
+			      ""),
+	    pgoff, "");
+	LLVMBuildStore(c->b, page, tp);
+	LLVMBuildStore(c->b, b2, bp);
+	LLVMBuildBr(c->b, done);
+	LLVMPositionBuilderAtEnd(c->b, done);
+	LLVMValueRef base = LLVMBuildPhi(c->b, c->i64, "");
+	LLVMValueRef vals[2] = {b1, b2};
+	LLVMBasicBlockRef from[2] = {probe, l2miss};
+	LLVMAddIncoming(base, vals, from, 2);
+	*bb = done;
+	return base;
+}
+
 /* An empty TLB entry: addr - EMPTY is never within a page. */
 #define EMPTY 0x8000000000000000ull
 
@@ -325,14 +386,18 @@ static void rewrite(mctx *c, LLVMValueRef in, unsigned op, uint64_t size,
 	    c->b, LLVMBuildLoad2(c->b, c->i64, tlb_base, ""), off, "");
 	LLVMBuildBr(c->b, join);
 	LLVMPositionBuilderAtEnd(c->b, miss);
-	LLVMValueRef h2 = LLVMBuildPtrToInt(
-	    c->b, call_translate(c, addr, size, kind), c->i64, "");
 	LLVMValueRef page = LLVMBuildAnd(c->b, addr, mask, "");
+	LLVMValueRef pgoff = LLVMBuildSub(c->b, addr, page, "");
+	LLVMValueRef base =
+	    kind == 1 ? l2_lookup(c, &miss, addr, page, pgoff, size)
+		      : LLVMBuildSub(c->b,
+				     LLVMBuildPtrToInt(
+					 c->b, call_translate(c, addr, size, kind),
+					 c->i64, ""),
+				     pgoff, "");
 	LLVMBuildStore(c->b, page, tlb_page);
-	LLVMBuildStore(c->b,
-		       LLVMBuildSub(c->b, h2, LLVMBuildSub(c->b, addr, page, ""),
-				    ""),
-		       tlb_base);
+	LLVMBuildStore(c->b, base, tlb_base);
+	LLVMValueRef h2 = LLVMBuildAdd(c->b, base, pgoff, "");
 	LLVMBuildBr(c->b, join);
 	LLVMValueRef vals[3] = {h1, h2, NULL};
 	LLVMBasicBlockRef from[3] = {fast, miss, NULL};
@@ -507,6 +572,17 @@ static int make_slots(mctx *c, const work *acc)
 	c->tmp = LLVMBuildAlloca(c->b, LLVMArrayType(c->i8, (unsigned)tmp),
 				 "bounce");
 	LLVMSetAlignment(c->tmp, 64);
+	c->l2tag = c->l2base = c->l2ok = NULL;
+	for (size_t i = 0; i < acc->n && !c->l2ok; i++)
+		if (access_kind(acc->v[i]) == 1) {
+			LLVMTypeRef arr = LLVMArrayType(c->i64, L2_N);
+			c->l2tag = LLVMBuildAlloca(c->b, arr, "l2.tag");
+			c->l2base = LLVMBuildAlloca(c->b, arr, "l2.base");
+			LLVMSetAlignment(c->l2tag, 16);
+			c->l2ok = LLVMBuildAlloca(c->b, c->i64, "l2.ok");
+			LLVMBuildStore(c->b, LLVMConstInt(c->i64, 0, 0),
+				       c->l2ok);
+		}
 	return 0;
 }
 
@@ -522,6 +598,8 @@ static void flush_after(mctx *c, LLVMValueRef call)
 		if (i == 0 || c->page[i] != c->page[i - 1])
 			LLVMBuildStore(c->b, LLVMConstInt(c->i64, EMPTY, 0),
 				       c->page[i]);
+	if (c->l2ok)
+		LLVMBuildStore(c->b, LLVMConstInt(c->i64, 0, 0), c->l2ok);
 }
 
 static int mirror_function(mctx *c, LLVMValueRef fn)
