@@ -280,27 +280,48 @@ static void cross_path(mctx *c, LLVMValueRef in, LLVMValueRef addr,
  * direct mapped by page number) before translate, so that a site that
  * walks more pages than it reuses in a row (the column of a matrix)
  * calls out only once per page and group. The table is set empty
- * (all-ones tags: never a page address) on its first use after entry
+ * (all-ones tags: never a page address) on the second miss after entry
  * or a call. Starts in *bb; returns the host page base with the builder
  * in the block it ends in, *bb updated. */
 #define L2_N 256
 
+static LLVMValueRef l2_translate(mctx *c, LLVMValueRef addr,
+				 LLVMValueRef pgoff, uint64_t size)
+{
+	LLVMValueRef h = call_translate(c, addr, size, 1);
+
+	return LLVMBuildSub(c->b, LLVMBuildPtrToInt(c->b, h, c->i64, ""),
+			    pgoff, "");
+}
+
+/* l2ok: 0 no miss yet since entry or the last call (most groups of a
+ * streaming kernel miss once per site: no table for them), 1 one miss,
+ * 2 the table is set. */
 static LLVMValueRef l2_lookup(mctx *c, LLVMBasicBlockRef *bb,
 			      LLVMValueRef addr, LLVMValueRef page,
 			      LLVMValueRef pgoff, uint64_t size)
 {
-	LLVMBasicBlockRef init = new_block(c, *bb), probe = new_block(c, init);
+	LLVMBasicBlockRef cold = new_block(c, *bb), first = new_block(c, cold);
+	LLVMBasicBlockRef init = new_block(c, first), probe = new_block(c, init);
 	LLVMBasicBlockRef l2miss = new_block(c, probe);
 	LLVMBasicBlockRef done = new_block(c, l2miss);
 	LLVMValueRef ok = LLVMBuildLoad2(c->b, c->i64, c->l2ok, "");
 	LLVMValueRef zero = LLVMConstInt(c->i64, 0, 0);
+	LLVMValueRef two = LLVMConstInt(c->i64, 2, 0);
 
+	LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntEQ, ok, two, ""),
+			probe, cold);
+	LLVMPositionBuilderAtEnd(c->b, cold);
 	LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntEQ, ok, zero, ""),
-			init, probe);
+			first, init);
+	LLVMPositionBuilderAtEnd(c->b, first);
+	LLVMBuildStore(c->b, LLVMConstInt(c->i64, 1, 0), c->l2ok);
+	LLVMValueRef b0 = l2_translate(c, addr, pgoff, size);
+	LLVMBuildBr(c->b, done);
 	LLVMPositionBuilderAtEnd(c->b, init);
 	LLVMBuildMemSet(c->b, c->l2tag, LLVMConstInt(c->i8, 0xff, 0),
 			LLVMConstInt(c->i64, L2_N * 8, 0), 16);
-	LLVMBuildStore(c->b, LLVMConstInt(c->i64, 1, 0), c->l2ok);
+	LLVMBuildStore(c->b, two, c->l2ok);
 	LLVMBuildBr(c->b, probe);
 	LLVMPositionBuilderAtEnd(c->b, probe);
 	LLVMValueRef idx[2] = {
@@ -317,19 +338,15 @@ static LLVMValueRef l2_lookup(mctx *c, LLVMBasicBlockRef *bb,
 	    c->b, LLVMIntEQ, LLVMBuildLoad2(c->b, c->i64, tp, ""), page, "");
 	LLVMBuildCondBr(c->b, hit, done, l2miss);
 	LLVMPositionBuilderAtEnd(c->b, l2miss);
-	LLVMValueRef b2 = LLVMBuildSub(
-	    c->b,
-	    LLVMBuildPtrToInt(c->b, call_translate(c, addr, size, 1), c->i64,
-			      ""),
-	    pgoff, "");
+	LLVMValueRef b2 = l2_translate(c, addr, pgoff, size);
 	LLVMBuildStore(c->b, page, tp);
 	LLVMBuildStore(c->b, b2, bp);
 	LLVMBuildBr(c->b, done);
 	LLVMPositionBuilderAtEnd(c->b, done);
 	LLVMValueRef base = LLVMBuildPhi(c->b, c->i64, "");
-	LLVMValueRef vals[2] = {b1, b2};
-	LLVMBasicBlockRef from[2] = {probe, l2miss};
-	LLVMAddIncoming(base, vals, from, 2);
+	LLVMValueRef vals[3] = {b0, b1, b2};
+	LLVMBasicBlockRef from[3] = {first, probe, l2miss};
+	LLVMAddIncoming(base, vals, from, 3);
 	*bb = done;
 	return base;
 }
