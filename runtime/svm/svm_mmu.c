@@ -47,9 +47,10 @@ struct dev_mmu {
 	struct pte pt[PT_N];	 /* written under lock, read lock-free */
 	struct xl (*tlb)[TLB_N]; /* [MAX_WORKERS]: each row its worker's */
 	unsigned prefill_gen;	 /* protected by lock: ACCESSED_BY mapped */
-	/* 2 MiB blocks a FAULT refused (not entirely mirrored) in generation
-	 * nomir_gen: their misses go straight to 64 KiB blocks. */
-	uint64_t nomir[16];  /* protected by lock */
+	/* Blocks a FAULT refused (not entirely mirrored) in generation
+	 * nomir_gen, [0] 2 MiB, [1] 64 KiB: their misses skip that size (a
+	 * page of plain unmirrored memory costs one refused call, not 3). */
+	uint64_t nomir[2][16]; /* protected by lock */
 	unsigned nomir_gen;  /* protected by lock */
 };
 
@@ -320,18 +321,18 @@ static int fault_block(struct dev_mmu *m, uint64_t pg, int write,
 
 	if (page != 4096 || hx_svm_policy_prefers_device())
 		return 0; /* first touch decides page by page */
-	uint64_t *memo = &m->nomir[(pg / FAULT_BLOCK) % 16];
-
 	if (m->nomir_gen != gen) {
 		memset(m->nomir, 0, sizeof(m->nomir));
 		m->nomir_gen = gen;
 	}
-	for (int t = *memo == (pg & ~(uint64_t)(FAULT_BLOCK - 1)); t < 2;
-	     t++) {
-		uint64_t s = pg & ~(sizes[t] - 1), e = s + sizes[t];
+	for (int t = 0; t < 2; t++) {
+		uint64_t al = pg & ~(sizes[t] - 1), s = al, e = s + sizes[t];
+		uint64_t *memo = &m->nomir[t][(pg / sizes[t]) % 16];
 
+		if (*memo == al + 1)
+			continue; /* + 1: 0 is an empty memo, not page 0 */
 		if (block_run(m, pg, &s, &e, sts)) {
-			*memo = t ? *memo : s;
+			*memo = al + 1;
 			continue;
 		}
 		f = (struct hmm_dev_fault){.start = s,
@@ -343,7 +344,7 @@ static int fault_block(struct dev_mmu *m, uint64_t pg, int write,
 		if (hx_hmm_ioctl(hx_svm_mgr_handle(), HMM_DEV_IOC_FAULT, &f) <
 			0 &&
 		    errno == ENXIO) {
-			*memo = t ? *memo : s;
+			*memo = al + 1;
 			continue;
 		}
 		for (size_t k = 0; k < f.npages_done; k++) {
