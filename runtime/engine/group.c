@@ -87,8 +87,7 @@ static uint64_t run_groups(struct hx_worker *w, struct hx_job *j, hx_group *g,
  * as shared virtual memory: those are global. top is the frame of
  * hx_run_chunk, which calls every entry of the chunk. Fibers set their
  * own range. */
-static void private_range(const struct hx_worker *w, hx_group *g,
-			  uintptr_t top)
+static void private_range(const struct hx_worker *w, hx_group *g, uintptr_t top)
 {
 	g->private_hi = top;
 	if (top > w->stack_lo && top <= w->stack_hi)
