@@ -280,8 +280,8 @@ static void cross_path(mctx *c, LLVMValueRef in, LLVMValueRef addr,
  * direct mapped by page number) before translate, so that a site that
  * walks more pages than it reuses in a row (the column of a matrix)
  * calls out only once per page and group. The table is set empty
- * (all-ones tags: never a page address) on the second miss after entry
- * or a call. Starts in *bb; returns the host page base with the builder
+ * (all-ones tags: never a page address) after L2_AFTER misses since
+ * entry or a call. Starts in *bb; returns the host page base with the builder
  * in the block it ends in, *bb updated. */
 #define L2_N 256
 
@@ -294,9 +294,12 @@ static LLVMValueRef l2_translate(mctx *c, LLVMValueRef addr,
 			    pgoff, "");
 }
 
-/* l2ok: 0 no miss yet since entry or the last call (most groups of a
- * streaming kernel miss once per site: no table for them), 1 one miss,
- * 2 the table is set. */
+/* l2ok counts the misses since entry or the last call up to L2_AFTER,
+ * then the table is set (L2_AFTER + 1): a group of a streaming kernel
+ * misses a few times (once per site and page) and must not pay for
+ * clearing 2 KiB; one that walks a column misses all the time. */
+#define L2_AFTER 8
+
 static LLVMValueRef l2_lookup(mctx *c, LLVMBasicBlockRef *bb,
 			      LLVMValueRef addr, LLVMValueRef page,
 			      LLVMValueRef pgoff, uint64_t size)
@@ -307,21 +310,24 @@ static LLVMValueRef l2_lookup(mctx *c, LLVMBasicBlockRef *bb,
 	LLVMBasicBlockRef done = new_block(c, l2miss);
 	LLVMValueRef ok = LLVMBuildLoad2(c->b, c->i64, c->l2ok, "");
 	LLVMValueRef zero = LLVMConstInt(c->i64, 0, 0);
-	LLVMValueRef two = LLVMConstInt(c->i64, 2, 0);
+	LLVMValueRef ready = LLVMConstInt(c->i64, L2_AFTER + 1, 0);
+	LLVMValueRef after = LLVMConstInt(c->i64, L2_AFTER, 0);
 
-	LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntEQ, ok, two, ""),
+	LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntEQ, ok, ready, ""),
 			probe, cold);
 	LLVMPositionBuilderAtEnd(c->b, cold);
-	LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntEQ, ok, zero, ""),
+	LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntULT, ok, after, ""),
 			first, init);
 	LLVMPositionBuilderAtEnd(c->b, first);
-	LLVMBuildStore(c->b, LLVMConstInt(c->i64, 1, 0), c->l2ok);
+	LLVMBuildStore(c->b,
+		       LLVMBuildAdd(c->b, ok, LLVMConstInt(c->i64, 1, 0), ""),
+		       c->l2ok);
 	LLVMValueRef b0 = l2_translate(c, addr, pgoff, size);
 	LLVMBuildBr(c->b, done);
 	LLVMPositionBuilderAtEnd(c->b, init);
 	LLVMBuildMemSet(c->b, c->l2tag, LLVMConstInt(c->i8, 0xff, 0),
 			LLVMConstInt(c->i64, L2_N * 8, 0), 16);
-	LLVMBuildStore(c->b, two, c->l2ok);
+	LLVMBuildStore(c->b, ready, c->l2ok);
 	LLVMBuildBr(c->b, probe);
 	LLVMPositionBuilderAtEnd(c->b, probe);
 	LLVMValueRef idx[2] = {
