@@ -32,7 +32,7 @@ static int reps = 9;
 struct kdesc {
 	const char *name;
 	int dims;
-	size_t g[2], l[2]; /* l[0] == 0: no local size */
+	size_t g[2], l[2];  /* l[0] == 0: no local size */
 	size_t bytes[NBUF]; /* SVM buffers, 0: unused */
 	int n_arg;	    /* kernel argument index of the int n, or -1 */
 	int first_buf;	    /* argument index of the first buffer */
@@ -80,9 +80,9 @@ static void migrate(void **p, const size_t *n, int cnt,
 static double launch(cl_kernel k, const struct kdesc *d)
 {
 	double t = now();
-	cl_int err = clEnqueueNDRangeKernel(q, k, (cl_uint)d->dims, NULL, d->g,
-					    d->l[0] ? d->l : NULL, 0, NULL,
-					    NULL);
+	cl_int err =
+	    clEnqueueNDRangeKernel(q, k, (cl_uint)d->dims, NULL, d->g,
+				   d->l[0] ? d->l : NULL, 0, NULL, NULL);
 
 	if (err || (err = clFinish(q)))
 		die(d->name, err);
@@ -169,9 +169,8 @@ static void run(const struct kdesc *d)
 	printf("%-13s %9.3f %9.3f %9.3f  %5.2f  %5.2f  %8llu %8.1f  %7.2f %s"
 	       "%s\n",
 	       d->name, dm * 1e3, cold * 1e3, mm * 1e3, cold / dm, mm / dm,
-	       (unsigned long long)(f1 - f0),
-	       (double)(f2 - f1) / reps, d->work / mm / 1e9, d->unit,
-	       bad ? "  MISMATCH" : "");
+	       (unsigned long long)(f1 - f0), (double)(f2 - f1) / reps,
+	       d->work / mm / 1e9, d->unit, bad ? "  MISMATCH" : "");
 	free(ref);
 	clReleaseKernel(k);
 	for (int i = 0; i < nb; i++)
@@ -213,13 +212,33 @@ int main(int argc, char **argv)
 	double flops = 2.0 * mm * mm * mm;
 	const struct kdesc ks[] = {
 	    {"vadd", 1, {n, 1}, {0, 0}, {fb, fb, fb}, -1, 0, 3.0 * fb, "GB/s"},
-	    {"saxpy", 1, {n, 1}, {0, 0}, {fb, fb, 0}, -1, 1, 3.0 * fb,
+	    {"saxpy", 1, {n, 1}, {0, 0}, {fb, fb, 0}, -1, 1, 3.0 * fb, "GB/s"},
+	    {"reduce",
+	     1,
+	     {n, 1},
+	     {256, 0},
+	     {fb, fb / 256, 0},
+	     -1,
+	     0,
+	     fb,
 	     "GB/s"},
-	    {"reduce", 1, {n, 1}, {256, 0}, {fb, fb / 256, 0}, -1, 0, fb,
-	     "GB/s"},
-	    {"matmul_naive", 2, {mm, mm}, {0, 0}, {mb, mb, mb}, 0, 1, flops,
+	    {"matmul_naive",
+	     2,
+	     {mm, mm},
+	     {0, 0},
+	     {mb, mb, mb},
+	     0,
+	     1,
+	     flops,
 	     "GFLOP/s"},
-	    {"matmul_tiled", 2, {mm, mm}, {16, 16}, {mb, mb, mb}, 0, 1, flops,
+	    {"matmul_tiled",
+	     2,
+	     {mm, mm},
+	     {16, 16},
+	     {mb, mb, mb},
+	     0,
+	     1,
+	     flops,
 	     "GFLOP/s"},
 	};
 
@@ -229,9 +248,9 @@ int main(int argc, char **argv)
 	printf("direct (system memory) vs mirrored (all data on the device); "
 	       "%s, median of %d launches after a warm-up\n",
 	       quick ? "--quick" : "4 Mi floats, matmul 512", reps);
-	printf("%-13s %9s %9s %9s  %5s  %5s  %8s %8s  %s\n", "kernel",
-	       "direct", "cold", "mirrored", "cold/", "mir/", "faults",
-	       "faults/", "mirrored");
+	printf("%-13s %9s %9s %9s  %5s  %5s  %8s %8s  %s\n", "kernel", "direct",
+	       "cold", "mirrored", "cold/", "mir/", "faults", "faults/",
+	       "mirrored");
 	printf("%-13s %9s %9s %9s  %5s  %5s  %8s %8s\n", "", "ms", "ms", "ms",
 	       "dir", "dir", "cold", "steady");
 	for (size_t i = 0; i < sizeof(ks) / sizeof(ks[0]); i++) {

@@ -285,13 +285,13 @@ static void cross_path(mctx *c, LLVMValueRef in, LLVMValueRef addr,
  * in the block it ends in, *bb updated. */
 #define L2_N 256
 
-static LLVMValueRef l2_translate(mctx *c, LLVMValueRef addr,
-				 LLVMValueRef pgoff, uint64_t size)
+static LLVMValueRef l2_translate(mctx *c, LLVMValueRef addr, LLVMValueRef pgoff,
+				 uint64_t size)
 {
 	LLVMValueRef h = call_translate(c, addr, size, 1);
 
-	return LLVMBuildSub(c->b, LLVMBuildPtrToInt(c->b, h, c->i64, ""),
-			    pgoff, "");
+	return LLVMBuildSub(c->b, LLVMBuildPtrToInt(c->b, h, c->i64, ""), pgoff,
+			    "");
 }
 
 /* l2ok counts the misses since entry or the last call up to L2_AFTER,
@@ -300,12 +300,13 @@ static LLVMValueRef l2_translate(mctx *c, LLVMValueRef addr,
  * clearing 2 KiB; one that walks a column misses all the time. */
 #define L2_AFTER 8
 
-static LLVMValueRef l2_lookup(mctx *c, LLVMBasicBlockRef *bb,
-			      LLVMValueRef addr, LLVMValueRef page,
-			      LLVMValueRef pgoff, uint64_t size)
+static LLVMValueRef l2_lookup(mctx *c, LLVMBasicBlockRef *bb, LLVMValueRef addr,
+			      LLVMValueRef page, LLVMValueRef pgoff,
+			      uint64_t size)
 {
 	LLVMBasicBlockRef cold = new_block(c, *bb), first = new_block(c, cold);
-	LLVMBasicBlockRef init = new_block(c, first), probe = new_block(c, init);
+	LLVMBasicBlockRef init = new_block(c, first),
+			  probe = new_block(c, init);
 	LLVMBasicBlockRef l2miss = new_block(c, probe);
 	LLVMBasicBlockRef done = new_block(c, l2miss);
 	LLVMValueRef ok = LLVMBuildLoad2(c->b, c->i64, c->l2ok, "");
@@ -331,12 +332,13 @@ static LLVMValueRef l2_lookup(mctx *c, LLVMBasicBlockRef *bb,
 	LLVMBuildBr(c->b, probe);
 	LLVMPositionBuilderAtEnd(c->b, probe);
 	LLVMValueRef idx[2] = {
-	    zero, LLVMBuildAnd(c->b, LLVMBuildLShr(c->b, addr,
-						   LLVMConstInt(c->i64, 12, 0),
-						   ""),
+	    zero, LLVMBuildAnd(c->b,
+			       LLVMBuildLShr(c->b, addr,
+					     LLVMConstInt(c->i64, 12, 0), ""),
 			       LLVMConstInt(c->i64, L2_N - 1, 0), "")};
 	LLVMTypeRef arr = LLVMArrayType(c->i64, L2_N);
-	LLVMValueRef tp = LLVMBuildInBoundsGEP2(c->b, arr, c->l2tag, idx, 2, "");
+	LLVMValueRef tp =
+	    LLVMBuildInBoundsGEP2(c->b, arr, c->l2tag, idx, 2, "");
 	LLVMValueRef bp =
 	    LLVMBuildInBoundsGEP2(c->b, arr, c->l2base, idx, 2, "");
 	LLVMValueRef b1 = LLVMBuildLoad2(c->b, c->i64, bp, "");
@@ -412,12 +414,13 @@ static void rewrite(mctx *c, LLVMValueRef in, unsigned op, uint64_t size,
 	LLVMValueRef page = LLVMBuildAnd(c->b, addr, mask, "");
 	LLVMValueRef pgoff = LLVMBuildSub(c->b, addr, page, "");
 	LLVMValueRef base =
-	    kind == 1 ? l2_lookup(c, &miss, addr, page, pgoff, size)
-		      : LLVMBuildSub(c->b,
-				     LLVMBuildPtrToInt(
-					 c->b, call_translate(c, addr, size, kind),
-					 c->i64, ""),
-				     pgoff, "");
+	    kind == 1
+		? l2_lookup(c, &miss, addr, page, pgoff, size)
+		: LLVMBuildSub(c->b,
+			       LLVMBuildPtrToInt(
+				   c->b, call_translate(c, addr, size, kind),
+				   c->i64, ""),
+			       pgoff, "");
 	LLVMBuildStore(c->b, page, tlb_page);
 	LLVMBuildStore(c->b, base, tlb_base);
 	LLVMValueRef h2 = LLVMBuildAdd(c->b, base, pgoff, "");

@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #define MAX_WORKERS 256 /* engine: worker index < 256 */
-#define TLB_N 4096 /* per worker, direct mapped (16 MiB windows), hashed */
+#define TLB_N 4096	/* per worker, direct mapped (16 MiB windows), hashed */
 #define PT_N 65536	/* per device, open addressing (256 MiB) */
 #define PT_PROBE 8
 
@@ -51,7 +51,7 @@ struct dev_mmu {
 	 * nomir_gen, [0] 2 MiB, [1] 64 KiB: their misses skip that size (a
 	 * page of plain unmirrored memory costs one refused call, not 3). */
 	uint64_t nomir[2][16]; /* protected by lock */
-	unsigned nomir_gen;  /* protected by lock */
+	unsigned nomir_gen;    /* protected by lock */
 };
 
 static pthread_rwlock_t gate;
@@ -297,7 +297,10 @@ static int block_run(const struct dev_mmu *m, uint64_t pg, uint64_t *s,
 		return 0;
 	if (hx_hmm_ioctl(hx_svm_mgr_handle(), HMM_DEV_IOC_SNAPSHOT, &sn) < 0)
 		return -1;
-#define OK_HERE(w)                                                             	(HMM_DEV_PAGE_STATE(w) == HMM_DEV_PAGE_SYSTEM ||                       	 (HMM_DEV_PAGE_STATE(w) == HMM_DEV_PAGE_DEVICE &&                      	  HMM_DEV_PAGE_DEV(w) == m->dev))
+#define OK_HERE(w)                                                             \
+	(HMM_DEV_PAGE_STATE(w) == HMM_DEV_PAGE_SYSTEM ||                       \
+	 (HMM_DEV_PAGE_STATE(w) == HMM_DEV_PAGE_DEVICE &&                      \
+	  HMM_DEV_PAGE_DEV(w) == m->dev))
 	while (lo > 0 && OK_HERE(sts[lo - 1]))
 		lo--;
 	while (hi < n && OK_HERE(sts[hi]))
@@ -311,8 +314,8 @@ static int block_run(const struct dev_mmu *m, uint64_t pg, uint64_t *s,
 /* FAULTs a block around pg and stores the translation of every page the
  * call made accessible. 1 when pg was among them (*st its state), 0 when
  * not (the caller faults pg alone, which gives its error). m->lock held. */
-static int fault_block(struct dev_mmu *m, uint64_t pg, int write,
-		       unsigned gen, uint64_t *st)
+static int fault_block(struct dev_mmu *m, uint64_t pg, int write, unsigned gen,
+		       uint64_t *st)
 {
 	static const uint64_t sizes[2] = {FAULT_BLOCK, FAULT_SUBBLOCK};
 	uint64_t sts[FAULT_BLOCK / 4096];
@@ -339,8 +342,8 @@ static int fault_block(struct dev_mmu *m, uint64_t pg, int write,
 					   .size = e - s,
 					   .states = (uintptr_t)sts,
 					   .device = m->dev,
-					   .flags = write ? HMM_DEV_FAULT_WRITE
-							  : 0};
+					   .flags =
+					       write ? HMM_DEV_FAULT_WRITE : 0};
 		if (hx_hmm_ioctl(hx_svm_mgr_handle(), HMM_DEV_IOC_FAULT, &f) <
 			0 &&
 		    errno == ENXIO) {
