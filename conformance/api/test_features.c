@@ -319,3 +319,24 @@ TEST(done_when_kernel)
 	clReleaseProgram(p);
 	penv_close(&e);
 }
+
+/* to_local on a constant __local address in a kernel split at a barrier:
+ * the null test of to_local stayed a constant expression that placing
+ * __local variables did not rebuild ("cannot place __local variable" at
+ * the first launch). */
+TEST(to_local_of_a_constant_local_address_across_a_barrier)
+{
+	cl_long o[64];
+	size_t i;
+
+	run_feature("kernel void k(global long *o) {\n"
+		    "  local int big[64]; size_t l = get_local_id(0);\n"
+		    "  big[l] = 1; barrier(CLK_LOCAL_MEM_FENCE);\n"
+		    "  local char *c = (local char *)big + 255;\n"
+		    "  o[l] = (long)((local char *)to_local((generic char *)c)"
+		    " - (local char *)big) + big[63 - l];\n"
+		    "}\n",
+		    "-cl-std=CL3.0", o, 64, 64, 64);
+	for (i = 0; i < 64; i++)
+		CHECK_EQ(o[i], 256);
+}

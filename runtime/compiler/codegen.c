@@ -423,6 +423,19 @@ static LLVMValueRef materialize(cg *c, LLVMValueRef ce, LLVMValueRef gv,
 	case LLVMIntToPtr:
 		return LLVMBuildCast(c->b, LLVMGetConstOpcode(ce), ops[0],
 				     LLVMTypeOf(ce), "");
+	/* A null test of a __local address (to_local(p) on a constant p),
+	 * or arithmetic on one, which barrier splitting may leave as
+	 * constant expressions in the kernel. */
+	case LLVMICmp:
+		return LLVMBuildICmp(c->b, LLVMGetICmpPredicate(ce), ops[0],
+				     ops[1], "");
+	case LLVMAdd:
+	case LLVMSub:
+	case LLVMMul:
+	case LLVMShl:
+	case LLVMXor:
+		return LLVMBuildBinOp(c->b, LLVMGetConstOpcode(ce), ops[0],
+				      ops[1], "");
 	default:
 		return NULL;
 	}
