@@ -419,6 +419,58 @@ TEST(program_globals_persist)
 	hx_compiler_release(p);
 }
 
+static const char *three_src =
+    "global int total;\n"
+    "static int twice(int v) { return 2 * v; }\n"
+    "kernel void first(global int *out) { out[0] = twice(3); total += 1; }\n"
+    "kernel void second(global int *out) {\n"
+    "  first(out); out[1] = twice(out[0]) + 1; total += 10;\n"
+    "  out[2] = total;\n"
+    "}\n"
+    "kernel void third(global int *out) { out[0] = -1; }\n";
+
+/* A program's kernels are generated when first asked for, one at a time,
+ * and share the program's global variables and the cache. */
+TEST(kernels_generated_one_at_a_time)
+{
+	hx_compiler_stats s0, s1, s2, s3;
+	int out[3] = {0}, *po = out;
+	void *args[1] = {&po};
+
+	fresh_cache();
+	hx_cprog *p = cc_build(three_src, "-cl-std=CL3.0 -DONE_AT_A_TIME");
+	hx_compiler_get_stats(&s0);
+	hx_kernel_code second = cc_code(p, "second", 0);
+	hx_compiler_get_stats(&s1);
+	CHECK_EQ(s1.codegens - s0.codegens, 1);
+	cc_run_1d(&second, args, 1, 1, &rt_plain, NULL);
+	CHECK_EQ(out[0], 6);
+	CHECK_EQ(out[1], 13);
+	CHECK_EQ(out[2], 11); /* first's += 1 inlined, then += 10 */
+	hx_kernel_code first = cc_code(p, "first", 0);
+	second = cc_code(p, "second", 0);
+	hx_compiler_get_stats(&s2);
+	CHECK_EQ(s2.codegens - s1.codegens, 1);
+	out[0] = 0;
+	cc_run_1d(&first, args, 1, 1, &rt_plain, NULL);
+	cc_run_1d(&second, args, 1, 1, &rt_plain, NULL);
+	CHECK_EQ(out[2], 23); /* one variable: 11 + 1 + 11 */
+	hx_compiler_release(p);
+	/* Rebuilt: the two generated kernels come from the cache, the third
+	 * is generated now. */
+	p = cc_build(three_src, "-cl-std=CL3.0 -DONE_AT_A_TIME");
+	first = cc_code(p, "first", 0);
+	second = cc_code(p, "second", 0);
+	hx_compiler_get_stats(&s3);
+	CHECK_EQ(s3.codegens, s2.codegens);
+	hx_kernel_code third = cc_code(p, "third", 0);
+	hx_compiler_get_stats(&s3);
+	CHECK_EQ(s3.codegens, s2.codegens + 1);
+	cc_run_1d(&third, args, 1, 1, &rt_plain, NULL);
+	CHECK_EQ(out[0], -1);
+	hx_compiler_release(p);
+}
+
 /* ---- a test MMU: the pages of one region map to a shadow copy whose
  * pages are in reverse order, everything else is identity. ---- */
 enum { MMU_PAGES = 8, PAGE_SZ = 4096 };

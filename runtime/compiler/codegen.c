@@ -665,15 +665,19 @@ static void cg_free(cg *c)
 		LLVMContextDispose(c->ctx);
 }
 
-/* One entry per kernel, in module order (the order of hx_cprog.kernels). */
-static int make_entries(cg *c, const hx_cprog *p)
+/* The entry of kernel number `kernel` in module order (the order of
+ * hx_cprog.kernels); the other kernels stay plain functions, which the
+ * first globaldce drops unless this one calls them. */
+static int make_entries(cg *c, const hx_cprog *p, size_t kernel)
 {
+	size_t index = 0;
+
 	c->e = calloc(p->num_kernels + 1, sizeof(*c->e));
 	if (!c->e)
 		return -1;
 	for (LLVMValueRef f = LLVMGetFirstFunction(c->m); f;
 	     f = LLVMGetNextFunction(f)) {
-		if (!hx_is_kernel(f))
+		if (!hx_is_kernel(f) || index++ != kernel)
 			continue;
 		entry_info *e = &c->e[c->ne++];
 		hx_fnset reach = {0};
@@ -842,8 +846,9 @@ static int verify(cg *c)
 	return 0;
 }
 
-/* HMMCL_DUMP_IR=dir writes the final IR of each generated variant. */
-static void dump_ir(cg *c, const hx_cprog *p, int variant, const char *stage)
+/* HMMCL_DUMP_IR=dir writes the final IR of each generated kernel. */
+static void dump_ir(cg *c, const hx_cprog *p, int variant, size_t kernel,
+		    const char *stage)
 {
 	const char *dir = getenv("HMMCL_DUMP_IR");
 	char path[4096];
@@ -851,16 +856,17 @@ static void dump_ir(cg *c, const hx_cprog *p, int variant, const char *stage)
 
 	if (!dir || !*dir)
 		return;
-	snprintf(path, sizeof(path), "%s/%02x%02x%02x%02x-%s%s.ll", dir,
+	snprintf(path, sizeof(path), "%s/%02x%02x%02x%02x-%s-%s%s.ll", dir,
 		 p->bc_hash[0], p->bc_hash[1], p->bc_hash[2], p->bc_hash[3],
+		 p->kernels[kernel].name,
 		 variant == HX_VARIANT_MIRRORED ? "mirrored" : "direct", stage);
 	if (LLVMPrintModuleToFile(c->m, path, &err))
 		fprintf(stderr, "hmmcl: HMMCL_DUMP_IR: %s\n", err ? err : path);
 	LLVMDisposeMessage(err);
 }
 
-int hx_codegen(const hx_cprog *p, int variant, void **obj, size_t *obj_size,
-	       hx_buf *log)
+int hx_codegen(const hx_cprog *p, int variant, size_t kernel, void **obj,
+	       size_t *obj_size, hx_buf *log)
 {
 	LLVMTargetMachineRef tm = make_tm(p->opt_disable);
 	cg c = {0};
@@ -869,8 +875,12 @@ int hx_codegen(const hx_cprog *p, int variant, void **obj, size_t *obj_size,
 	if (!tm || cg_init(&c, p, log))
 		goto out;
 	c.variant = variant;
-	if (make_entries(&c, p))
+	if (make_entries(&c, p, kernel))
 		goto out;
+	if (c.ne != 1) {
+		hx_buf_printf(log, "error: no kernel number %zu\n", kernel);
+		goto out;
+	}
 	set_fn_attrs(&c);
 	if (run_passes(&c, "always-inline,globaldce", NULL) ||
 	    fission_all(&c) || lower_all(&c))
@@ -878,7 +888,7 @@ int hx_codegen(const hx_cprog *p, int variant, void **obj, size_t *obj_size,
 	hx_guard_division(c.m);
 	if (verify(&c))
 		goto out;
-	dump_ir(&c, p, variant, "-pre");
+	dump_ir(&c, p, variant, kernel, "-pre");
 	if (run_passes(&c, p->opt_disable ? "default<O0>" : "default<O3>", tm))
 		goto out;
 	/* After unroll-and-jam (late in O3): pack the jammed copies. */
@@ -898,7 +908,7 @@ int hx_codegen(const hx_cprog *p, int variant, void **obj, size_t *obj_size,
 	     verify(&c)))
 		goto out;
 	atomic_fetch_add(&hx_stat_codegens, 1);
-	dump_ir(&c, p, variant, "");
+	dump_ir(&c, p, variant, kernel, "");
 	ret = emit_object(&c, tm, obj, obj_size);
 out:
 	cg_free(&c);

@@ -117,8 +117,8 @@ uint64_t hx_compiler_globals_size(const hx_cprog *p);
 
 /* Native code of one kernel of an executable. variant is 0 (direct) or
  * HX_CODE_MIRRORED; both share the program's global variables. The first
- * call per variant generates (or loads from the cache) the code of every
- * kernel of the program; *out stays valid until the last release. */
+ * call per kernel and variant generates (or loads from the cache) that
+ * kernel's code; *out stays valid until the last release. */
 int hx_compiler_get_code(hx_cprog *p, size_t kernel, uint32_t variant,
 			 hx_kernel_code *out);
 

@@ -164,9 +164,11 @@ bool hx_is_kernel(LLVMValueRef fn);
 int hx_prepare_executable(LLVMModuleRef m, hx_buf *log);
 
 /* ---- code generation (codegen.c, mirror.c) ---- */
-/* Produces the object file for a variant of an executable's bitcode. */
-int hx_codegen(const hx_cprog *p, int variant, void **obj, size_t *obj_size,
-	       hx_buf *log);
+/* Produces the object file for a variant of one kernel (index into
+ * hx_cprog.kernels) of an executable's bitcode: a program's kernels are
+ * generated when first launched, each on its own. */
+int hx_codegen(const hx_cprog *p, int variant, size_t kernel, void **obj,
+	       size_t *obj_size, hx_buf *log);
 /* The object defining the program's global variables (shared by variants). */
 int hx_codegen_globals(const hx_cprog *p, void **obj, size_t *obj_size,
 		       hx_buf *log);

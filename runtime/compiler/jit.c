@@ -132,10 +132,10 @@ static void code_key(const hx_cprog *p, const char *what, uint8_t key[32])
 	hx_sha256_final(&s, key);
 }
 
-/* The object for what ("globals", "direct", "mirrored"): from the cache,
- * else generated and stored. */
-static int get_object(hx_cprog *p, int variant, const char *what, void **obj,
-		      size_t *size, hx_buf *log)
+/* The object for what ("globals", "direct:NAME", "mirrored:NAME"): from
+ * the cache, else generated and stored. */
+static int get_object(hx_cprog *p, int variant, size_t kernel,
+		      const char *what, void **obj, size_t *size, hx_buf *log)
 {
 	uint8_t key[32];
 	int ret;
@@ -144,17 +144,18 @@ static int get_object(hx_cprog *p, int variant, const char *what, void **obj,
 	if (hx_cache_get(key, "o", obj, size))
 		return CL_SUCCESS;
 	ret = variant < 0 ? hx_codegen_globals(p, obj, size, log)
-			  : hx_codegen(p, variant, obj, size, log);
+			  : hx_codegen(p, variant, kernel, obj, size, log);
 	if (ret == CL_SUCCESS)
 		hx_cache_put(key, "o", *obj, *size);
 	return ret;
 }
 
-static int add(hx_cprog *p, int variant, const char *what, hx_buf *log)
+static int add(hx_cprog *p, int variant, size_t kernel, const char *what,
+	       hx_buf *log)
 {
 	void *obj = NULL;
 	size_t size = 0;
-	int ret = get_object(p, variant, what, &obj, &size, log);
+	int ret = get_object(p, variant, kernel, what, &obj, &size, log);
 
 	if (ret == CL_SUCCESS)
 		ret = hx_jit_add_object(p->jit, obj, size, log);
@@ -162,15 +163,16 @@ static int add(hx_cprog *p, int variant, const char *what, hx_buf *log)
 	return ret;
 }
 
-static int load_variant_locked(hx_cprog *p, int v, hx_buf *log)
+/* The program's JIT with its global variables, and the table of one
+ * variant's kernels (entries still NULL). */
+static int prepare_variant_locked(hx_cprog *p, int v, hx_buf *log)
 {
-	hx_kernel_code *code;
-	int ret;
+	int ret = CL_SUCCESS;
 
 	if (!p->jit) {
 		ret = hx_jit_create(&p->jit, log);
 		if (ret == CL_SUCCESS && p->globals_size)
-			ret = add(p, -1, "globals", log);
+			ret = add(p, -1, 0, "globals", log);
 		if (ret != CL_SUCCESS) {
 			if (p->jit)
 				hx_jit_destroy(p->jit);
@@ -178,34 +180,40 @@ static int load_variant_locked(hx_cprog *p, int v, hx_buf *log)
 			return ret;
 		}
 	}
-	ret = add(p, v, v ? "mirrored" : "direct", log);
+	if (!p->code[v])
+		p->code[v] = calloc(p->num_kernels + 1, sizeof(*p->code[v]));
+	return p->code[v] ? CL_SUCCESS : CL_OUT_OF_HOST_MEMORY;
+}
+
+/* Generates (or loads from the cache) one kernel's code: an application
+ * that launches one kernel of a large program pays for that one only. */
+static int load_kernel_locked(hx_cprog *p, int v, size_t i, hx_buf *log)
+{
+	const hx_kernel_meta *k = &p->kernels[i];
+	hx_kernel_code *code;
+	char name[512];
+	int ret = prepare_variant_locked(p, v, log);
+
 	if (ret != CL_SUCCESS)
 		return ret;
-	code = calloc(p->num_kernels + 1, sizeof(*code));
-	if (!code)
-		return CL_OUT_OF_HOST_MEMORY;
-	for (size_t i = 0; i < p->num_kernels; i++) {
-		char name[512];
-		const hx_kernel_meta *k = &p->kernels[i];
-		hx_entry_name(k->name, v, name, sizeof(name));
-		code[i].entry = (hx_entry_fn)hx_jit_lookup(p->jit, name, log);
-		if (!code[i].entry) {
-			free(code);
-			return CL_OUT_OF_RESOURCES;
-		}
-		hx_mode_name(k->name, v, name, sizeof(name));
-		const uint32_t *loops = hx_jit_lookup(p->jit, name, log);
-		if (!loops) {
-			free(code);
-			return CL_OUT_OF_RESOURCES;
-		}
-		code[i].flags = k->flags | (v ? HX_CODE_MIRRORED : 0);
-		if (*loops) /* barriers compiled as work-item loops */
-			code[i].flags &= ~(uint32_t)HX_CODE_PER_ITEM;
-		code[i].local_static = k->local_static;
-		code[i].private_size = k->private_size;
-	}
-	p->code[v] = code;
+	snprintf(name, sizeof(name), "%s:%s", v ? "mirrored" : "direct",
+		 k->name);
+	ret = add(p, v, i, name, log);
+	if (ret != CL_SUCCESS)
+		return ret;
+	code = &p->code[v][i];
+	hx_entry_name(k->name, v, name, sizeof(name));
+	hx_entry_fn entry = (hx_entry_fn)hx_jit_lookup(p->jit, name, log);
+	hx_mode_name(k->name, v, name, sizeof(name));
+	const uint32_t *loops = hx_jit_lookup(p->jit, name, log);
+	if (!entry || !loops)
+		return CL_OUT_OF_RESOURCES;
+	code->flags = k->flags | (v ? HX_CODE_MIRRORED : 0);
+	if (*loops) /* barriers compiled as work-item loops */
+		code->flags &= ~(uint32_t)HX_CODE_PER_ITEM;
+	code->local_static = k->local_static;
+	code->private_size = k->private_size;
+	code->entry = entry;
 	return CL_SUCCESS;
 }
 
@@ -222,8 +230,8 @@ int hx_compiler_get_code(hx_cprog *p, size_t kernel, uint32_t variant,
 	if (kernel >= p->num_kernels)
 		return CL_INVALID_KERNEL;
 	pthread_mutex_lock(&p->lock);
-	if (!p->code[v])
-		ret = load_variant_locked(p, v, &log);
+	if (!p->code[v] || !p->code[v][kernel].entry)
+		ret = load_kernel_locked(p, v, kernel, &log);
 	if (ret == CL_SUCCESS)
 		*out = p->code[v][kernel];
 	pthread_mutex_unlock(&p->lock);
