@@ -27,6 +27,10 @@ struct ndrange_cmd {
 	void **argv;              /* argv[i] points into values */
 	uint64_t *values;         /* 16-byte slots, or big args after them */
 	cl_mem *mems;             /* retained buffers, nargs entries */
+	/* values, argv and mems follow in the same allocation: one malloc
+	 * per launch, which matters when a host thread enqueues short
+	 * kernels as fast as an executor completes them. */
+	_Alignas(16) uint64_t storage[];
 };
 
 static hx_engine *engine;
@@ -71,9 +75,6 @@ static void ndrange_cleanup(cl_event ev)
 	if (!c)
 		return;
 	drop_refs(c);
-	free(c->argv);
-	free(c->values);
-	free(c->mems);
 	free(c);
 }
 
@@ -173,21 +174,34 @@ static void snapshot_arg(struct ndrange_cmd *c, uint32_t i,
 	c->argv[i] = slot;
 }
 
+/* The command with room for kernel k's arguments as they are now. */
+static struct ndrange_cmd *cmd_alloc(cl_kernel k)
+{
+	uint32_t i, nargs = k->meta->num_args;
+	size_t big = 0, nvalues;
+	struct ndrange_cmd *c;
+
+	for (i = 0; i < nargs; i++)
+		if (k->args[i].kind == HX_ARG_VALUE && k->args[i].size > 16)
+			big += (k->args[i].size + 15) & ~15ull;
+	nvalues = 2 * nargs + big / 8 + 2;
+	c = calloc(1, sizeof(*c) + nvalues * sizeof(uint64_t) +
+			  2 * (nargs + 1) * sizeof(void *));
+	if (!c)
+		return NULL;
+	c->nargs = nargs;
+	c->values = c->storage;
+	c->argv = (void **)(c->values + nvalues);
+	c->mems = (cl_mem *)(c->argv + nargs + 1);
+	return c;
+}
+
 static cl_int snapshot_args(cl_kernel k, struct ndrange_cmd *c)
 {
 	uint64_t local_off = k->meta->local_static;
-	size_t big = 0, off;
+	size_t off = 2 * c->nargs;
 	uint32_t i;
 
-	for (i = 0; i < c->nargs; i++)
-		if (k->args[i].kind == HX_ARG_VALUE && k->args[i].size > 16)
-			big += (k->args[i].size + 15) & ~15ull;
-	c->values = calloc(2 * c->nargs + big / 8 + 2, sizeof(uint64_t));
-	c->argv = calloc(c->nargs + 1, sizeof(void *));
-	c->mems = calloc(c->nargs + 1, sizeof(cl_mem));
-	if (!c->values || !c->argv || !c->mems)
-		return CL_OUT_OF_HOST_MEMORY;
-	off = 2 * c->nargs;
 	for (i = 0; i < c->nargs; i++) {
 		const struct hx_kernel_arg *a = &k->args[i];
 
@@ -240,20 +254,22 @@ static void fill_ndrange(hx_ndrange *nd, const struct hx_ndrange_spec *s,
 cl_int hx_ndrange_command(cl_event ev, cl_kernel k,
 			  const struct hx_ndrange_spec *spec)
 {
-	struct ndrange_cmd *c = calloc(1, sizeof(*c));
+	struct ndrange_cmd *c;
 	cl_int err;
 
-	if (!c)
+	pthread_mutex_lock(&k->lock);
+	c = cmd_alloc(k);
+	if (!c) {
+		pthread_mutex_unlock(&k->lock);
 		return CL_OUT_OF_HOST_MEMORY;
+	}
 	c->kernel = k;
 	hx_retain(k);
 	c->cprog = k->cprog;
 	hx_compiler_retain(k->cprog);
-	c->nargs = k->meta->num_args;
 	ev->payload = c;
 	ev->cleanup = ndrange_cleanup;
 	ev->run = ndrange_run;
-	pthread_mutex_lock(&k->lock);
 	err = snapshot_args(k, c);
 	pthread_mutex_unlock(&k->lock);
 	if (err)

@@ -8,17 +8,20 @@
 #include "trace.h"
 
 #include <assert.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
-static pthread_mutex_t sched_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t sched_lock = PTHREAD_ADAPTIVE_MUTEX_INITIALIZER_NP;
 /* Signalled on every completion: wakes waiters. */
 static pthread_cond_t done_cond = PTHREAD_COND_INITIALIZER;
 static unsigned long completions; /* sched; also read without the lock */
 /* Signalled when the ready list gets work: wakes executors. */
 static pthread_cond_t ready_cond = PTHREAD_COND_INITIALIZER;
 static cl_event ready_head, ready_tail; /* sched */
-static unsigned idle_executors;        /* sched */
+static unsigned ready_count;           /* sched: commands on the list */
+static unsigned idle_executors;        /* sched: asleep on ready_cond */
+static unsigned spinning_executors;    /* sched: polling ready_head */
 static pthread_once_t executors_once = PTHREAD_ONCE_INIT;
 
 #define EXECUTORS 2
@@ -127,6 +130,12 @@ static void stamp_locked(cl_event ev, cl_int status)
  * inline; set to NULL by push_ready_locked when it became ready and was
  * kept for the enqueuing thread instead (inline_ready). */
 static __thread cl_event inline_candidate, inline_ready;
+/* Set while a thread that goes on executing (an executor, a waiter)
+ * completes a command: the first command that completion makes ready
+ * (the next one of an in-order queue) is kept for it, still hot in its
+ * cache, instead of going to another thread through the ready list. */
+static __thread bool keep_next;
+static __thread cl_event kept;
 
 static void push_ready_locked(cl_event ev)
 {
@@ -135,13 +144,19 @@ static void push_ready_locked(cl_event ev)
 		inline_ready = ev;
 		return;
 	}
+	if (keep_next && !kept) {
+		kept = ev;
+		return;
+	}
 	ev->ready_next = NULL;
 	if (ready_tail)
 		ready_tail->ready_next = ev;
 	else
 		ready_head = ev;
 	ready_tail = ev;
-	if (idle_executors)
+	ready_count++;
+	/* A spinning executor takes the command without a wake-up. */
+	if (idle_executors && ready_count > spinning_executors)
 		pthread_cond_signal(&ready_cond);
 }
 
@@ -153,6 +168,7 @@ static cl_event pop_ready_locked(void)
 		ready_head = ev->ready_next;
 		if (!ready_head)
 			ready_tail = NULL;
+		ready_count--;
 	}
 	return ev;
 }
@@ -287,7 +303,9 @@ static void finish_locked(cl_event ev, cl_int status, struct deferred *d)
 	}
 }
 
-static void execute(cl_event ev)
+/* Runs ev; with keep, returns the command its completion made ready
+ * for this thread to run next (or NULL). */
+static cl_event execute(cl_event ev, bool keep)
 {
 	struct deferred d = {0};
 	cl_ulong t0 = 0;
@@ -312,10 +330,55 @@ static void execute(cl_event ev)
 	HX_DEBUG(HX_DBG_SCHED, "sched", "command 0x%x done: %d",
 		 (unsigned)ev->type, status);
 
+	keep_next = keep;
+	kept = NULL;
 	pthread_mutex_lock(&sched_lock);
 	finish_locked(ev, status, &d);
 	pthread_mutex_unlock(&sched_lock);
 	run_deferred(&d);
+	keep_next = false;
+	ev = kept;
+	kept = NULL;
+	return ev;
+}
+
+/* How long one executor that ran out of work polls for the next command
+ * before it sleeps: a host thread enqueueing a stream of short commands
+ * then never pays a futex wake and a context switch per command (each
+ * costs microseconds in a VM). One executor at most spins. */
+#define EXECUTOR_SPIN_NS 50000
+
+/* Spins with the lock dropped until a command is ready or the time is up;
+ * returns the command, or NULL. sched_lock held. */
+static cl_event spin_for_work_locked(void)
+{
+	struct timespec t0, t;
+	cl_event ev;
+
+	if (spinning_executors)
+		return NULL;
+	spinning_executors++;
+	pthread_mutex_unlock(&sched_lock);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (unsigned i = 1;; i++) {
+		if (__atomic_load_n(&ready_head, __ATOMIC_RELAXED))
+			break;
+		__builtin_ia32_pause();
+		if (i % 64 == 0) {
+			clock_gettime(CLOCK_MONOTONIC, &t);
+			if ((t.tv_sec - t0.tv_sec) * 1000000000L +
+				(t.tv_nsec - t0.tv_nsec) >
+			    EXECUTOR_SPIN_NS)
+				break;
+		}
+	}
+	pthread_mutex_lock(&sched_lock);
+	spinning_executors--;
+	ev = pop_ready_locked();
+	/* Commands pushed while it spun may have counted on it. */
+	if (ready_head && idle_executors)
+		pthread_cond_signal(&ready_cond);
+	return ev;
 }
 
 static void *executor_main(void *arg)
@@ -326,6 +389,8 @@ static void *executor_main(void *arg)
 	pthread_mutex_lock(&sched_lock);
 	for (;;) {
 		ev = pop_ready_locked();
+		if (!ev)
+			ev = spin_for_work_locked();
 		if (!ev) {
 			idle_executors++;
 			pthread_cond_wait(&ready_cond, &sched_lock);
@@ -333,7 +398,8 @@ static void *executor_main(void *arg)
 			continue;
 		}
 		pthread_mutex_unlock(&sched_lock);
-		execute(ev);
+		while (ev)
+			ev = execute(ev, true);
 		pthread_mutex_lock(&sched_lock);
 	}
 	return NULL;
@@ -469,7 +535,7 @@ void hx_enqueue(cl_event ev, cl_uint nwait, const cl_event *wait,
 		cl_event r = inline_ready;
 
 		inline_ready = NULL;
-		execute(r);
+		execute(r, false);
 	}
 }
 
@@ -481,7 +547,8 @@ static int help_locked(void)
 	if (!ev)
 		return 0;
 	pthread_mutex_unlock(&sched_lock);
-	execute(ev);
+	while (ev)
+		ev = execute(ev, true);
 	pthread_mutex_lock(&sched_lock);
 	return 1;
 }
