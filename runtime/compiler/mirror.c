@@ -359,6 +359,24 @@ static LLVMValueRef l2_lookup(mctx *c, LLVMBasicBlockRef *bb, LLVMValueRef addr,
 	return base;
 }
 
+/* Marks a conditional branch as almost always taking its first
+ * successor: the register allocator then keeps the loop's vectors in
+ * registers on the hit path and spills around translate calls only on the
+ * cold miss paths (without it a vector live across the diamond is spilled
+ * for the whole iteration). */
+static void likely_first(mctx *c, LLVMValueRef br)
+{
+	LLVMMetadataRef ops[3] = {
+	    LLVMMDStringInContext2(c->ctx, "branch_weights", 14),
+	    LLVMValueAsMetadata(LLVMConstInt(c->i32, 4096, 0)),
+	    LLVMValueAsMetadata(LLVMConstInt(c->i32, 1, 0))};
+	unsigned kind = LLVMGetMDKindIDInContext(c->ctx, "prof", 4);
+
+	LLVMSetMetadata(br, kind,
+			LLVMMetadataAsValue(c->ctx,
+					    LLVMMDNodeInContext2(c->ctx, ops, 3)));
+}
+
 /* An empty TLB entry: addr - EMPTY is never within a page. */
 #define EMPTY 0x8000000000000000ull
 
@@ -390,7 +408,8 @@ static void rewrite(mctx *c, LLVMValueRef in, unsigned op, uint64_t size,
 	LLVMValueRef off = LLVMBuildSub(c->b, addr, cached, "");
 	LLVMValueRef room = LLVMConstInt(c->i64, PAGE - size, 0);
 	LLVMValueRef hit = LLVMBuildICmp(c->b, LLVMIntULE, off, room, "");
-	LLVMBuildCondBr(c->b, hit, fast, may_cross ? cross : miss);
+	likely_first(c, LLVMBuildCondBr(c->b, hit, fast,
+					may_cross ? cross : miss));
 	if (may_cross) {
 		/* cross doubles as the dispatch block: crossing or plain miss.
 		 */
@@ -560,9 +579,50 @@ static unsigned access_kind(LLVMValueRef in)
 	return LLVMIsALoadInst(in) ? 1 : LLVMIsAStoreInst(in) ? 2 : 3;
 }
 
-/* Separate TLB entries per site keep interleaved streams (a[i] + b[i])
+/* Separate TLB entries per stream keep interleaved streams (a[i] + b[i])
  * from evicting each other; beyond this many sites, one per kind. */
 #define MAX_SITE_SLOTS 64
+
+/* The pointer an access's address is a constant offset from: the parts
+ * of one vectorised and interleaved stream (p, p + 16, p + 32 floats)
+ * have one root and nearly always one page, so they share a TLB entry
+ * (fewer live registers in the loop: no spills of cached pages). */
+static LLVMValueRef stream_root(LLVMValueRef p)
+{
+	for (int depth = 0; depth < 8; depth++) {
+		bool gep = LLVMIsAGetElementPtrInst(p) ||
+			   (LLVMIsAConstantExpr(p) &&
+			    LLVMGetConstOpcode(p) == LLVMGetElementPtr);
+		bool cast = LLVMIsAAddrSpaceCastInst(p) ||
+			    LLVMIsABitCastInst(p);
+		if (gep)
+			for (unsigned i = 1; i < (unsigned)LLVMGetNumOperands(p);
+			     i++)
+				gep &= LLVMIsAConstantInt(LLVMGetOperand(p, i)) !=
+				       NULL;
+		if (!gep && !cast)
+			break;
+		p = LLVMGetOperand(p, 0);
+	}
+	return p;
+}
+
+/* The site before i of the same kind and stream, or i. */
+static size_t stream_of(const work *acc, size_t i)
+{
+	LLVMValueRef in = acc->v[i];
+	LLVMValueRef root =
+	    stream_root(LLVMGetOperand(in, (unsigned)ptr_operand(in)));
+
+	for (size_t j = 0; j < i; j++) {
+		LLVMValueRef o = acc->v[j];
+		if (access_kind(o) == access_kind(in) &&
+		    stream_root(LLVMGetOperand(o, (unsigned)ptr_operand(o))) ==
+			root)
+			return j;
+	}
+	return i;
+}
 
 /* TLB slots and bounce buffer at the top of the entry block. */
 static int make_slots(mctx *c, const work *acc)
@@ -582,6 +642,12 @@ static int make_slots(mctx *c, const work *acc)
 		uint64_t s = LLVMStoreSizeOfType(c->td, access_type(acc->v[i]));
 		unsigned k = access_kind(acc->v[i]);
 		tmp = s > tmp ? s : tmp;
+		if (per_site && stream_of(acc, i) != i) {
+			size_t j = stream_of(acc, i);
+			c->page[i] = c->page[j];
+			c->base[i] = c->base[j];
+			continue;
+		}
 		if (per_site || !kind_slot[k][0]) {
 			kind_slot[k][0] =
 			    LLVMBuildAlloca(c->b, c->i64, "tlb.page");
