@@ -891,11 +891,14 @@ int hx_codegen(const hx_cprog *p, int variant, size_t kernel, void **obj,
 	dump_ir(&c, p, variant, kernel, "-pre");
 	if (run_passes(&c, p->opt_disable ? "default<O0>" : "default<O3>", tm))
 		goto out;
-	/* After unroll-and-jam (late in O3): pack the jammed copies. */
-	if (!p->opt_disable && run_passes(&c,
-					  "function(slp-vectorizer,vector-"
-					  "combine,instcombine,simplifycfg)",
-					  tm))
+	/* After unroll-and-jam (late in O3): split the copies' <2 x T>
+	 * arithmetic (narrow.c), then pack the copies across items. */
+	if (!p->opt_disable &&
+	    (hx_split_narrow_vectors(c.m) || verify(&c) ||
+	     run_passes(&c,
+			"function(slp-vectorizer,vector-combine,instcombine,"
+			"simplifycfg)",
+			tm)))
 		goto out;
 	/* After O3: the direct variant is vectorised untouched, and the
 	 * mirrored one also sees the vectoriser's and idiom recogniser's

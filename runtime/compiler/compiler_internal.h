@@ -184,6 +184,9 @@ int hx_mirror_module(LLVMModuleRef m);
  * fiber per item (fn still valid), -1 on error. */
 int hx_fission(LLVMModuleRef m, LLVMValueRef fn, LLVMValueRef g,
 	       LLVMValueRef lid[3]);
+/* Splits <2 x T> arithmetic into scalars inside the jammed work-item loops,
+ * for the SLP pass to pack across items; runs after O3 (narrow.c). */
+int hx_split_narrow_vectors(LLVMModuleRef m);
 /* Makes integer division and remainder unable to trap (divguard.c). */
 void hx_guard_division(LLVMModuleRef m);
 /* Runtime helpers the mirrored code calls (absolute symbols in the JIT). */
