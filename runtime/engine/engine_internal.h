@@ -26,6 +26,17 @@
 #define HX_MAX_JOBS 64 /* launches running at once on one engine */
 #define HX_MAX_THREAD_INDEX 256
 #define HX_JOB_WAITING 0x80000000u
+/* A launch's groups are split into one range per thread of the engine (at
+ * most this many): a thread takes chunks from the range of the CPU it
+ * runs on first, so launch after launch each core touches the same part
+ * of the data, which is still in its caches (each core of a VM may have
+ * its own L3); then it helps with the others'. */
+#define HX_MAX_PARTS 16
+
+struct hx_part {
+	_Atomic uint64_t next; /* next linear group index to hand out */
+	uint64_t end;	       /* end of this range */
+} __attribute__((aligned(64)));
 
 /* One launch in flight. Lives on the stack of the thread that called
  * hx_engine_run(); workers reach it only while it is in hx_engine.jobs
@@ -41,8 +52,9 @@ struct hx_job {
 	uint64_t stack_size; /* per-item mode: bytes per fiber stack */
 	struct hx_mmu mmu;
 	uint64_t ngroups;
-	uint64_t chunk;	       /* groups taken per atomic increment */
-	_Atomic uint64_t next; /* next linear group index to hand out */
+	uint64_t chunk; /* groups taken per atomic increment */
+	unsigned nparts;
+	struct hx_part part[HX_MAX_PARTS];
 	/* Pool threads inside this job, | HX_JOB_WAITING while the caller
 	 * sleeps on it (futex word). */
 	_Atomic uint32_t active;
@@ -56,6 +68,9 @@ struct hx_job {
 	_Atomic uint64_t pf_hole; /* offset of the first lost call */
 	_Atomic uint64_t pf_lost;
 };
+
+/* No more groups are handed out (the launch failed). */
+void hx_job_stop(struct hx_job *j);
 
 struct hx_fiber {
 	void *sp;	/* saved stack pointer while switched out */

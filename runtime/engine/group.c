@@ -6,13 +6,19 @@
 #include <sanitizer/common_interface_defs.h>
 #endif
 
+void hx_job_stop(struct hx_job *j)
+{
+	for (unsigned p = 0; p < j->nparts; p++)
+		atomic_store(&j->part[p].next, j->part[p].end);
+}
+
 void hx_job_fail(struct hx_job *j, enum hx_run_error err)
 {
 	int none = 0;
 
 	atomic_compare_exchange_strong(&j->error, &none, (int)err);
 	/* Hand out no more groups: the launch is lost anyway. */
-	atomic_store(&j->next, j->ngroups);
+	hx_job_stop(j);
 }
 
 static void fail_aborted(struct hx_worker *w, struct hx_job *j)
@@ -24,7 +30,7 @@ static void fail_aborted(struct hx_worker *w, struct hx_job *j)
 		j->fault_addr = w->fault_addr;
 		j->fault_signal = w->fault_signal;
 	}
-	atomic_store(&j->next, j->ngroups);
+	hx_job_stop(j);
 }
 
 static void set_sizes(hx_group *g, const hx_ndrange *nd)

@@ -17,6 +17,7 @@
 #include <hwloc.h>
 #include <immintrin.h>
 #include <limits.h>
+#include <sched.h>
 #include <linux/futex.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,6 +87,15 @@ static int spin_while(_Atomic uint32_t *addr, uint32_t val)
 	}
 }
 
+static bool job_has_work(struct hx_job *j)
+{
+	for (unsigned p = 0; p < j->nparts; p++)
+		if (atomic_load_explicit(&j->part[p].next,
+					 memory_order_relaxed) < j->part[p].end)
+			return true;
+	return false;
+}
+
 static struct hx_job *job_enter(hx_engine *e)
 {
 	struct hx_job *found = NULL;
@@ -98,7 +108,7 @@ static struct hx_job *job_enter(hx_engine *e)
 	for (unsigned k = 0; k < n; k++) {
 		struct hx_job *j = e->jobs[(e->rr + k) % n];
 
-		if (atomic_load(&j->next) < j->ngroups) {
+		if (job_has_work(j)) {
 			atomic_fetch_add(&j->active, 1);
 			e->rr = (e->rr + k + 1) % n;
 			found = j;
@@ -118,18 +128,29 @@ static void job_leave(struct hx_job *j)
 		futex_wake(&j->active, 1);
 }
 
-/* Runs chunks of j on this thread; at most max_chunks (0: all). */
+/* Runs chunks of j on this thread, from the range of the CPU it is on
+ * first, then from the others'; at most max_chunks (0: all). */
 static void drain(struct hx_worker *w, struct hx_job *j, unsigned max_chunks)
 {
-	for (unsigned c = 0; !max_chunks || c < max_chunks; c++) {
-		uint64_t first = atomic_fetch_add_explicit(
-		    &j->next, j->chunk, memory_order_relaxed);
+	int cpu = j->nparts > 1 ? sched_getcpu() : 0;
+	unsigned home = cpu > 0 ? (unsigned)cpu % j->nparts : 0, k = 0;
 
-		if (first >= j->ngroups)
-			return;
+	for (unsigned c = 0; !max_chunks || c < max_chunks; c++) {
+		struct hx_part *pt;
+		uint64_t first;
+
+		for (;; k++) {
+			if (k == j->nparts)
+				return;
+			pt = &j->part[(home + k) % j->nparts];
+			first = atomic_fetch_add_explicit(
+			    &pt->next, j->chunk, memory_order_relaxed);
+			if (first < pt->end)
+				break;
+		}
 		hx_run_chunk(w, j, first,
-			     j->ngroups - first < j->chunk ? j->ngroups - first
-							   : j->chunk);
+			     pt->end - first < j->chunk ? pt->end - first
+							: j->chunk);
 	}
 }
 
@@ -416,6 +437,14 @@ static void job_init(hx_engine *e, struct hx_job *j, const struct hx_launch *l,
 	per_thread = j->ngroups / (4 * (uint64_t)nthreads);
 	if (j->chunk > per_thread)
 		j->chunk = per_thread ? per_thread : 1;
+	/* One range per thread, none smaller than a chunk. */
+	j->nparts = nthreads < HX_MAX_PARTS ? nthreads : HX_MAX_PARTS;
+	if (j->ngroups / j->chunk < j->nparts)
+		j->nparts = (unsigned)(j->ngroups / j->chunk) ? : 1;
+	for (unsigned p = 0; p < j->nparts; p++) {
+		atomic_init(&j->part[p].next, j->ngroups * p / j->nparts);
+		j->part[p].end = j->ngroups * (p + 1) / j->nparts;
+	}
 }
 
 static int fail(struct hx_run_result *res, int status, enum hx_run_error err)
