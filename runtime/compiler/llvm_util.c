@@ -18,6 +18,26 @@
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 static char *host_cpu, *host_features;
 
+/* With AVX-512, vectorise 256 bits wide (explicit 512-bit vector types
+ * still use zmm): the LLVM default for the AVX-512 CPUs it knows, and on
+ * a CPU it does not know ("generic") its default is 512, which measured
+ * slower here (vadd 62-69 -> 70-80 GB/s, saxpy and reduction likewise). */
+static char *prefer_256(char *features)
+{
+	static const char add[] = ",+prefer-256-bit";
+	char *f;
+
+	if (!strstr(features, "+avx512f") || strstr(features, "prefer-256-bit"))
+		return features;
+	f = malloc(strlen(features) + sizeof(add));
+	if (!f)
+		return features;
+	strcpy(f, features);
+	strcat(f, add);
+	LLVMDisposeMessage(features);
+	return f;
+}
+
 static void init(void)
 {
 	LLVMInitializeX86TargetInfo();
@@ -37,7 +57,7 @@ static void init(void)
 	const char *argv[] = {"hmmcl", "-enable-unroll-and-jam"};
 	LLVMParseCommandLineOptions(2, argv, NULL);
 	host_cpu = LLVMGetHostCPUName();
-	host_features = LLVMGetHostCPUFeatures();
+	host_features = prefer_256(LLVMGetHostCPUFeatures());
 }
 
 void hx_llvm_init(void)
