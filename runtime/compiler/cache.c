@@ -13,7 +13,7 @@
 
 #define CACHE_MAGIC "HMMCLKC1"
 /* Bump when code generation changes what an entry contains. */
-#define HX_COMPILER_REV 27
+#define HX_COMPILER_REV 28
 
 _Atomic uint64_t hx_stat_clang_runs, hx_stat_cache_hits, hx_stat_codegens;
 
