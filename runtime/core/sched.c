@@ -259,28 +259,37 @@ static void finish_one_locked(cl_event ev, cl_int status, struct deferred *d,
  * wake cost more than the command (a 4 KiB migration: ~6 µs). */
 #define SPIN_NS 30000
 
-/* Waits until some command completes or becomes ready (the caller checks
- * its own condition again). sched_lock held. */
-static void wait_done_locked(void)
+/* Spins (sched_lock not held) until a command is ready, or one
+ * completes when seen is given, or ns have passed. */
+static void spin_unlocked(const unsigned long *seen, long ns)
 {
-	unsigned long seen = completions;
 	struct timespec t0, t;
 
-	pthread_mutex_unlock(&sched_lock);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (unsigned i = 1;; i++) {
-		if (__atomic_load_n(&completions, __ATOMIC_ACQUIRE) != seen ||
+		if ((seen && __atomic_load_n(&completions, __ATOMIC_ACQUIRE) !=
+				 *seen) ||
 		    __atomic_load_n(&ready_head, __ATOMIC_RELAXED))
-			break;
+			return;
 		__builtin_ia32_pause();
 		if (i % 64 == 0) {
 			clock_gettime(CLOCK_MONOTONIC, &t);
 			if ((t.tv_sec - t0.tv_sec) * 1000000000L +
 				(t.tv_nsec - t0.tv_nsec) >
-			    SPIN_NS)
-				break;
+			    ns)
+				return;
 		}
 	}
+}
+
+/* Waits until some command completes or becomes ready (the caller checks
+ * its own condition again). sched_lock held. */
+static void wait_done_locked(void)
+{
+	unsigned long seen = completions;
+
+	pthread_mutex_unlock(&sched_lock);
+	spin_unlocked(&seen, SPIN_NS);
 	pthread_mutex_lock(&sched_lock);
 	if (completions == seen && !ready_head)
 		pthread_cond_wait(&done_cond, &sched_lock);
@@ -352,26 +361,13 @@ static cl_event execute(cl_event ev, bool keep)
  * returns the command, or NULL. sched_lock held. */
 static cl_event spin_for_work_locked(void)
 {
-	struct timespec t0, t;
 	cl_event ev;
 
 	if (spinning_executors)
 		return NULL;
 	spinning_executors++;
 	pthread_mutex_unlock(&sched_lock);
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (unsigned i = 1;; i++) {
-		if (__atomic_load_n(&ready_head, __ATOMIC_RELAXED))
-			break;
-		__builtin_ia32_pause();
-		if (i % 64 == 0) {
-			clock_gettime(CLOCK_MONOTONIC, &t);
-			if ((t.tv_sec - t0.tv_sec) * 1000000000L +
-				(t.tv_nsec - t0.tv_nsec) >
-			    EXECUTOR_SPIN_NS)
-				break;
-		}
-	}
+	spin_unlocked(NULL, EXECUTOR_SPIN_NS);
 	pthread_mutex_lock(&sched_lock);
 	spinning_executors--;
 	ev = pop_ready_locked();
