@@ -642,8 +642,8 @@ static int make_slots(mctx *c, const work *acc)
 		uint64_t s = LLVMStoreSizeOfType(c->td, access_type(acc->v[i]));
 		unsigned k = access_kind(acc->v[i]);
 		tmp = s > tmp ? s : tmp;
-		if (per_site && stream_of(acc, i) != i) {
-			size_t j = stream_of(acc, i);
+		size_t j = per_site ? stream_of(acc, i) : i;
+		if (j != i) {
 			c->page[i] = c->page[j];
 			c->base[i] = c->base[j];
 			continue;
